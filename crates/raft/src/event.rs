@@ -1,0 +1,269 @@
+//! Typed events: every decision a server makes, with its reason, so the page
+//! can narrate it ("S3 rejected AppendEntries: no entry at index 7").
+
+use crate::types::{LogIndex, NodeId, Role, Term};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a vote was refused (§5.2, §5.4.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VoteRejectReason {
+    /// The candidate's term is older than the voter's currentTerm.
+    StaleTerm {
+        /// The voter's currentTerm.
+        current_term: Term,
+    },
+    /// The voter already voted for someone else in this term.
+    AlreadyVoted {
+        /// Who got the vote.
+        voted_for: NodeId,
+    },
+    /// The candidate's log is behind the voter's (§5.4.1).
+    LogBehind {
+        /// The candidate's last (index, term).
+        candidate_last: (LogIndex, Term),
+        /// The voter's last (index, term).
+        voter_last: (LogIndex, Term),
+    },
+}
+
+impl fmt::Display for VoteRejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VoteRejectReason::StaleTerm { current_term } => {
+                write!(f, "candidate's term is behind (voter is in term {current_term})")
+            }
+            VoteRejectReason::AlreadyVoted { voted_for } => {
+                write!(f, "already voted for {voted_for} in this term")
+            }
+            VoteRejectReason::LogBehind { candidate_last, voter_last } => write!(
+                f,
+                "candidate's log is behind (its last entry is index {} term {}, ours is index {} term {})",
+                candidate_last.0, candidate_last.1, voter_last.0, voter_last.1
+            ),
+        }
+    }
+}
+
+/// Why an AppendEntries was refused (§5.1, §5.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppendRejectReason {
+    /// The sender's term is older: it is not the current leader.
+    StaleTerm {
+        /// The receiver's currentTerm.
+        current_term: Term,
+    },
+    /// The follower's log is too short to hold prevLogIndex.
+    NoEntryAt {
+        /// The request's prevLogIndex.
+        index: LogIndex,
+    },
+    /// The follower has an entry at prevLogIndex but from another term.
+    TermMismatch {
+        /// The request's prevLogIndex.
+        index: LogIndex,
+        /// The follower's term there.
+        ours: Term,
+        /// The leader's term there (prevLogTerm).
+        theirs: Term,
+    },
+}
+
+impl fmt::Display for AppendRejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppendRejectReason::StaleTerm { current_term } => {
+                write!(f, "sender's term is behind (we are in term {current_term})")
+            }
+            AppendRejectReason::NoEntryAt { index } => write!(f, "no entry at index {index}"),
+            AppendRejectReason::TermMismatch {
+                index,
+                ours,
+                theirs,
+            } => write!(
+                f,
+                "entry at index {index} has term {ours}, leader expected term {theirs}"
+            ),
+        }
+    }
+}
+
+/// Something a server decided or noticed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    /// No word from a leader within the election timeout: start an election
+    /// for `term` (§5.2).
+    ElectionTimeout {
+        /// The new term.
+        term: Term,
+    },
+    /// The server became a candidate in `term` and voted for itself.
+    BecameCandidate {
+        /// Its term.
+        term: Term,
+    },
+    /// The server won a majority of votes and leads `term`.
+    BecameLeader {
+        /// Its term.
+        term: Term,
+    },
+    /// The server became (or stayed) a follower.
+    BecameFollower {
+        /// Its term.
+        term: Term,
+        /// The role it had before.
+        previous: Role,
+    },
+    /// A message carried a higher term, so the server adopted it (§5.1).
+    SawHigherTerm {
+        /// Who sent it.
+        from: NodeId,
+        /// The new currentTerm.
+        term: Term,
+    },
+    /// The server granted its vote.
+    VoteGranted {
+        /// The candidate.
+        candidate: NodeId,
+        /// The term of the vote.
+        term: Term,
+    },
+    /// The server refused a vote.
+    VoteRejected {
+        /// The candidate.
+        candidate: NodeId,
+        /// The voter's term.
+        term: Term,
+        /// Why.
+        reason: VoteRejectReason,
+    },
+    /// A candidate counted a vote.
+    VoteReceived {
+        /// The voter.
+        from: NodeId,
+        /// Granted or not.
+        granted: bool,
+        /// Votes granted so far, including its own.
+        votes: usize,
+        /// Votes needed to win.
+        needed: usize,
+    },
+    /// A leader accepted a client command at `index`.
+    Proposed {
+        /// Its log index.
+        index: LogIndex,
+    },
+    /// A new leader appended its no-op entry (§8).
+    AppendedNoop {
+        /// Its log index.
+        index: LogIndex,
+    },
+    /// A follower stored entries from the leader.
+    AppendAccepted {
+        /// The leader.
+        leader: NodeId,
+        /// The follower now agrees with the leader through this index.
+        match_index: LogIndex,
+        /// Entries newly written to the log.
+        appended: usize,
+    },
+    /// A follower refused an AppendEntries.
+    AppendRejected {
+        /// The sender.
+        leader: NodeId,
+        /// Why.
+        reason: AppendRejectReason,
+    },
+    /// A follower deleted a suffix of its log that conflicted with the
+    /// leader's (§5.3).
+    ConflictTruncated {
+        /// The first deleted index.
+        from_index: LogIndex,
+        /// How many entries were deleted.
+        removed: usize,
+    },
+    /// A leader moved a follower's nextIndex back after a rejection.
+    NextIndexBackedOff {
+        /// The follower.
+        peer: NodeId,
+        /// Its new nextIndex.
+        next_index: LogIndex,
+    },
+    /// commitIndex advanced.
+    CommitAdvanced {
+        /// The new commitIndex.
+        commit_index: LogIndex,
+    },
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::ElectionTimeout { term } => {
+                write!(f, "election timeout: starting an election for term {term}")
+            }
+            Event::BecameCandidate { term } => write!(f, "became candidate for term {term}"),
+            Event::BecameLeader { term } => write!(f, "won the election: leader for term {term}"),
+            Event::BecameFollower { term, previous } => {
+                write!(
+                    f,
+                    "became follower in term {term} (was {})",
+                    previous.name()
+                )
+            }
+            Event::SawHigherTerm { from, term } => {
+                write!(f, "saw term {term} from {from}: adopting it")
+            }
+            Event::VoteGranted { candidate, term } => {
+                write!(f, "granted its vote to {candidate} for term {term}")
+            }
+            Event::VoteRejected {
+                candidate, reason, ..
+            } => {
+                write!(f, "refused its vote to {candidate}: {reason}")
+            }
+            Event::VoteReceived {
+                from,
+                granted,
+                votes,
+                needed,
+            } => write!(
+                f,
+                "{} vote from {from} ({votes} of {needed} needed)",
+                if *granted { "got a" } else { "was refused a" }
+            ),
+            Event::Proposed { index } => write!(f, "appended a client command at index {index}"),
+            Event::AppendedNoop { index } => write!(f, "appended its no-op entry at index {index}"),
+            Event::AppendAccepted {
+                leader,
+                match_index,
+                appended,
+            } => {
+                if *appended == 0 {
+                    write!(
+                        f,
+                        "accepted AppendEntries from {leader} (log matches through {match_index})"
+                    )
+                } else {
+                    write!(f, "stored {appended} entries from {leader} (log matches through {match_index})")
+                }
+            }
+            Event::AppendRejected { leader, reason } => {
+                write!(f, "rejected AppendEntries from {leader}: {reason}")
+            }
+            Event::ConflictTruncated {
+                from_index,
+                removed,
+            } => write!(
+                f,
+                "deleted {removed} conflicting entries from index {from_index} on"
+            ),
+            Event::NextIndexBackedOff { peer, next_index } => {
+                write!(f, "moved nextIndex for {peer} back to {next_index}")
+            }
+            Event::CommitAdvanced { commit_index } => {
+                write!(f, "commitIndex advanced to {commit_index}")
+            }
+        }
+    }
+}

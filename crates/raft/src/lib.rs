@@ -1,0 +1,43 @@
+//! One server's Raft, as a pure and deterministic state machine.
+//!
+//! This crate is the protocol and nothing else: no clock, no threads, no
+//! network, no global randomness. The caller hands a [`RaftNode`] its inputs
+//! — a received [`Message`], the current virtual time, a client proposal, an
+//! admin request — and drains a [`Ready`] that says what must be made durable,
+//! which messages to send, which committed entries to apply, and typed
+//! [`Event`]s that explain each decision. The caller performs the effects.
+//!
+//! Rules are cited by section of the Raft paper (Ongaro & Ousterhout, "In
+//! Search of an Understandable Consensus Algorithm", 2014): §5.2 leader
+//! election, §5.3 log replication, §5.4 safety, Figure 2 the summary.
+//!
+//! Layout, in the manner of etcd-io/raft: [`log`] holds the log, [`quorum`]
+//! the majority arithmetic, [`progress`] the leader's per-follower tracking,
+//! [`message`] the RPCs, [`event`] the narration, and [`node`] the role logic
+//! that ties them together.
+
+pub mod config;
+pub mod event;
+pub mod log;
+pub mod message;
+pub mod node;
+pub mod progress;
+pub mod quorum;
+pub mod rng;
+pub mod storage;
+pub mod types;
+
+pub use config::Config;
+pub use event::{AppendRejectReason, Event, VoteRejectReason};
+pub use log::{Entry, Payload, RaftLog};
+pub use message::{
+    AppendEntries, AppendEntriesReply, Envelope, Message, RequestVote, RequestVoteReply,
+};
+pub use node::{LogWrite, ProposeError, RaftNode, Ready};
+pub use progress::{Progress, ProgressState};
+pub use rng::Rng;
+pub use storage::{HardState, PersistentState};
+pub use types::{LogIndex, NodeId, Role, Term, Time};
+
+#[cfg(test)]
+mod tests;

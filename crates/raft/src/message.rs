@@ -1,0 +1,116 @@
+//! The RPCs of Figure 2, as typed messages. Every message carries the
+//! sender's currentTerm: a higher term seen anywhere makes the receiver step
+//! down (§5.1).
+
+use crate::log::Entry;
+use crate::types::{LogIndex, NodeId, Term};
+use serde::{Deserialize, Serialize};
+
+/// RequestVote: a candidate asks for a vote (§5.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestVote {
+    /// The candidate's term.
+    pub term: Term,
+    /// Index of the candidate's last log entry (§5.4.1).
+    pub last_log_index: LogIndex,
+    /// Term of the candidate's last log entry (§5.4.1).
+    pub last_log_term: Term,
+}
+
+/// The answer to a RequestVote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestVoteReply {
+    /// The voter's currentTerm, for the candidate to update itself.
+    pub term: Term,
+    /// True means the candidate received this vote.
+    pub vote_granted: bool,
+}
+
+/// AppendEntries: the leader replicates entries, or sends none as a
+/// heartbeat (§5.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppendEntries<C> {
+    /// The leader's term.
+    pub term: Term,
+    /// Index of the entry immediately preceding the new ones.
+    pub prev_log_index: LogIndex,
+    /// Term of the entry at `prev_log_index`.
+    pub prev_log_term: Term,
+    /// Entries to store (empty for a heartbeat).
+    pub entries: Vec<Entry<C>>,
+    /// The leader's commitIndex.
+    pub leader_commit: LogIndex,
+}
+
+/// The answer to an AppendEntries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppendEntriesReply {
+    /// The follower's currentTerm, for the leader to update itself.
+    pub term: Term,
+    /// True if the follower held an entry matching prevLogIndex and
+    /// prevLogTerm and stored the entries.
+    pub success: bool,
+    /// On success, the index of the last entry the request made the
+    /// follower's log agree on (prevLogIndex + entries). On failure, the
+    /// request's prevLogIndex, so the leader can discard stale rejections.
+    pub index: LogIndex,
+    /// On failure, where the leader may retry from: the follower's last index
+    /// + 1 if its log is too short, else the first index of the conflicting
+    /// term (the optimization at the end of §5.3). A leader that walks back
+    /// one entry at a time ignores it.
+    pub conflict_hint: LogIndex,
+}
+
+/// A Raft message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Message<C> {
+    /// A candidate asks for a vote.
+    RequestVote(RequestVote),
+    /// A vote, granted or refused.
+    RequestVoteReply(RequestVoteReply),
+    /// Entries or a heartbeat from the leader.
+    AppendEntries(AppendEntries<C>),
+    /// A follower's answer to AppendEntries.
+    AppendEntriesReply(AppendEntriesReply),
+}
+
+impl<C> Message<C> {
+    /// The sender's term.
+    pub fn term(&self) -> Term {
+        match self {
+            Message::RequestVote(m) => m.term,
+            Message::RequestVoteReply(m) => m.term,
+            Message::AppendEntries(m) => m.term,
+            Message::AppendEntriesReply(m) => m.term,
+        }
+    }
+
+    /// The message type's name, as the page's `data-kind` shows it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::RequestVote(_) => "RequestVote",
+            Message::RequestVoteReply(_) => "RequestVoteReply",
+            Message::AppendEntries(_) => "AppendEntries",
+            Message::AppendEntriesReply(_) => "AppendEntriesReply",
+        }
+    }
+
+    /// Is this an answer to another message (drawn differently on the page)?
+    pub fn is_reply(&self) -> bool {
+        matches!(
+            self,
+            Message::RequestVoteReply(_) | Message::AppendEntriesReply(_)
+        )
+    }
+}
+
+/// A message with its addresses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope<C> {
+    /// The sending server.
+    pub from: NodeId,
+    /// The receiving server.
+    pub to: NodeId,
+    /// The message.
+    pub msg: Message<C>,
+}

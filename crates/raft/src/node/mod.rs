@@ -1,0 +1,353 @@
+//! One Raft server: its persistent and volatile state, its inputs, and the
+//! [`Ready`] it hands back. Elections live in [`election`], log replication
+//! and commitment in [`replication`].
+
+mod election;
+mod replication;
+
+use crate::config::Config;
+use crate::event::Event;
+use crate::log::{Entry, RaftLog};
+use crate::message::{Envelope, Message};
+use crate::progress::Progress;
+use crate::quorum::MajorityConfig;
+use crate::rng::Rng;
+use crate::storage::{HardState, PersistentState};
+use crate::types::{LogIndex, NodeId, Role, Term, Time};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A change to the persisted log, in the order it must be applied to disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogWrite<C> {
+    /// Delete the entry at this index and all after it.
+    TruncateFrom(LogIndex),
+    /// Append these entries at the end.
+    Append(Vec<Entry<C>>),
+}
+
+/// What the caller must do after handing the node an input, in this order:
+/// write `hard_state` and `log_writes` to stable storage, then send
+/// `messages`, then apply `committed` to the state machine. Figure 2: servers
+/// persist currentTerm, votedFor and the log "before responding to RPCs".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ready<C> {
+    /// New currentTerm/votedFor to persist, if they changed.
+    pub hard_state: Option<HardState>,
+    /// Log changes to persist, in order.
+    pub log_writes: Vec<LogWrite<C>>,
+    /// Messages to send once the above is durable.
+    pub messages: Vec<Envelope<C>>,
+    /// Newly committed entries, in index order, to apply (lastApplied moves
+    /// past them as they are handed out).
+    pub committed: Vec<Entry<C>>,
+    /// What the server decided, and why, for narration.
+    pub events: Vec<Event>,
+}
+
+impl<C> Default for Ready<C> {
+    fn default() -> Self {
+        Ready {
+            hard_state: None,
+            log_writes: Vec::new(),
+            messages: Vec::new(),
+            committed: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
+impl<C> Ready<C> {
+    /// Nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.hard_state.is_none()
+            && self.log_writes.is_empty()
+            && self.messages.is_empty()
+            && self.committed.is_empty()
+            && self.events.is_empty()
+    }
+}
+
+/// Why a proposal was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProposeError {
+    /// Only the leader accepts commands (§5.1); this is who we think leads.
+    NotLeader {
+        /// The leader this server last heard from in its term, if any.
+        leader_hint: Option<NodeId>,
+    },
+}
+
+impl fmt::Display for ProposeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProposeError::NotLeader {
+                leader_hint: Some(l),
+            } => {
+                write!(f, "not the leader; the leader is {l}")
+            }
+            ProposeError::NotLeader { leader_hint: None } => {
+                write!(f, "not the leader, and no leader is known")
+            }
+        }
+    }
+}
+
+/// One server's Raft state machine.
+#[derive(Clone, Debug)]
+pub struct RaftNode<C> {
+    config: Config,
+    quorum: MajorityConfig,
+    rng: Rng,
+    // Persistent (Figure 2): survives crashes.
+    hard_state: HardState,
+    log: RaftLog<C>,
+    // Volatile on all servers.
+    role: Role,
+    leader: Option<NodeId>,
+    commit_index: LogIndex,
+    last_applied: LogIndex,
+    election_timeout: Time,
+    election_deadline: Time,
+    // Volatile on candidates and leaders.
+    votes: BTreeMap<NodeId, bool>,
+    progress: BTreeMap<NodeId, Progress>,
+    heartbeat_deadline: Time,
+    ready: Ready<C>,
+}
+
+impl<C: Clone> RaftNode<C> {
+    /// A server booting for the first time: empty log, term 0, follower.
+    pub fn new(config: Config, seed: u64, now: Time) -> Result<Self, String> {
+        Self::restart(config, PersistentState::default(), seed, now)
+    }
+
+    /// A server rebuilt from what it had persisted, after a crash. Only the
+    /// persistent state comes back: it restarts as a follower with
+    /// commitIndex and lastApplied at 0 (seed 003: "Only the persistent
+    /// variables have survived").
+    pub fn restart(
+        config: Config,
+        persistent: PersistentState<C>,
+        seed: u64,
+        now: Time,
+    ) -> Result<Self, String> {
+        config.validate()?;
+        let mut node = RaftNode {
+            quorum: MajorityConfig::new(config.voters.iter().copied()),
+            config,
+            rng: Rng::new(seed),
+            hard_state: persistent.hard_state,
+            log: persistent.log,
+            role: Role::Follower,
+            leader: None,
+            commit_index: 0,
+            last_applied: 0,
+            election_timeout: 0,
+            election_deadline: 0,
+            votes: BTreeMap::new(),
+            progress: BTreeMap::new(),
+            heartbeat_deadline: 0,
+            ready: Ready::default(),
+        };
+        node.reset_election_timer(now);
+        Ok(node)
+    }
+
+    // ----- inputs -----
+
+    /// Let time pass to `now`: fire the election timeout or the leader's
+    /// heartbeat if due.
+    pub fn tick(&mut self, now: Time) {
+        match self.role {
+            Role::Leader => {
+                if now >= self.heartbeat_deadline {
+                    self.broadcast_heartbeat(now);
+                }
+            }
+            Role::Follower | Role::Candidate => {
+                if now >= self.election_deadline {
+                    self.start_election(now);
+                }
+            }
+        }
+    }
+
+    /// The earliest time at which [`tick`](Self::tick) has something to do.
+    pub fn next_deadline(&self) -> Time {
+        match self.role {
+            Role::Leader => self.heartbeat_deadline,
+            Role::Follower | Role::Candidate => self.election_deadline,
+        }
+    }
+
+    /// Make the election timeout fire now (the page's "Time out" button).
+    /// A leader ignores it: it has no election timer.
+    pub fn time_out(&mut self, now: Time) {
+        if self.role != Role::Leader {
+            self.start_election(now);
+        }
+    }
+
+    /// Handle a message from `from`.
+    pub fn step(&mut self, now: Time, from: NodeId, msg: Message<C>) {
+        // §5.1: "If a server receives a request or response with a higher
+        // term, it updates its term to that value and reverts to follower."
+        if msg.term() > self.hard_state.current_term {
+            self.ready.events.push(Event::SawHigherTerm {
+                from,
+                term: msg.term(),
+            });
+            self.become_follower(now, msg.term());
+        }
+        match msg {
+            Message::RequestVote(m) => self.handle_request_vote(now, from, m),
+            Message::RequestVoteReply(m) => self.handle_vote_reply(now, from, m),
+            Message::AppendEntries(m) => self.handle_append_entries(now, from, m),
+            Message::AppendEntriesReply(m) => self.handle_append_reply(now, from, m),
+        }
+    }
+
+    /// A client command: the leader appends it to its log and replicates it
+    /// (§5.3). Returns the index it will have if it commits.
+    pub fn propose(&mut self, now: Time, command: C) -> Result<LogIndex, ProposeError> {
+        if self.role != Role::Leader {
+            return Err(ProposeError::NotLeader {
+                leader_hint: self.leader,
+            });
+        }
+        let index = self.append_as_leader(crate::log::Payload::Command(command));
+        self.ready.events.push(Event::Proposed { index });
+        self.maybe_commit();
+        self.broadcast_entries(now);
+        Ok(index)
+    }
+
+    /// Take what the caller must now persist, send and apply.
+    pub fn take_ready(&mut self) -> Ready<C> {
+        std::mem::take(&mut self.ready)
+    }
+
+    // ----- state, read-only -----
+
+    /// This server's id.
+    pub fn id(&self) -> NodeId {
+        self.config.id
+    }
+    /// The settings this server runs with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// Follower, candidate or leader.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// currentTerm.
+    pub fn current_term(&self) -> Term {
+        self.hard_state.current_term
+    }
+    /// votedFor in the current term.
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.hard_state.voted_for
+    }
+    /// The leader of the current term, if this server knows it.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.leader
+    }
+    /// commitIndex: highest entry known to be committed.
+    pub fn commit_index(&self) -> LogIndex {
+        self.commit_index
+    }
+    /// lastApplied: highest entry handed to the state machine.
+    pub fn last_applied(&self) -> LogIndex {
+        self.last_applied
+    }
+    /// The log.
+    pub fn log(&self) -> &RaftLog<C> {
+        &self.log
+    }
+    /// The persistent state, as it must be on disk after the last Ready.
+    pub fn persistent_state(&self) -> PersistentState<C> {
+        PersistentState {
+            hard_state: self.hard_state.clone(),
+            log: self.log.clone(),
+        }
+    }
+    /// When the election timer fires (meaningless for a leader).
+    pub fn election_deadline(&self) -> Time {
+        self.election_deadline
+    }
+    /// The length of the election timeout drawn at the last reset.
+    pub fn election_timeout(&self) -> Time {
+        self.election_timeout
+    }
+    /// A candidate's tally: voter → granted.
+    pub fn votes(&self) -> &BTreeMap<NodeId, bool> {
+        &self.votes
+    }
+    /// A leader's nextIndex/matchIndex per follower.
+    pub fn progress(&self) -> &BTreeMap<NodeId, Progress> {
+        &self.progress
+    }
+    /// The voting servers.
+    pub fn voters(&self) -> &[NodeId] {
+        self.quorum.voters()
+    }
+
+    // ----- shared helpers -----
+
+    fn peers(&self) -> Vec<NodeId> {
+        self.quorum
+            .voters()
+            .iter()
+            .copied()
+            .filter(|&p| p != self.config.id)
+            .collect()
+    }
+
+    fn send(&mut self, to: NodeId, msg: Message<C>) {
+        self.ready.messages.push(Envelope {
+            from: self.config.id,
+            to,
+            msg,
+        });
+    }
+
+    fn persist_hard_state(&mut self) {
+        self.ready.hard_state = Some(self.hard_state.clone());
+    }
+
+    /// Draw a fresh election timeout (§5.2: randomized "to ensure that split
+    /// votes are rare and that they are resolved quickly").
+    fn reset_election_timer(&mut self, now: Time) {
+        self.election_timeout = self.rng.range_inclusive(
+            self.config.election_timeout_min,
+            self.config.election_timeout_max,
+        );
+        self.election_deadline = now + self.election_timeout;
+    }
+
+    /// Revert to follower in `term` (§5.1). votedFor is cleared only when
+    /// the term actually changes: one vote per term.
+    fn become_follower(&mut self, now: Time, term: Term) {
+        let previous = self.role;
+        if term > self.hard_state.current_term {
+            self.hard_state.current_term = term;
+            self.hard_state.voted_for = None;
+            self.persist_hard_state();
+            self.leader = None;
+        }
+        self.role = Role::Follower;
+        self.votes.clear();
+        self.progress.clear();
+        if previous == Role::Leader {
+            // A deposed leader had no election timer running.
+            self.reset_election_timer(now);
+        }
+        if previous != Role::Follower {
+            self.ready
+                .events
+                .push(Event::BecameFollower { term, previous });
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Log replication (§5.3) and commitment (§5.3, §5.4.2).
+
+use super::{LogWrite, RaftNode};
+use crate::event::{AppendRejectReason, Event};
+use crate::log::{Entry, Payload};
+use crate::message::{AppendEntries, AppendEntriesReply, Message};
+use crate::progress::ProgressState;
+use crate::types::{LogIndex, NodeId, Role, Time};
+
+impl<C: Clone> RaftNode<C> {
+    /// Append an entry of the leader's current term to its own log.
+    pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
+        let entry = Entry {
+            term: self.hard_state.current_term,
+            index: self.log.last_index() + 1,
+            payload,
+        };
+        let index = entry.index;
+        self.log.push(entry.clone());
+        self.ready.log_writes.push(LogWrite::Append(vec![entry]));
+        index
+    }
+
+    /// Send new entries to every follower that flow control allows.
+    pub(super) fn broadcast_entries(&mut self, now: Time) {
+        for peer in self.peers() {
+            self.send_entries(now, peer);
+        }
+    }
+
+    /// Every heartbeat interval the leader contacts every follower, so none
+    /// times out (§5.2). Each contact is also a retry point: an unanswered
+    /// probe is re-sent, and entries in flight for a whole interval are
+    /// presumed lost and sent again from matchIndex + 1.
+    pub(super) fn broadcast_heartbeat(&mut self, now: Time) {
+        self.heartbeat_deadline = now + self.config.heartbeat_interval;
+        let interval = self.config.heartbeat_interval;
+        for peer in self.peers() {
+            let Some(pr) = self.progress.get_mut(&peer) else {
+                continue;
+            };
+            match pr.state {
+                ProgressState::Probe => {
+                    pr.heartbeat_elapsed();
+                    self.send_entries(now, peer);
+                }
+                ProgressState::Replicate => {
+                    if pr
+                        .oldest_inflight_sent()
+                        .is_some_and(|t| t + interval <= now)
+                    {
+                        let next = pr.match_index + 1;
+                        pr.back_off(next);
+                        self.send_entries(now, peer);
+                    } else if pr.can_send(self.config.max_inflight)
+                        && pr.next_index <= self.log.last_index()
+                    {
+                        self.send_entries(now, peer);
+                    } else {
+                        // An empty AppendEntries anchored at matchIndex: it
+                        // always matches, so it only asserts leadership and
+                        // carries the commitIndex.
+                        let prev = pr.match_index;
+                        self.send_append(peer, prev, Vec::new());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Send `peer` the entries from its nextIndex on, if flow control allows.
+    /// In probe state this sends a (possibly empty) probe; in replicate state
+    /// it sends only when there is something new.
+    pub(super) fn send_entries(&mut self, now: Time, peer: NodeId) {
+        let last = self.log.last_index();
+        let max_inflight = self.config.max_inflight;
+        let max_entries = self.config.max_entries_per_append as LogIndex;
+        let Some(pr) = self.progress.get_mut(&peer) else {
+            return;
+        };
+        if !pr.can_send(max_inflight)
+            || (pr.state == ProgressState::Replicate && pr.next_index > last)
+        {
+            return;
+        }
+        let next = pr.next_index;
+        let upto = last.min(next + max_entries - 1);
+        pr.sent(upto.max(next - 1), now);
+        let entries = self.log.slice(next, upto).to_vec();
+        self.send_append(peer, next - 1, entries);
+    }
+
+    fn send_append(&mut self, peer: NodeId, prev_log_index: LogIndex, entries: Vec<Entry<C>>) {
+        let prev_log_term = self
+            .log
+            .term_at(prev_log_index)
+            .expect("a leader's log holds every index it sends from");
+        let msg = AppendEntries {
+            term: self.hard_state.current_term,
+            prev_log_index,
+            prev_log_term,
+            entries,
+            leader_commit: self.commit_index,
+        };
+        self.send(peer, Message::AppendEntries(msg));
+    }
+
+    /// Figure 2, AppendEntries receiver.
+    pub(super) fn handle_append_entries(&mut self, now: Time, from: NodeId, m: AppendEntries<C>) {
+        let term = self.hard_state.current_term;
+        if m.term < term {
+            // Rule 1: reply false if term < currentTerm. The reply's term
+            // tells the stale leader to step down.
+            self.reject_append(
+                from,
+                m.prev_log_index,
+                0,
+                AppendRejectReason::StaleTerm { current_term: term },
+            );
+            return;
+        }
+        // The sender leads this term. A candidate that hears from it
+        // concedes (§5.2); everyone restarts its election timer.
+        if self.role != Role::Follower {
+            self.become_follower(now, term);
+        }
+        self.leader = Some(from);
+        self.reset_election_timer(now);
+
+        // Rule 2: reply false if the log has no entry at prevLogIndex whose
+        // term matches prevLogTerm.
+        match self.log.term_at(m.prev_log_index) {
+            None => {
+                let hint = self.log.last_index() + 1;
+                let reason = AppendRejectReason::NoEntryAt {
+                    index: m.prev_log_index,
+                };
+                self.reject_append(from, m.prev_log_index, hint, reason);
+                return;
+            }
+            Some(ours) if ours != m.prev_log_term => {
+                let hint = self.log.first_index_of_term_at(m.prev_log_index);
+                let reason = AppendRejectReason::TermMismatch {
+                    index: m.prev_log_index,
+                    ours,
+                    theirs: m.prev_log_term,
+                };
+                self.reject_append(from, m.prev_log_index, hint, reason);
+                return;
+            }
+            Some(_) => {}
+        }
+
+        // Rules 3 and 4: delete an existing entry that conflicts with a new
+        // one (same index, different term) and all that follow; append any
+        // new entries not already in the log. Entries that already match are
+        // kept, so a delayed or duplicated AppendEntries never shortens the
+        // log.
+        let match_index = m.prev_log_index + m.entries.len() as LogIndex;
+        let mut new_entries = Vec::new();
+        for entry in m.entries {
+            if !new_entries.is_empty() {
+                new_entries.push(entry);
+                continue;
+            }
+            match self.log.term_at(entry.index) {
+                Some(t) if t == entry.term => {}
+                Some(_) => {
+                    let removed = (self.log.last_index() - entry.index + 1) as usize;
+                    self.log.truncate_from(entry.index);
+                    self.ready
+                        .log_writes
+                        .push(LogWrite::TruncateFrom(entry.index));
+                    self.ready.events.push(Event::ConflictTruncated {
+                        from_index: entry.index,
+                        removed,
+                    });
+                    new_entries.push(entry);
+                }
+                None => new_entries.push(entry),
+            }
+        }
+        let appended = new_entries.len();
+        if !new_entries.is_empty() {
+            for e in &new_entries {
+                self.log.push(e.clone());
+            }
+            self.ready.log_writes.push(LogWrite::Append(new_entries));
+        }
+        self.ready.events.push(Event::AppendAccepted {
+            leader: from,
+            match_index,
+            appended,
+        });
+
+        // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
+        // Only the prefix this request vouched for may be committed: entries
+        // past it could still be a stale leader's leftovers.
+        let commit = m.leader_commit.min(match_index);
+        if commit > self.commit_index {
+            self.advance_commit(commit);
+        }
+        let reply = AppendEntriesReply {
+            term: self.hard_state.current_term,
+            success: true,
+            index: match_index,
+            conflict_hint: 0,
+        };
+        self.send(from, Message::AppendEntriesReply(reply));
+    }
+
+    fn reject_append(
+        &mut self,
+        to: NodeId,
+        prev_log_index: LogIndex,
+        conflict_hint: LogIndex,
+        reason: AppendRejectReason,
+    ) {
+        self.ready
+            .events
+            .push(Event::AppendRejected { leader: to, reason });
+        let reply = AppendEntriesReply {
+            term: self.hard_state.current_term,
+            success: false,
+            index: prev_log_index,
+            conflict_hint,
+        };
+        self.send(to, Message::AppendEntriesReply(reply));
+    }
+
+    /// The leader learns how far a follower's log matches. On success it
+    /// advances matchIndex/nextIndex and tries to commit; on rejection it
+    /// moves nextIndex back and probes again (§5.3).
+    pub(super) fn handle_append_reply(&mut self, now: Time, from: NodeId, m: AppendEntriesReply) {
+        if self.role != Role::Leader || m.term != self.hard_state.current_term {
+            return;
+        }
+        let fast = self.config.fast_backtrack;
+        let Some(pr) = self.progress.get_mut(&from) else {
+            return;
+        };
+        if m.success {
+            if pr.acknowledge(m.index) {
+                self.maybe_commit();
+            }
+            self.send_entries(now, from);
+            return;
+        }
+        // A rejection at or below matchIndex, or (while probing) of anything
+        // but the latest probe, is stale: replies can arrive late or twice.
+        let stale = m.index <= pr.match_index
+            || (pr.state == ProgressState::Probe && m.index + 1 != pr.next_index);
+        if stale {
+            return;
+        }
+        // Walk back one entry (the rejected prevLogIndex becomes the next
+        // attempt), or with fast backtracking jump to the follower's hint.
+        let next = if fast {
+            m.conflict_hint.clamp(1, m.index)
+        } else {
+            m.index
+        };
+        pr.back_off(next);
+        let next_index = pr.next_index;
+        self.ready.events.push(Event::NextIndexBackedOff {
+            peer: from,
+            next_index,
+        });
+        self.send_entries(now, from);
+    }
+
+    /// §5.3/§5.4.2: the leader commits the highest index stored on a
+    /// majority of voters, but only if that entry is from its current term;
+    /// earlier entries then commit indirectly (the Figure 8 lesson).
+    pub(super) fn maybe_commit(&mut self) {
+        let mut matched: std::collections::BTreeMap<NodeId, LogIndex> = self
+            .progress
+            .iter()
+            .map(|(&p, pr)| (p, pr.match_index))
+            .collect();
+        matched.insert(self.config.id, self.log.last_index());
+        let n = self.quorum.committed_index(&matched);
+        if n > self.commit_index && self.log.term_at(n) == Some(self.hard_state.current_term) {
+            self.advance_commit(n);
+        }
+    }
+
+    /// Raise commitIndex and hand the newly committed entries to the caller
+    /// to apply, in order (Figure 2: "If commitIndex > lastApplied: increment
+    /// lastApplied, apply log[lastApplied] to state machine").
+    fn advance_commit(&mut self, commit_index: LogIndex) {
+        self.commit_index = commit_index;
+        self.ready
+            .events
+            .push(Event::CommitAdvanced { commit_index });
+        let newly = self.log.slice(self.last_applied + 1, commit_index).to_vec();
+        self.last_applied = commit_index;
+        self.ready.committed.extend(newly);
+    }
+}

@@ -1,0 +1,114 @@
+//! The leader's view of each follower: nextIndex and matchIndex (Figure 2,
+//! "Volatile state on leaders"), plus the flow-control state etcd-io/raft
+//! calls probe and replicate.
+
+use crate::types::{LogIndex, Time};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// How the leader is currently sending to one follower.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProgressState {
+    /// The leader does not know where the follower's log matches its own: it
+    /// sends one AppendEntries at a time and waits for the answer (or the
+    /// next heartbeat) before trying again, walking nextIndex back on each
+    /// rejection (§5.3).
+    Probe,
+    /// The logs are known to match up to matchIndex: the leader streams
+    /// entries, advancing nextIndex as soon as it sends, with a bounded
+    /// number of AppendEntries in flight.
+    Replicate,
+}
+
+/// One follower's replication progress, as the leader sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Index of the next entry to send to this follower (initialised to the
+    /// leader's last index + 1, §5.3).
+    pub next_index: LogIndex,
+    /// Highest index known to be replicated on this follower (initialised to
+    /// 0, increases monotonically).
+    pub match_index: LogIndex,
+    /// Probe or replicate.
+    pub state: ProgressState,
+    /// In probe state: an AppendEntries is out and unanswered.
+    pub probe_sent: bool,
+    /// In replicate state: for each AppendEntries in flight, oldest first,
+    /// the last index it carries and when it was sent.
+    pub inflight: VecDeque<(LogIndex, Time)>,
+}
+
+impl Progress {
+    /// A fresh progress for a new leader whose last index is `last_index`.
+    pub fn new(last_index: LogIndex) -> Self {
+        Progress {
+            next_index: last_index + 1,
+            match_index: 0,
+            state: ProgressState::Probe,
+            probe_sent: false,
+            inflight: VecDeque::new(),
+        }
+    }
+
+    /// May the leader send this follower another AppendEntries carrying
+    /// entries right now?
+    pub fn can_send(&self, max_inflight: usize) -> bool {
+        match self.state {
+            ProgressState::Probe => !self.probe_sent,
+            ProgressState::Replicate => self.inflight.len() < max_inflight.max(1),
+        }
+    }
+
+    /// Record that an AppendEntries ending at `last` was sent at `now`.
+    pub fn sent(&mut self, last: LogIndex, now: Time) {
+        match self.state {
+            ProgressState::Probe => self.probe_sent = true,
+            ProgressState::Replicate => {
+                self.next_index = last + 1;
+                self.inflight.push_back((last, now));
+            }
+        }
+    }
+
+    /// When the oldest unanswered AppendEntries in flight was sent.
+    pub fn oldest_inflight_sent(&self) -> Option<Time> {
+        self.inflight.front().map(|&(_, t)| t)
+    }
+
+    /// The follower acknowledged everything up to `index`. Returns true if
+    /// this taught the leader something new.
+    pub fn acknowledge(&mut self, index: LogIndex) -> bool {
+        while self.inflight.front().is_some_and(|&(i, _)| i <= index) {
+            self.inflight.pop_front();
+        }
+        let updated = index > self.match_index;
+        if updated {
+            self.match_index = index;
+        }
+        if self.state == ProgressState::Probe {
+            // The probe found where the logs agree: stream from there.
+            self.state = ProgressState::Replicate;
+            self.probe_sent = false;
+            self.inflight.clear();
+            self.next_index = self.match_index + 1;
+        } else {
+            self.next_index = self.next_index.max(index + 1);
+        }
+        updated
+    }
+
+    /// The follower rejected an AppendEntries: go back to probing from
+    /// `next_index` (never below matchIndex + 1).
+    pub fn back_off(&mut self, next_index: LogIndex) {
+        self.next_index = next_index.max(self.match_index + 1);
+        self.state = ProgressState::Probe;
+        self.probe_sent = false;
+        self.inflight.clear();
+    }
+
+    /// A heartbeat interval passed: a probe that got no answer may be sent
+    /// again (it or its reply may have been lost).
+    pub fn heartbeat_elapsed(&mut self) {
+        self.probe_sent = false;
+    }
+}

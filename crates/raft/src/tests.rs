@@ -1,0 +1,865 @@
+//! Scenario tests for the rules of §5, named after the rule they check, plus
+//! the walkthroughs of the seeds (../shared/seeds/002 and 003).
+//!
+//! [`Cluster`] is a hand-driven network: messages wait in a queue until a
+//! test delivers them, so every interleaving in a test is chosen on purpose.
+
+use crate::event::{AppendRejectReason, Event, VoteRejectReason};
+use crate::log::{Entry, Payload};
+use crate::message::{Envelope, Message};
+use crate::node::{LogWrite, ProposeError, RaftNode};
+use crate::storage::PersistentState;
+use crate::types::{LogIndex, NodeId, Role, Term, Time};
+use crate::Config;
+
+type Cmd = &'static str;
+
+struct Cluster {
+    nodes: Vec<Option<RaftNode<Cmd>>>,
+    disks: Vec<PersistentState<Cmd>>,
+    applied: Vec<Vec<Entry<Cmd>>>,
+    events: Vec<Vec<Event>>,
+    queue: Vec<Envelope<Cmd>>,
+    now: Time,
+    fast_backtrack: bool,
+}
+
+fn s(i: u8) -> NodeId {
+    NodeId(i)
+}
+
+impl Cluster {
+    fn new(n: u8) -> Self {
+        Self::with(n, false)
+    }
+
+    fn with(n: u8, fast_backtrack: bool) -> Self {
+        let mut c = Cluster {
+            nodes: Vec::new(),
+            disks: vec![PersistentState::default(); n as usize],
+            applied: vec![Vec::new(); n as usize],
+            events: vec![Vec::new(); n as usize],
+            queue: Vec::new(),
+            now: 0,
+            fast_backtrack,
+        };
+        for i in 1..=n {
+            let node = RaftNode::new(c.config(i), u64::from(i), 0).unwrap();
+            c.nodes.push(Some(node));
+        }
+        c
+    }
+
+    fn config(&self, i: u8) -> Config {
+        let n = self.disks.len() as u8;
+        let mut cfg = Config::new(s(i), (1..=n).map(s).collect());
+        cfg.fast_backtrack = self.fast_backtrack;
+        cfg
+    }
+
+    fn node(&self, i: u8) -> &RaftNode<Cmd> {
+        self.nodes[i as usize - 1].as_ref().expect("server is up")
+    }
+
+    fn with_node(&mut self, i: u8, f: impl FnOnce(&mut RaftNode<Cmd>, Time)) {
+        let now = self.now;
+        let node = self.nodes[i as usize - 1].as_mut().expect("server is up");
+        f(node, now);
+        self.drain(i);
+    }
+
+    /// Persist, queue messages, record applied entries and events — checking
+    /// on the way that the disk always equals the node's persistent state.
+    fn drain(&mut self, i: u8) {
+        let k = i as usize - 1;
+        let node = self.nodes[k].as_mut().unwrap();
+        let ready = node.take_ready();
+        if let Some(hs) = ready.hard_state {
+            self.disks[k].hard_state = hs;
+        }
+        for w in ready.log_writes {
+            match w {
+                LogWrite::TruncateFrom(i) => self.disks[k].log.truncate_from(i),
+                LogWrite::Append(es) => es.into_iter().for_each(|e| self.disks[k].log.push(e)),
+            }
+        }
+        assert_eq!(
+            self.disks[k],
+            node.persistent_state(),
+            "disk out of step with {}",
+            node.id()
+        );
+        self.queue.extend(ready.messages);
+        self.applied[k].extend(ready.committed);
+        self.events[k].extend(ready.events);
+    }
+
+    fn time_out(&mut self, i: u8) {
+        self.with_node(i, |n, now| n.time_out(now));
+    }
+
+    fn heartbeat(&mut self, i: u8) {
+        self.now = self.node(i).next_deadline().max(self.now);
+        self.with_node(i, |n, now| n.tick(now));
+    }
+
+    fn propose(&mut self, i: u8, cmd: Cmd) -> Result<LogIndex, ProposeError> {
+        let mut out = None;
+        self.with_node(i, |n, now| out = Some(n.propose(now, cmd)));
+        out.unwrap()
+    }
+
+    /// Deliver queued messages (and the messages they cause) until the queue
+    /// is empty, dropping those `keep` refuses. Returns how many were
+    /// delivered.
+    fn deliver_if(&mut self, mut keep: impl FnMut(&Envelope<Cmd>) -> bool) -> usize {
+        let mut delivered = 0;
+        while !self.queue.is_empty() {
+            let batch = std::mem::take(&mut self.queue);
+            for env in batch {
+                let to = env.to.0;
+                if !keep(&env) || self.nodes[to as usize - 1].is_none() {
+                    continue;
+                }
+                delivered += 1;
+                self.with_node(to, |n, now| n.step(now, env.from, env.msg));
+            }
+        }
+        delivered
+    }
+
+    fn deliver_all(&mut self) -> usize {
+        self.deliver_if(|_| true)
+    }
+
+    /// Deliver only among the servers in `group`.
+    fn deliver_within(&mut self, group: &[u8]) -> usize {
+        self.deliver_if(|e| group.contains(&e.from.0) && group.contains(&e.to.0))
+    }
+
+    fn crash(&mut self, i: u8) {
+        self.nodes[i as usize - 1] = None;
+        self.queue.retain(|e| e.to != s(i));
+    }
+
+    fn restart(&mut self, i: u8) {
+        let k = i as usize - 1;
+        let node = RaftNode::restart(
+            self.config(i),
+            self.disks[k].clone(),
+            100 + u64::from(i),
+            self.now,
+        )
+        .unwrap();
+        self.nodes[k] = Some(node);
+        self.applied[k].clear();
+    }
+
+    /// Deliver queued messages that `pred` accepts, leaving the others
+    /// queued, until none is accepted.
+    fn deliver_holding(&mut self, mut pred: impl FnMut(&Envelope<Cmd>) -> bool) {
+        loop {
+            let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.queue)
+                .into_iter()
+                .partition(|e| pred(e));
+            self.queue = later;
+            if now.is_empty() {
+                return;
+            }
+            for env in now {
+                if self.nodes[env.to.0 as usize - 1].is_some() {
+                    let to = env.to.0;
+                    self.with_node(to, |n, t| n.step(t, env.from, env.msg));
+                }
+            }
+        }
+    }
+
+    fn elect(&mut self, i: u8) {
+        let all: Vec<u8> = (1..=self.nodes.len() as u8).collect();
+        self.elect_within(i, &all);
+    }
+
+    /// Elect `i` with messages flowing only inside `group`.
+    fn elect_within(&mut self, i: u8, group: &[u8]) {
+        let before = self.node(i).current_term();
+        self.time_out(i);
+        self.deliver_within(group);
+        assert_eq!(self.node(i).role(), Role::Leader, "S{i} should have won");
+        assert!(self.node(i).current_term() > before, "S{i} won a new term");
+    }
+
+    fn terms(&self, i: u8) -> Vec<Term> {
+        self.node(i)
+            .log()
+            .entries()
+            .iter()
+            .map(|e| e.term)
+            .collect()
+    }
+
+    fn commands(&self, i: u8) -> Vec<Cmd> {
+        self.node(i)
+            .log()
+            .entries()
+            .iter()
+            .filter_map(|e| match e.payload {
+                Payload::Command(c) => Some(c),
+                Payload::Noop => None,
+            })
+            .collect()
+    }
+
+    fn applied_commands(&self, i: u8) -> Vec<Cmd> {
+        self.applied[i as usize - 1]
+            .iter()
+            .filter_map(|e| match e.payload {
+                Payload::Command(c) => Some(c),
+                Payload::Noop => None,
+            })
+            .collect()
+    }
+
+    fn saw(&self, i: u8, pred: impl Fn(&Event) -> bool) -> bool {
+        self.events[i as usize - 1].iter().any(pred)
+    }
+
+    fn kinds_in_queue(&self) -> Vec<(u8, u8, &'static str)> {
+        self.queue
+            .iter()
+            .map(|e| (e.from.0, e.to.0, e.msg.kind()))
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------- §5.2
+
+#[test]
+fn election_timeout_makes_follower_a_candidate_that_votes_for_itself_in_the_next_term() {
+    let mut c = Cluster::new(3);
+    c.time_out(1);
+    let n = c.node(1);
+    assert_eq!(n.role(), Role::Candidate);
+    assert_eq!(n.current_term(), 1);
+    assert_eq!(n.voted_for(), Some(s(1)));
+    assert_eq!(
+        c.disks[0].hard_state.voted_for,
+        Some(s(1)),
+        "the self-vote is persisted"
+    );
+    assert_eq!(
+        c.kinds_in_queue(),
+        vec![(1, 2, "RequestVote"), (1, 3, "RequestVote")],
+        "RequestVote goes to every other server"
+    );
+}
+
+#[test]
+fn candidate_with_votes_from_a_majority_of_all_servers_becomes_leader() {
+    let mut c = Cluster::new(5);
+    c.time_out(1);
+    // Two granted votes (S2, S3) plus its own make 3 of 5.
+    c.deliver_if(|e| e.to.0 <= 3 || e.from.0 <= 3 && e.to.0 == 1 && e.from.0 != 4);
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert!(c.saw(1, |e| matches!(e, Event::BecameLeader { term: 1 })));
+}
+
+#[test]
+fn votes_from_a_minority_do_not_elect_even_when_the_rest_are_down() {
+    let mut c = Cluster::new(5);
+    c.crash(3);
+    c.crash(4);
+    c.crash(5);
+    c.time_out(1);
+    c.deliver_all();
+    // S1 and S2 are 2 of 5: not a majority of all servers (seed 003).
+    assert_eq!(c.node(1).role(), Role::Candidate);
+}
+
+#[test]
+fn a_server_grants_at_most_one_vote_per_term() {
+    let mut c = Cluster::new(3);
+    c.time_out(1);
+    c.time_out(2); // S2 is now a candidate in term 1 too, and voted for itself.
+    let to_s3: Vec<_> = c.queue.iter().filter(|e| e.to == s(3)).cloned().collect();
+    c.queue.clear();
+    for env in to_s3 {
+        c.with_node(3, |n, now| n.step(now, env.from, env.msg));
+    }
+    assert_eq!(
+        c.node(3).voted_for(),
+        Some(s(1)),
+        "first come, first served"
+    );
+    assert!(c.saw(3, |e| matches!(
+        e,
+        Event::VoteRejected { candidate, reason: VoteRejectReason::AlreadyVoted { voted_for }, .. }
+            if *candidate == s(2) && *voted_for == s(1)
+    )));
+}
+
+#[test]
+fn vote_refused_to_a_candidate_whose_log_is_behind() {
+    // §5.4.1: a higher last term wins; with equal last terms, the longer log.
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.propose(1, "x=1").unwrap();
+    c.deliver_if(|e| e.to != s(3) && e.from != s(3));
+    // S3 has an empty log; S2 has [1, 1].
+    c.time_out(3);
+    c.deliver_all();
+    assert_ne!(c.node(3).role(), Role::Leader);
+    assert!(c.saw(2, |e| matches!(
+        e,
+        Event::VoteRejected {
+            reason: VoteRejectReason::LogBehind { .. },
+            ..
+        }
+    )));
+}
+
+#[test]
+fn vote_refused_for_a_stale_term() {
+    let mut c = Cluster::new(3);
+    c.time_out(1);
+    let old_request = c.queue.iter().find(|e| e.to == s(2)).cloned().unwrap();
+    c.queue.clear();
+    c.time_out(2);
+    c.time_out(2); // S2 is now in term 2.
+    c.queue.clear();
+    c.with_node(2, |n, now| n.step(now, old_request.from, old_request.msg));
+    assert!(c.saw(2, |e| matches!(
+        e,
+        Event::VoteRejected {
+            reason: VoteRejectReason::StaleTerm { current_term: 2 },
+            ..
+        }
+    )));
+}
+
+#[test]
+fn any_message_with_a_higher_term_makes_a_leader_step_down() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    // S3 is cut off and times out twice: term 3.
+    c.time_out(3);
+    c.time_out(3);
+    let vote_req = c
+        .queue
+        .iter()
+        .rev()
+        .find(|e| e.to == s(1))
+        .cloned()
+        .unwrap();
+    c.queue.clear();
+    c.with_node(1, |n, now| n.step(now, vote_req.from, vote_req.msg));
+    assert_eq!(c.node(1).role(), Role::Follower);
+    assert_eq!(c.node(1).current_term(), 3);
+    // The new term cleared S1's term-1 self-vote, so it could vote for S3,
+    // whose log is as up-to-date as its own.
+    assert_eq!(c.node(1).voted_for(), Some(s(3)));
+}
+
+#[test]
+fn candidate_concedes_to_a_leader_of_its_own_term() {
+    let mut c = Cluster::new(3);
+    c.time_out(1);
+    c.time_out(2);
+    // S1 wins with S3's vote; S2 hears S1's AppendEntries for term 1.
+    c.deliver_if(|e| !(e.from == s(2) && e.to == s(3)));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert_eq!(c.node(2).role(), Role::Follower);
+    assert_eq!(c.node(2).leader(), Some(s(1)));
+}
+
+#[test]
+fn a_split_vote_is_retried_in_a_new_term() {
+    let mut c = Cluster::new(4);
+    // S1 and S2 split S3 and S4: 2 votes each, 3 needed.
+    c.time_out(1);
+    c.time_out(2);
+    c.deliver_if(|e| !matches!((e.from.0, e.to.0), (1, 4) | (2, 3) | (1, 2) | (2, 1)));
+    assert_eq!(c.node(1).role(), Role::Candidate);
+    assert_eq!(c.node(2).role(), Role::Candidate);
+    // The next timeout starts term 2, which can be won.
+    c.elect(1);
+    assert_eq!(c.node(1).current_term(), 2);
+}
+
+#[test]
+fn the_election_timeout_is_redrawn_within_its_range_at_every_reset() {
+    let mut c = Cluster::new(3);
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..40 {
+        c.time_out(1);
+        let t = c.node(1).election_timeout();
+        assert!((150..=300).contains(&t));
+        seen.insert(t);
+    }
+    assert!(seen.len() > 10, "timeouts vary: {seen:?}");
+}
+
+// ---------------------------------------------------------------- §5.3
+
+#[test]
+fn a_new_leader_appends_a_noop_and_sends_it_at_once() {
+    let mut c = Cluster::new(3);
+    c.time_out(1);
+    c.deliver_holding(|e| e.msg.kind() != "AppendEntries");
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert_eq!(c.node(1).log().last_index(), 1);
+    assert_eq!(c.node(1).log().get(1).unwrap().payload, Payload::Noop);
+    assert_eq!(
+        c.kinds_in_queue(),
+        vec![(1, 2, "AppendEntries"), (1, 3, "AppendEntries")]
+    );
+}
+
+#[test]
+fn heartbeats_are_empty_append_entries_that_restart_follower_timers() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    let before = c.node(2).election_deadline();
+    c.heartbeat(1);
+    let hb: Vec<_> = c
+        .queue
+        .iter()
+        .map(|e| match &e.msg {
+            Message::AppendEntries(a) => a.entries.len(),
+            other => panic!("unexpected {}", other.kind()),
+        })
+        .collect();
+    assert_eq!(hb, vec![0, 0]);
+    c.deliver_all();
+    assert!(c.node(2).election_deadline() > before);
+}
+
+#[test]
+fn append_entries_rejected_when_the_log_has_no_matching_entry_at_prev_log_index() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.propose(1, "x=1").unwrap();
+    c.propose(1, "x=2").unwrap();
+    // S3 misses everything; a later append cannot attach to its empty log.
+    c.deliver_if(|e| e.to != s(3));
+    c.with_node(1, |n, now| {
+        n.propose(now, "x=3").unwrap();
+    });
+    let to3: Vec<_> = c.queue.iter().filter(|e| e.to == s(3)).cloned().collect();
+    c.queue.clear();
+    for env in to3 {
+        c.with_node(3, |n, now| n.step(now, env.from, env.msg));
+    }
+    assert!(c.saw(3, |e| matches!(
+        e,
+        Event::AppendRejected {
+            reason: AppendRejectReason::NoEntryAt { .. },
+            ..
+        }
+    )));
+    assert_eq!(
+        c.node(3).log().last_index(),
+        1,
+        "only the no-op: nothing appended on a mismatch"
+    );
+}
+
+#[test]
+fn leader_walks_next_index_back_until_the_logs_match_then_fills_the_gap() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    for cmd in ["a", "b", "c", "d"] {
+        c.propose(1, cmd).unwrap();
+    }
+    c.deliver_if(|e| e.to != s(3) && e.from != s(3));
+    // S3 is behind by four entries; heartbeats and probes bring it level.
+    for _ in 0..8 {
+        c.heartbeat(1);
+        c.deliver_all();
+    }
+    assert_eq!(c.terms(3), c.terms(1));
+    assert_eq!(c.node(3).commit_index(), c.node(1).commit_index());
+}
+
+#[test]
+fn follower_deletes_a_conflicting_suffix_and_appends_the_leaders_entries() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    // S1 (term 1) appends two entries only it holds, then is cut off.
+    c.propose(1, "lost-1").unwrap();
+    c.propose(1, "lost-2").unwrap();
+    c.queue.clear();
+    c.elect_within(2, &[2, 3]); // term 2, with S3's vote
+    c.propose(2, "kept").unwrap();
+    c.deliver_within(&[2, 3]);
+    c.heartbeat(2);
+    c.deliver_all();
+    for _ in 0..4 {
+        c.heartbeat(2);
+        c.deliver_all();
+    }
+    assert_eq!(c.commands(1), vec!["kept"]);
+    assert!(c.saw(1, |e| matches!(
+        e,
+        Event::ConflictTruncated { removed: 2, .. }
+    )));
+}
+
+#[test]
+fn a_delayed_duplicate_append_entries_never_shortens_the_log() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    c.propose(1, "a").unwrap();
+    let first = c.queue.iter().find(|e| e.to == s(2)).cloned().unwrap();
+    c.deliver_all();
+    c.propose(1, "b").unwrap();
+    c.deliver_all();
+    let len = c.node(2).log().last_index();
+    c.with_node(2, |n, now| n.step(now, first.from, first.msg));
+    assert_eq!(c.node(2).log().last_index(), len);
+}
+
+#[test]
+fn leader_commits_once_a_majority_stores_an_entry_of_its_term() {
+    let mut c = Cluster::new(5);
+    c.elect(1);
+    c.deliver_all();
+    c.propose(1, "x=1").unwrap();
+    // Only S2 acknowledges: 2 of 5 is not enough.
+    c.deliver_if(|e| e.to == s(2) || e.from == s(2));
+    assert_eq!(c.node(1).commit_index(), 1);
+    c.queue.clear();
+    c.heartbeat(1);
+    c.deliver_if(|e| e.to.0 <= 3 || e.to == s(1) && e.from.0 <= 3);
+    assert_eq!(c.node(1).commit_index(), 2, "S1, S2, S3 are 3 of 5");
+    assert_eq!(c.applied_commands(1), vec!["x=1"]);
+}
+
+#[test]
+fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
+    // §5.4.2 and Figure 8: an entry from an earlier term that is stored on a
+    // majority is still not known to be committed; only entries of the
+    // leader's current term are committed by counting replicas.
+    let mut c = Cluster::new(5);
+    c.elect(1);
+    c.deliver_all();
+    c.propose(1, "fig8").unwrap(); // index 2, term 1, on S1 only
+    c.queue.clear();
+    c.crash(1);
+    c.restart(1);
+    c.time_out(1); // term 2: S1's log is the most up-to-date, so it wins
+    c.deliver_holding(|e| e.msg.kind().starts_with("RequestVote"));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    c.queue.clear();
+    let leader_term = c.node(1).current_term();
+    // S1's log: [1: noop t1, 2: fig8 t1, 3: noop t2]. S2 and S3 report that
+    // their logs now match through index 2: "fig8" is on 3 of 5 servers.
+    let ack = |from: u8, index: LogIndex| Envelope {
+        from: s(from),
+        to: s(1),
+        msg: Message::AppendEntriesReply(crate::message::AppendEntriesReply {
+            term: leader_term,
+            success: true,
+            index,
+            conflict_hint: 0,
+        }),
+    };
+    c.queue.extend([ack(2, 2), ack(3, 2)]);
+    c.deliver_holding(|e| e.to == s(1));
+    assert_eq!(
+        c.node(1).commit_index(),
+        0,
+        "a majority holds index 2, but it is from term 1"
+    );
+    // Once the leader's own term-2 entry is on a majority, it commits, and
+    // "fig8" with it.
+    c.queue.extend([ack(2, 3), ack(3, 3)]);
+    c.deliver_holding(|e| e.to == s(1));
+    assert_eq!(c.node(1).commit_index(), 3);
+    assert_eq!(c.applied_commands(1), vec!["fig8"]);
+}
+
+#[test]
+fn followers_learn_the_commit_index_from_append_entries_and_apply_in_order() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    for cmd in ["a", "b", "c"] {
+        c.propose(1, cmd).unwrap();
+    }
+    c.deliver_all();
+    assert_eq!(c.node(2).commit_index() < c.node(1).commit_index(), true);
+    c.heartbeat(1);
+    c.deliver_all();
+    assert_eq!(c.node(2).commit_index(), 4);
+    assert_eq!(c.applied_commands(2), vec!["a", "b", "c"]);
+    let idx: Vec<u64> = c.applied[1].iter().map(|e| e.index).collect();
+    assert_eq!(
+        idx,
+        vec![1, 2, 3, 4],
+        "applied exactly once, in index order"
+    );
+}
+
+#[test]
+fn a_follower_refuses_proposals_and_names_the_leader() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    assert_eq!(
+        c.propose(2, "x=1"),
+        Err(ProposeError::NotLeader {
+            leader_hint: Some(s(1))
+        })
+    );
+}
+
+#[test]
+fn a_single_server_cluster_elects_itself_and_commits_alone() {
+    let mut c = Cluster::new(1);
+    c.time_out(1);
+    assert_eq!(c.node(1).role(), Role::Leader);
+    c.propose(1, "solo").unwrap();
+    assert_eq!(c.node(1).commit_index(), 2);
+    assert_eq!(c.applied_commands(1), vec!["solo"]);
+}
+
+#[test]
+fn fast_backtracking_skips_a_whole_term_per_round_trip() {
+    fn round_trips(fast: bool) -> usize {
+        let mut c = Cluster::with(3, fast);
+        c.elect(1);
+        c.deliver_all();
+        // S1 piles up 10 entries of term 1 that nobody else gets.
+        for _ in 0..10 {
+            c.propose(1, "stale").unwrap();
+        }
+        c.queue.clear();
+        // S2 leads term 2 with S3 and writes 10 entries S1 never sees, then
+        // is re-elected in term 3, so its nextIndex for S1 starts at the end
+        // of its long log.
+        c.elect_within(2, &[2, 3]);
+        for _ in 0..10 {
+            c.propose(2, "fresh").unwrap();
+        }
+        c.deliver_within(&[2, 3]);
+        c.crash(2);
+        c.restart(2);
+        c.elect_within(2, &[2, 3]);
+        // S1 comes back: count its rejections until its log matches.
+        let mut rejections = 0;
+        for _ in 0..40 {
+            c.heartbeat(2);
+            c.deliver_if(|e| {
+                if let Message::AppendEntriesReply(r) = &e.msg {
+                    rejections += usize::from(!r.success && e.from == s(1));
+                }
+                true
+            });
+            if c.terms(1) == c.terms(2) {
+                break;
+            }
+        }
+        assert_eq!(c.terms(1), c.terms(2));
+        rejections
+    }
+    let slow = round_trips(false);
+    let fast = round_trips(true);
+    assert!(slow >= 10, "one entry per round trip: {slow}");
+    assert!(fast <= 2, "one term per round trip: {fast}");
+}
+
+// ---------------------------------------------------------------- persistence
+
+#[test]
+fn a_restart_keeps_only_the_persistent_state() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    c.propose(1, "x=1").unwrap();
+    c.deliver_all();
+    c.heartbeat(1);
+    c.deliver_all();
+    let (term, log) = (c.node(2).current_term(), c.terms(2));
+    assert_eq!(c.node(2).commit_index(), 2);
+    c.crash(2);
+    c.restart(2);
+    let n = c.node(2);
+    assert_eq!(
+        (n.current_term(), c.terms(2)),
+        (term, log),
+        "term and log survive"
+    );
+    assert_eq!(n.voted_for(), Some(s(1)), "votedFor survives");
+    assert_eq!(
+        (n.commit_index(), n.last_applied()),
+        (0, 0),
+        "commitIndex does not"
+    );
+    assert_eq!(n.role(), Role::Follower);
+    // The next heartbeat teaches it the commit index again, and it re-applies.
+    c.heartbeat(1);
+    c.deliver_all();
+    assert_eq!(c.node(2).commit_index(), 2);
+    assert_eq!(c.applied_commands(2), vec!["x=1"]);
+}
+
+#[test]
+fn a_vote_is_on_disk_before_the_reply_leaves() {
+    let mut c = Cluster::new(3);
+    c.time_out(1);
+    let req = c.queue.remove(0);
+    let node = c.nodes[1].as_mut().unwrap();
+    node.step(0, req.from, req.msg);
+    let ready = node.take_ready();
+    assert_eq!(ready.messages.len(), 1);
+    assert_eq!(ready.hard_state.unwrap().voted_for, Some(s(1)));
+}
+
+// ---------------------------------------------------------------- seed 002
+
+/// Seed 002 lists four situations a leader meets in a follower's log. Build
+/// each one and check the leader repairs it to equal its own.
+#[test]
+fn seed_002_the_four_follower_log_cases_all_converge_on_the_leaders_log() {
+    // Missing entries: S3 was down while S1 replicated.
+    let mut missing = Cluster::new(3);
+    missing.elect(1);
+    missing.deliver_all();
+    missing.crash(3);
+    for cmd in ["x=1", "y=2"] {
+        missing.propose(1, cmd).unwrap();
+    }
+    missing.deliver_all();
+    missing.restart(3);
+    // The same: S2 already holds everything.
+    // Past inconsistent entries / future inconsistent entries: see below.
+    for _ in 0..6 {
+        missing.heartbeat(1);
+        missing.deliver_all();
+    }
+    assert_eq!(
+        missing.terms(3),
+        missing.terms(1),
+        "missing entries are filled in"
+    );
+    assert_eq!(
+        missing.terms(2),
+        missing.terms(1),
+        "an in-sync log stays the same"
+    );
+
+    // Inconsistent entries: S1 (term 1) wrote entries only it holds, S2 leads
+    // term 2 and writes others. When S1 returns, both its past (entries where
+    // S2 has different ones) and future (entries beyond S2's log)
+    // inconsistent entries must go.
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    for cmd in ["p1", "p2", "p3", "p4"] {
+        c.propose(1, cmd).unwrap();
+    }
+    c.queue.clear();
+    c.elect_within(2, &[2, 3]);
+    c.propose(2, "q1").unwrap();
+    c.deliver_within(&[2, 3]);
+    assert!(
+        c.node(1).log().last_index() > c.node(2).log().last_index(),
+        "S1 has future entries"
+    );
+    for _ in 0..10 {
+        c.heartbeat(2);
+        c.deliver_all();
+    }
+    assert_eq!(c.terms(1), c.terms(2));
+    assert_eq!(c.commands(1), vec!["q1"]);
+}
+
+// ---------------------------------------------------------------- seed 003
+
+/// Seed 003's walkthrough, step by step. Our leaders append a no-op when
+/// elected (§8), so each term's entries sit one index later than the seed's
+/// pictures; the story is the same.
+#[test]
+fn seed_003_walkthrough_put_crash_reelection_and_reconciliation() {
+    let mut c = Cluster::new(3);
+    // "S1 is the leader for term 1."
+    c.elect(1);
+    c.deliver_all();
+    // "The client initiates the Put(x, 1) operation." S2 answers first.
+    c.propose(1, "Put(x, 1)").unwrap();
+    c.deliver_if(|e| e.to != s(3) && e.from != s(3));
+    assert_eq!(c.node(1).commit_index(), 2, "on 2 of 3 servers: committed");
+    assert_eq!(c.applied_commands(1), vec!["Put(x, 1)"]);
+    c.heartbeat(1);
+    c.deliver_if(|e| e.to != s(3) && e.from != s(3));
+    assert_eq!(
+        c.applied_commands(2),
+        vec!["Put(x, 1)"],
+        "S2 learns commitIndex"
+    );
+    // "After a short network lag, S3 catches up."
+    c.heartbeat(1);
+    c.deliver_all();
+    assert_eq!(c.applied_commands(3), vec!["Put(x, 1)"]);
+    // "Put(y, 2) and Put(x, 3) ... once again, S3 remains unresponsive."
+    c.propose(1, "Put(y, 2)").unwrap();
+    c.propose(1, "Put(x, 3)").unwrap();
+    c.deliver_if(|e| e.to != s(3) && e.from != s(3));
+    c.queue.clear();
+    // "The client requests Put(x, 4). S1 appends it ... but crashes."
+    c.propose(1, "Put(x, 4)").unwrap();
+    c.crash(1);
+    c.queue.clear();
+    // "S3 was the first to start a new election for term 2, but it cannot
+    // become a leader": S2's log is more up-to-date.
+    c.time_out(3);
+    c.deliver_all();
+    assert_eq!(c.node(3).current_term(), 2);
+    assert_ne!(c.node(3).role(), Role::Leader);
+    assert!(c.saw(2, |e| matches!(
+        e,
+        Event::VoteRejected {
+            reason: VoteRejectReason::LogBehind { .. },
+            ..
+        }
+    )));
+    // "This occurs for term 3": S2 wins, then the client's Put(x, 5).
+    c.elect(2);
+    assert_eq!(c.node(2).current_term(), 3);
+    c.propose(2, "Put(x, 5)").unwrap();
+    c.deliver_all();
+    c.heartbeat(2);
+    c.deliver_all();
+    assert_eq!(
+        c.commands(3),
+        vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 5)"]
+    );
+    // "S1 comes back": only persistent state survived.
+    c.restart(1);
+    assert_eq!(c.node(1).commit_index(), 0);
+    assert_eq!(
+        c.commands(1),
+        vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 4)"]
+    );
+    // "After noticing S2's messages, S1 will update its term to 3 ... replace
+    // its log entry ... only after the logs are reconciled, increase the
+    // commitIndex ... then apply all those operations."
+    for _ in 0..6 {
+        c.heartbeat(2);
+        c.deliver_all();
+    }
+    assert_eq!(c.node(1).current_term(), 3);
+    assert_eq!(
+        c.commands(1),
+        vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 5)"]
+    );
+    assert_eq!(c.node(1).commit_index(), c.node(2).commit_index());
+    assert_eq!(
+        c.applied_commands(1),
+        vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 5)"],
+        "Put(x, 4) was never committed, so it was never applied"
+    );
+}
