@@ -1,0 +1,316 @@
+//! Raft's safety properties (Figure 3 of the paper), checked after every
+//! event of a run. A violation names the property, the servers and the log
+//! index involved, so the page can highlight them and a test can fail with a
+//! reason.
+
+use crate::kv::KvCommand;
+use raft::{Entry, LogIndex, NodeId, PersistentState, RaftNode, Role, Term, Time};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A safety property of Raft.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Invariant {
+    /// At most one leader can be elected in a given term.
+    ElectionSafety,
+    /// A leader never overwrites or deletes entries in its log; it only
+    /// appends new entries.
+    LeaderAppendOnly,
+    /// If two logs contain an entry with the same index and term, the logs
+    /// are identical in all entries up through that index.
+    LogMatching,
+    /// If an entry is committed in a term, it is present in the logs of the
+    /// leaders of all higher terms.
+    LeaderCompleteness,
+    /// If a server has applied an entry at an index, no other server ever
+    /// applies a different entry at that index.
+    StateMachineSafety,
+    /// A committed entry stays committed: it never changes on any server and
+    /// stays on the disks of a majority.
+    CommittedEntryNeverLost,
+}
+
+impl Invariant {
+    /// The property's name as the paper gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "Election Safety",
+            Invariant::LeaderAppendOnly => "Leader Append-Only",
+            Invariant::LogMatching => "Log Matching",
+            Invariant::LeaderCompleteness => "Leader Completeness",
+            Invariant::StateMachineSafety => "State Machine Safety",
+            Invariant::CommittedEntryNeverLost => "Committed entries are never lost",
+        }
+    }
+}
+
+/// A broken property: what, when, where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Which property.
+    pub invariant: Invariant,
+    /// When it was noticed.
+    pub time: Time,
+    /// The servers involved.
+    pub nodes: Vec<NodeId>,
+    /// The log index involved, if any.
+    pub index: Option<LogIndex>,
+    /// What exactly is wrong, in words.
+    pub detail: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} violated at {} ms: {}",
+            self.invariant.name(),
+            self.time,
+            self.detail
+        )
+    }
+}
+
+/// What changed on a server during one event, as far as the checker cares.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Touched {
+    /// Its log grew or changed.
+    pub log_changed: bool,
+    /// Entries were deleted from its log.
+    pub truncated: bool,
+}
+
+/// The checker's memory across a run.
+#[derive(Clone, Debug, Default)]
+pub struct Checker {
+    leaders: BTreeMap<Term, NodeId>,
+    /// Each current leader's log as of the last check, with its term.
+    leader_logs: BTreeMap<NodeId, (Term, Vec<Entry<KvCommand>>)>,
+    /// Every entry known to be committed, by index (position i = index i+1).
+    committed: Vec<Entry<KvCommand>>,
+    /// Every entry applied anywhere, by index.
+    applied: Vec<Entry<KvCommand>>,
+}
+
+type Node = RaftNode<KvCommand>;
+
+impl Checker {
+    /// Entries known committed so far, oldest first.
+    pub fn committed(&self) -> &[Entry<KvCommand>] {
+        &self.committed
+    }
+
+    /// Check everything that can have changed after an event in which
+    /// `id` (running as `node`) was touched. `disks` holds every server's
+    /// persistent state, up or down.
+    pub fn after_event(
+        &mut self,
+        now: Time,
+        id: NodeId,
+        node: &Node,
+        touched: Touched,
+        disks: &BTreeMap<NodeId, &PersistentState<KvCommand>>,
+    ) -> Vec<Violation> {
+        let mut found = Vec::new();
+        let mut v = |invariant, nodes, index, detail| {
+            found.push(Violation {
+                invariant,
+                time: now,
+                nodes,
+                index,
+                detail,
+            })
+        };
+        let term = node.current_term();
+        let log = node.log().entries();
+
+        if node.role() == Role::Leader {
+            // Election Safety.
+            let first = *self.leaders.entry(term).or_insert(id);
+            if first != id {
+                v(
+                    Invariant::ElectionSafety,
+                    vec![first, id],
+                    None,
+                    format!("{first} and {id} are both leaders of term {term}"),
+                );
+            }
+            // Leader Append-Only, and Leader Completeness on taking office.
+            match self.leader_logs.get(&id) {
+                Some((t, old)) if *t == term => {
+                    if old.len() > log.len() || old[..] != log[..old.len()] {
+                        let at = old
+                            .iter()
+                            .zip(log)
+                            .position(|(a, b)| a != b)
+                            .unwrap_or(log.len());
+                        v(
+                            Invariant::LeaderAppendOnly,
+                            vec![id],
+                            Some(at as LogIndex + 1),
+                            format!("leader {id} of term {term} changed or removed its entry at index {}", at + 1),
+                        );
+                    }
+                }
+                _ => {
+                    if let Some(missing) = self
+                        .committed
+                        .iter()
+                        .find(|e| node.log().get(e.index) != Some(e))
+                    {
+                        v(
+                            Invariant::LeaderCompleteness,
+                            vec![id],
+                            Some(missing.index),
+                            format!(
+                                "{id} became leader of term {term} without committed entry {} (term {})",
+                                missing.index, missing.term
+                            ),
+                        );
+                    }
+                }
+            }
+            if touched.log_changed || !self.leader_logs.contains_key(&id) {
+                self.leader_logs.insert(id, (term, log.to_vec()));
+            }
+        } else {
+            self.leader_logs.remove(&id);
+        }
+
+        // What this server says is committed must agree with what anyone
+        // ever committed, and extends the record.
+        for i in 1..=node.commit_index() {
+            let Some(entry) = node.log().get(i) else {
+                break;
+            };
+            match self.committed.get(i as usize - 1) {
+                Some(known) if known != entry => v(
+                    Invariant::CommittedEntryNeverLost,
+                    vec![id],
+                    Some(i),
+                    format!(
+                        "{id} has committed index {i} as term {} but it was committed as term {}",
+                        entry.term, known.term
+                    ),
+                ),
+                Some(_) => {}
+                None => self.committed.push(entry.clone()),
+            }
+        }
+
+        if touched.log_changed {
+            // Log Matching against every other server's log.
+            for (&other, disk) in disks {
+                if other == id {
+                    continue;
+                }
+                if let Some(i) = log_matching_break(node.log().entries(), disk.log.entries()) {
+                    v(
+                        Invariant::LogMatching,
+                        vec![id, other],
+                        Some(i),
+                        format!("{id} and {other} agree on a later entry but differ at index {i}"),
+                    );
+                }
+            }
+        }
+
+        if touched.truncated {
+            // Every committed entry must still be on a majority of disks.
+            let majority = disks.len() / 2 + 1;
+            for e in &self.committed {
+                let holders = disks
+                    .values()
+                    .filter(|d| d.log.get(e.index) == Some(e))
+                    .count();
+                if holders < majority {
+                    v(
+                        Invariant::CommittedEntryNeverLost,
+                        vec![id],
+                        Some(e.index),
+                        format!(
+                            "committed entry {} (term {}) is now on {holders} of {} servers, fewer than a majority",
+                            e.index,
+                            e.term,
+                            disks.len()
+                        ),
+                    );
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    /// A server applied `entry` to its state machine.
+    pub fn on_apply(
+        &mut self,
+        now: Time,
+        id: NodeId,
+        entry: &Entry<KvCommand>,
+    ) -> Option<Violation> {
+        let i = entry.index as usize;
+        if i == self.applied.len() + 1 {
+            self.applied.push(entry.clone());
+            return None;
+        }
+        let known = self.applied.get(i - 1)?;
+        (known != entry).then(|| Violation {
+            invariant: Invariant::StateMachineSafety,
+            time: now,
+            nodes: vec![id],
+            index: Some(entry.index),
+            detail: format!(
+                "{id} applied a different entry at index {} (term {}) than was applied before (term {})",
+                entry.index, entry.term, known.term
+            ),
+        })
+    }
+}
+
+/// If two logs share an entry (same index and term) but differ somewhere
+/// before it, the first index where they differ.
+fn log_matching_break(a: &[Entry<KvCommand>], b: &[Entry<KvCommand>]) -> Option<LogIndex> {
+    // Logs here start at index 1 (no compaction yet).
+    let mut i = a.len().min(b.len());
+    while i > 0 && a[i - 1].term != b[i - 1].term {
+        i -= 1;
+    }
+    (0..i).find(|&k| a[k] != b[k]).map(|k| k as LogIndex + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raft::Payload;
+
+    fn log(terms: &[Term]) -> Vec<Entry<KvCommand>> {
+        terms
+            .iter()
+            .enumerate()
+            .map(|(i, &term)| Entry {
+                term,
+                index: i as u64 + 1,
+                payload: Payload::Noop,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn log_matching_break_finds_a_difference_below_a_shared_entry() {
+        assert_eq!(
+            log_matching_break(&log(&[1, 1, 2]), &log(&[1, 1, 2, 3])),
+            None
+        );
+        assert_eq!(
+            log_matching_break(&log(&[1, 1, 3]), &log(&[1, 2])),
+            None,
+            "no shared entry past 1"
+        );
+        assert_eq!(
+            log_matching_break(&log(&[1, 2, 3]), &log(&[1, 1, 3])),
+            Some(2)
+        );
+    }
+}

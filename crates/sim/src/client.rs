@@ -1,0 +1,114 @@
+//! Clients of the key-value service and the history of what they saw.
+//!
+//! A client sends one operation at a time. It sends to the leader it
+//! believes in, follows a follower's redirect (seeds 000 and 003), and when
+//! no answer comes within its timeout it sends the same operation again with
+//! the same sequence number, so the store applies it at most once.
+
+use crate::kv::{ClientId, KvOp, KvOutput};
+use raft::{NodeId, Time};
+use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+
+/// Where a client sends a new operation first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    /// Whoever currently leads (the page's default).
+    Leader,
+    /// This server, leader or not, so a redirect can be watched.
+    Server(NodeId),
+}
+
+/// An operation a client has sent and not yet seen answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    /// Its sequence number.
+    pub seq: u64,
+    /// The operation.
+    pub op: KvOp,
+    /// Where the latest attempt went.
+    pub to: NodeId,
+    /// When to try again if nothing useful has come back.
+    pub retry_at: Time,
+    /// How many times it has been sent.
+    pub attempts: u32,
+    /// Its row in the [`History`].
+    pub history_row: usize,
+}
+
+/// A client: a queue of operations and at most one in progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    /// Its id.
+    pub id: ClientId,
+    /// Operations waiting for the one in progress to finish.
+    pub queue: VecDeque<(KvOp, Target)>,
+    /// The operation in progress.
+    pub pending: Option<Pending>,
+    /// The server it last heard was leader.
+    pub leader_guess: Option<NodeId>,
+    next_seq: u64,
+}
+
+impl Client {
+    /// A client with nothing to do.
+    pub fn new(id: ClientId) -> Self {
+        Client {
+            id,
+            queue: VecDeque::new(),
+            pending: None,
+            leader_guess: None,
+            next_seq: 1,
+        }
+    }
+
+    /// Take the next sequence number.
+    pub fn take_seq(&mut self) -> u64 {
+        let s = self.next_seq;
+        self.next_seq += 1;
+        s
+    }
+}
+
+/// One operation as the outside world saw it: when it was invoked and when
+/// (if ever) it returned, with what. The input of a linearizability check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Operation {
+    /// Who invoked it.
+    pub client: ClientId,
+    /// Its sequence number.
+    pub seq: u64,
+    /// The operation.
+    pub op: KvOp,
+    /// When the client first sent it.
+    pub invoked_at: Time,
+    /// When and with what it returned; `None` while in progress (or if it
+    /// never will).
+    pub returned: Option<(Time, KvOutput)>,
+}
+
+/// Every operation every client invoked, in invocation order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    /// The operations.
+    pub ops: Vec<Operation>,
+}
+
+impl History {
+    /// Record an invocation; returns its row.
+    pub fn invoke(&mut self, client: ClientId, seq: u64, op: KvOp, now: Time) -> usize {
+        self.ops.push(Operation {
+            client,
+            seq,
+            op,
+            invoked_at: now,
+            returned: None,
+        });
+        self.ops.len() - 1
+    }
+
+    /// Record a return.
+    pub fn complete(&mut self, row: usize, now: Time, output: KvOutput) {
+        self.ops[row].returned = Some((now, output));
+    }
+}

@@ -1,0 +1,84 @@
+//! The world's settings: cluster size, timings, network behaviour.
+
+use raft::Time;
+use serde::{Deserialize, Serialize};
+
+/// Most servers the playground draws.
+pub const MAX_SERVERS: u8 = 9;
+
+/// Settings of a simulated cluster and its network. Defaults are DESIGN.md's:
+/// five servers, election timeout 150–300 ms, heartbeat 50 ms, one-way
+/// latency 10–20 ms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SimConfig {
+    /// Number of servers, 1 to 9.
+    pub servers: u8,
+    /// Seed of every random choice in the run.
+    pub seed: u64,
+    /// Election timeout range, ms.
+    pub election_timeout_min: Time,
+    /// Election timeout range, ms.
+    pub election_timeout_max: Time,
+    /// Leader heartbeat interval, ms.
+    pub heartbeat_interval: Time,
+    /// One-way message latency range, ms, drawn uniformly per message.
+    pub latency_min: Time,
+    /// One-way message latency range, ms.
+    pub latency_max: Time,
+    /// Chance that a message is lost, in percent.
+    pub loss_percent: f64,
+    /// How long a client waits for an answer before retrying, ms.
+    pub client_timeout: Time,
+    /// Leaders jump back a whole term on rejection (§5.3's optimization).
+    pub fast_backtrack: bool,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            servers: 5,
+            seed: 1,
+            election_timeout_min: 150,
+            election_timeout_max: 300,
+            heartbeat_interval: 50,
+            latency_min: 10,
+            latency_max: 20,
+            loss_percent: 0.0,
+            client_timeout: 500,
+            fast_backtrack: false,
+        }
+    }
+}
+
+impl SimConfig {
+    /// Check the settings; the message says what to change.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_SERVERS).contains(&self.servers) {
+            return Err(format!(
+                "the cluster needs 1 to {MAX_SERVERS} servers, not {}",
+                self.servers
+            ));
+        }
+        if self.latency_max < self.latency_min {
+            return Err("the latency range is empty: its maximum is below its minimum".into());
+        }
+        if !(0.0..=100.0).contains(&self.loss_percent) || self.loss_percent.is_nan() {
+            return Err("message loss must be between 0% and 100%".into());
+        }
+        if self.client_timeout == 0 {
+            return Err("the client timeout must be above 0 ms".into());
+        }
+        self.raft_config(raft::NodeId(1)).validate()
+    }
+
+    /// The Raft settings of server `id` in this cluster.
+    pub fn raft_config(&self, id: raft::NodeId) -> raft::Config {
+        let mut c = raft::Config::new(id, (1..=self.servers).map(raft::NodeId).collect());
+        c.election_timeout_min = self.election_timeout_min;
+        c.election_timeout_max = self.election_timeout_max;
+        c.heartbeat_interval = self.heartbeat_interval;
+        c.fast_backtrack = self.fast_backtrack;
+        c
+    }
+}

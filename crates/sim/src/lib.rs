@@ -1,0 +1,27 @@
+//! The world around Raft servers: a deterministic discrete-event simulator.
+//!
+//! [`Sim`] owns N [`raft::RaftNode`]s and everything a real deployment would
+//! put around them: a virtual clock, a network with latency, loss and cut
+//! links, disks that survive crashes, a replicated key-value store, clients
+//! that get redirected and retry, and checkers that test Raft's safety
+//! properties after every event. It does no I/O and reads no clock, so the
+//! same seed and the same actions give the same run, natively and in wasm.
+
+pub mod checker;
+pub mod client;
+pub mod config;
+pub mod kv;
+pub mod network;
+pub mod scenario;
+pub mod server;
+pub mod trace;
+pub mod world;
+
+pub use checker::{Invariant, Violation};
+pub use client::{History, Operation, Target};
+pub use config::{SimConfig, MAX_SERVERS};
+pub use kv::{parse_command, ClientId, KvCommand, KvOp, KvOutput, KvStore};
+pub use network::{DropReason, Endpoint, InFlight, Packet};
+pub use scenario::{Action, Scenario};
+pub use trace::{TraceEntry, TraceEvent};
+pub use world::Sim;

@@ -1,0 +1,228 @@
+//! The network: every message in flight, with its send and delivery times,
+//! and the faults that lose it — random loss, cut links, a crashed receiver.
+//!
+//! A lost message still "flies" until its delivery time, so the page can
+//! show it fading out instead of silently vanishing.
+
+use crate::kv::{ClientId, KvCommand, KvOp, KvOutput};
+use raft::{Message, NodeId, Time};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// One end of a message: a server or a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Endpoint {
+    /// A Raft server.
+    Server(NodeId),
+    /// A client of the key-value service.
+    Client(ClientId),
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::Server(s) => write!(f, "{s}"),
+            Endpoint::Client(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+/// A client's request to a server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRequest {
+    /// The client's sequence number for this operation.
+    pub seq: u64,
+    /// The operation.
+    pub op: KvOp,
+}
+
+/// A server's answer to a client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientReply {
+    /// The operation was committed and applied; here is its result.
+    Done {
+        /// The request's sequence number.
+        seq: u64,
+        /// The result.
+        output: KvOutput,
+    },
+    /// This server is not the leader; try the one named (seeds 000 and 003:
+    /// followers redirect clients to the leader).
+    Redirect {
+        /// The request's sequence number.
+        seq: u64,
+        /// The leader this server knows of, if any.
+        leader: Option<NodeId>,
+    },
+}
+
+/// What a message carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Packet {
+    /// A Raft RPC between servers.
+    Raft(Message<KvCommand>),
+    /// A client's request.
+    Request(ClientRequest),
+    /// A server's answer to a client.
+    Reply(ClientReply),
+}
+
+impl Packet {
+    /// The message type's name, as the page's `data-kind` shows it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Packet::Raft(m) => m.kind(),
+            Packet::Request(_) => "ClientRequest",
+            Packet::Reply(_) => "ClientReply",
+        }
+    }
+
+    /// Is this an answer to another message?
+    pub fn is_reply(&self) -> bool {
+        match self {
+            Packet::Raft(m) => m.is_reply(),
+            Packet::Request(_) => false,
+            Packet::Reply(_) => true,
+        }
+    }
+}
+
+/// Why a message did not arrive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DropReason {
+    /// Random loss.
+    Lost,
+    /// The link between sender and receiver is cut.
+    LinkCut,
+    /// The receiver was down when it arrived, or crashed while it flew.
+    ReceiverDown,
+}
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DropReason::Lost => "lost by the network",
+            DropReason::LinkCut => "the link is cut",
+            DropReason::ReceiverDown => "the receiver is down",
+        })
+    }
+}
+
+/// A message on the wire.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InFlight {
+    /// Unique, increasing id (the page's `data-msg`).
+    pub id: u64,
+    /// Sender.
+    pub from: Endpoint,
+    /// Receiver.
+    pub to: Endpoint,
+    /// Contents.
+    pub packet: Packet,
+    /// When it left.
+    pub sent_at: Time,
+    /// When it arrives (or would have).
+    pub deliver_at: Time,
+    /// Set if it will not be delivered.
+    pub dropped: Option<DropReason>,
+}
+
+/// All messages in flight, ordered by delivery time, and the cut links.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Network {
+    in_flight: BTreeMap<(Time, u64), InFlight>,
+    next_id: u64,
+    /// One-way cuts: (from, to) pairs that carry nothing.
+    cut: BTreeSet<(Endpoint, Endpoint)>,
+}
+
+impl Network {
+    /// Put a message on the wire. Its fate (random loss, cut link) is
+    /// decided now; a cut link is checked again on arrival.
+    pub fn send(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        packet: Packet,
+        sent_at: Time,
+        latency: Time,
+        lost: bool,
+    ) -> u64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        let dropped = if self.is_cut(from, to) {
+            Some(DropReason::LinkCut)
+        } else if lost {
+            Some(DropReason::Lost)
+        } else {
+            None
+        };
+        let deliver_at = sent_at + latency.max(1);
+        self.in_flight.insert(
+            (deliver_at, id),
+            InFlight {
+                id,
+                from,
+                to,
+                packet,
+                sent_at,
+                deliver_at,
+                dropped,
+            },
+        );
+        id
+    }
+
+    /// When the next message arrives.
+    pub fn next_delivery(&self) -> Option<Time> {
+        self.in_flight.keys().next().map(|&(t, _)| t)
+    }
+
+    /// Take the next message off the wire. A link cut while it flew drops it.
+    pub fn pop_next(&mut self) -> Option<InFlight> {
+        let (_, mut m) = self.in_flight.pop_first()?;
+        if m.dropped.is_none() && self.is_cut(m.from, m.to) {
+            m.dropped = Some(DropReason::LinkCut);
+        }
+        Some(m)
+    }
+
+    /// Messages in flight, by delivery time.
+    pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
+        self.in_flight.values()
+    }
+
+    /// A server crashed: everything flying to it is lost with its inbox.
+    pub fn drop_inbox(&mut self, server: NodeId) {
+        for m in self.in_flight.values_mut() {
+            if m.to == Endpoint::Server(server) && m.dropped.is_none() {
+                m.dropped = Some(DropReason::ReceiverDown);
+            }
+        }
+    }
+
+    /// Cut or heal the one-way link from `from` to `to`.
+    pub fn set_cut(&mut self, from: Endpoint, to: Endpoint, cut: bool) {
+        if cut {
+            self.cut.insert((from, to));
+        } else {
+            self.cut.remove(&(from, to));
+        }
+    }
+
+    /// Is the link from `from` to `to` cut?
+    pub fn is_cut(&self, from: Endpoint, to: Endpoint) -> bool {
+        self.cut.contains(&(from, to))
+    }
+
+    /// Heal every link.
+    pub fn heal_all(&mut self) {
+        self.cut.clear();
+    }
+
+    /// Every cut link.
+    pub fn cut_links(&self) -> impl Iterator<Item = &(Endpoint, Endpoint)> {
+        self.cut.iter()
+    }
+}

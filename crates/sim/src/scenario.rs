@@ -1,0 +1,94 @@
+//! Actions a person (or a scenario) takes on the world, and scenarios: a
+//! configuration plus timed actions, as serde data, so a run can be saved,
+//! shared and replayed exactly.
+
+use crate::client::Target;
+use crate::config::SimConfig;
+use crate::kv::{ClientId, KvOp};
+use raft::{NodeId, Time};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Something done to the world from outside.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    /// Stop a server: it loses everything but its disk.
+    Crash(NodeId),
+    /// Start a crashed server again from its disk.
+    Restart(NodeId),
+    /// Make a server's election timeout fire now.
+    TimeOut(NodeId),
+    /// A client invokes an operation.
+    Submit {
+        /// The client.
+        client: ClientId,
+        /// The operation.
+        op: KvOp,
+        /// Where it goes first.
+        target: Target,
+    },
+    /// Cut (or heal) the link between two servers, both ways.
+    SetLink {
+        /// One end.
+        a: NodeId,
+        /// The other end.
+        b: NodeId,
+        /// True cuts, false heals.
+        cut: bool,
+    },
+    /// Cut the cluster into groups that cannot reach each other.
+    Partition(Vec<Vec<NodeId>>),
+    /// Heal every link.
+    HealAll,
+    /// Set the chance that a message is lost, in percent.
+    SetLoss(f64),
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Crash(n) => write!(f, "crash {n}"),
+            Action::Restart(n) => write!(f, "restart {n}"),
+            Action::TimeOut(n) => write!(f, "time out {n}"),
+            Action::Submit {
+                client,
+                op,
+                target: Target::Leader,
+            } => {
+                write!(f, "{client} sends {op} to the leader")
+            }
+            Action::Submit {
+                client,
+                op,
+                target: Target::Server(s),
+            } => {
+                write!(f, "{client} sends {op} to {s}")
+            }
+            Action::SetLink { a, b, cut: true } => write!(f, "cut the link {a}–{b}"),
+            Action::SetLink { a, b, cut: false } => write!(f, "heal the link {a}–{b}"),
+            Action::Partition(groups) => {
+                let g: Vec<String> = groups
+                    .iter()
+                    .map(|g| {
+                        g.iter()
+                            .map(|n| n.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                write!(f, "partition into {{{}}}", g.join("} {"))
+            }
+            Action::HealAll => write!(f, "heal every link"),
+            Action::SetLoss(p) => write!(f, "set message loss to {p}%"),
+        }
+    }
+}
+
+/// A reproducible run: settings, and actions at virtual times.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    /// The world's settings, seed included.
+    pub config: SimConfig,
+    /// Actions, in time order.
+    pub actions: Vec<(Time, Action)>,
+}

@@ -1,0 +1,558 @@
+//! The world: a discrete-event simulation over virtual time of N Raft
+//! servers, their disks, the network between them, and clients. Same seed
+//! and same actions give the same run, bit for bit, on every platform.
+
+use crate::checker::{Checker, Touched, Violation};
+use crate::client::{Client, History, Pending, Target};
+use crate::config::SimConfig;
+use crate::kv::{ClientId, KvCommand};
+use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet};
+use crate::scenario::Action;
+use crate::server::Server;
+use crate::trace::{Trace, TraceEvent};
+use raft::{LogWrite, NodeId, PersistentState, RaftNode, Ready, Rng, Role, Time};
+use std::collections::BTreeMap;
+
+/// A simulated cluster.
+#[derive(Clone, Debug)]
+pub struct Sim {
+    config: SimConfig,
+    now: Time,
+    rng: Rng,
+    servers: Vec<Option<Server>>,
+    disks: Vec<PersistentState<KvCommand>>,
+    network: Network,
+    clients: BTreeMap<ClientId, Client>,
+    history: History,
+    checker: Checker,
+    violations: Vec<Violation>,
+    trace: Trace,
+}
+
+/// What the next event is.
+enum Next {
+    Deliver,
+    Timer(NodeId),
+    Client(ClientId),
+}
+
+impl Sim {
+    /// A fresh cluster: every server up, empty logs, term 0.
+    pub fn new(config: SimConfig) -> Result<Self, String> {
+        config.validate()?;
+        let mut rng = Rng::new(config.seed);
+        let servers = (1..=config.servers)
+            .map(|i| {
+                let node = RaftNode::new(config.raft_config(NodeId(i)), rng.next_u64(), 0)?;
+                Ok(Some(Server::new(node)))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Sim {
+            disks: vec![PersistentState::default(); config.servers as usize],
+            config,
+            now: 0,
+            rng,
+            servers,
+            network: Network::default(),
+            clients: BTreeMap::new(),
+            history: History::default(),
+            checker: Checker::default(),
+            violations: Vec::new(),
+            trace: Trace::default(),
+        })
+    }
+
+    // ----- reading the world -----
+
+    /// The settings.
+    pub fn config(&self) -> &SimConfig {
+        &self.config
+    }
+    /// Virtual time now, ms.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+    /// The server ids, S1…Sn.
+    pub fn ids(&self) -> impl Iterator<Item = NodeId> {
+        (1..=self.config.servers).map(NodeId)
+    }
+    /// A running server, or `None` if it is down.
+    pub fn server(&self, id: NodeId) -> Option<&Server> {
+        self.servers.get(id.0 as usize - 1)?.as_ref()
+    }
+    /// What a server has on disk (kept across crashes).
+    pub fn disk(&self, id: NodeId) -> &PersistentState<KvCommand> {
+        &self.disks[id.0 as usize - 1]
+    }
+    /// The network and everything in flight.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    /// The clients.
+    pub fn clients(&self) -> &BTreeMap<ClientId, Client> {
+        &self.clients
+    }
+    /// Every client operation and its outcome.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+    /// Safety violations found so far (empty in a correct run).
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+    /// The trace.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+    /// Entries known to be committed anywhere.
+    pub fn committed(&self) -> &[raft::Entry<KvCommand>] {
+        self.checker.committed()
+    }
+    /// The running server that leads the highest term, if any.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.ids()
+            .filter_map(|id| self.server(id).map(|s| (id, &s.raft)))
+            .filter(|(_, r)| r.role() == Role::Leader)
+            .max_by_key(|(_, r)| r.current_term())
+            .map(|(id, _)| id)
+    }
+
+    // ----- running -----
+
+    /// When the next event happens, if anything is scheduled.
+    pub fn next_event_time(&self) -> Option<Time> {
+        self.next_event().map(|(t, _)| t)
+    }
+
+    fn next_event(&self) -> Option<(Time, Next)> {
+        let mut best: Option<(Time, Next)> =
+            self.network.next_delivery().map(|t| (t, Next::Deliver));
+        let mut consider = |t: Time, n: Next| {
+            if best.as_ref().is_none_or(|(b, _)| t < *b) {
+                best = Some((t, n));
+            }
+        };
+        for id in self.ids() {
+            if let Some(s) = self.server(id) {
+                consider(s.raft.next_deadline(), Next::Timer(id));
+            }
+        }
+        for (&id, c) in &self.clients {
+            if let Some(p) = &c.pending {
+                consider(p.retry_at, Next::Client(id));
+            }
+        }
+        best
+    }
+
+    /// Process the next event, whenever it is. Returns false if nothing is
+    /// scheduled.
+    pub fn step(&mut self) -> bool {
+        let Some((t, next)) = self.next_event() else {
+            return false;
+        };
+        self.now = self.now.max(t);
+        match next {
+            Next::Deliver => {
+                if let Some(m) = self.network.pop_next() {
+                    self.deliver(m);
+                }
+            }
+            Next::Timer(id) => self.with_server(id, |s, now| s.raft.tick(now)),
+            Next::Client(id) => self.client_retry(id),
+        }
+        true
+    }
+
+    /// Process every event up to and including `until`, then set the clock
+    /// to `until`.
+    pub fn run_until(&mut self, until: Time) {
+        while self.next_event_time().is_some_and(|t| t <= until) {
+            self.step();
+        }
+        self.now = self.now.max(until);
+    }
+
+    /// Do something to the world now. An impossible action (restarting a
+    /// running server, an unknown server …) is refused with a message and
+    /// changes nothing.
+    pub fn act(&mut self, action: Action) -> Result<(), String> {
+        self.validate(&action)?;
+        self.trace
+            .push(self.now, TraceEvent::Action(action.to_string()));
+        match action {
+            Action::Crash(id) => {
+                self.servers[id.0 as usize - 1] = None;
+                self.network.drop_inbox(id);
+                self.trace.push(self.now, TraceEvent::Crashed(id));
+            }
+            Action::Restart(id) => {
+                let seed = self.rng.next_u64();
+                let cfg = self.config.raft_config(id);
+                let node = RaftNode::restart(cfg, self.disk(id).clone(), seed, self.now)?;
+                self.servers[id.0 as usize - 1] = Some(Server::new(node));
+                self.trace.push(self.now, TraceEvent::Restarted(id));
+            }
+            Action::TimeOut(id) => self.with_server(id, |s, now| s.raft.time_out(now)),
+            Action::Submit { client, op, target } => {
+                let c = self
+                    .clients
+                    .entry(client)
+                    .or_insert_with(|| Client::new(client));
+                c.queue.push_back((op, target));
+                if c.pending.is_none() {
+                    self.client_start_next(client);
+                }
+            }
+            Action::SetLink { a, b, cut } => {
+                self.network
+                    .set_cut(Endpoint::Server(a), Endpoint::Server(b), cut);
+                self.network
+                    .set_cut(Endpoint::Server(b), Endpoint::Server(a), cut);
+            }
+            Action::Partition(groups) => {
+                self.network.heal_all();
+                let group_of = |n: NodeId| groups.iter().position(|g| g.contains(&n));
+                for a in self.ids() {
+                    for b in self.ids() {
+                        if a != b && group_of(a) != group_of(b) {
+                            self.network
+                                .set_cut(Endpoint::Server(a), Endpoint::Server(b), true);
+                        }
+                    }
+                }
+            }
+            Action::HealAll => self.network.heal_all(),
+            Action::SetLoss(p) => self.config.loss_percent = p,
+        }
+        Ok(())
+    }
+
+    fn validate(&self, action: &Action) -> Result<(), String> {
+        let known = |id: NodeId| {
+            if (1..=self.config.servers).contains(&id.0) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "there is no server {id}: the cluster has S1 to S{}",
+                    self.config.servers
+                ))
+            }
+        };
+        match action {
+            Action::Crash(id) | Action::TimeOut(id) => {
+                known(*id)?;
+                if self.server(*id).is_none() {
+                    return Err(format!("{id} is already down"));
+                }
+            }
+            Action::Restart(id) => {
+                known(*id)?;
+                if self.server(*id).is_some() {
+                    return Err(format!("{id} is already running"));
+                }
+            }
+            Action::Submit {
+                target: Target::Server(id),
+                ..
+            } => known(*id)?,
+            Action::Submit { .. } | Action::HealAll => {}
+            Action::SetLink { a, b, .. } => {
+                known(*a)?;
+                known(*b)?;
+                if a == b {
+                    return Err("a link joins two different servers".into());
+                }
+            }
+            Action::Partition(groups) => {
+                for id in groups.iter().flatten() {
+                    known(*id)?;
+                }
+            }
+            Action::SetLoss(p) => {
+                if !(0.0..=100.0).contains(p) || p.is_nan() {
+                    return Err("message loss must be between 0% and 100%".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ----- servers -----
+
+    /// Run `f` on a live server, then carry out its Ready: persist, send,
+    /// apply, narrate, and check every safety property.
+    fn with_server(&mut self, id: NodeId, f: impl FnOnce(&mut Server, Time)) {
+        let now = self.now;
+        let Some(server) = self.servers[id.0 as usize - 1].as_mut() else {
+            return;
+        };
+        f(server, now);
+        let ready = server.raft.take_ready();
+        self.process_ready(id, ready);
+    }
+
+    fn process_ready(&mut self, id: NodeId, ready: Ready<KvCommand>) {
+        let k = id.0 as usize - 1;
+        let mut touched = Touched::default();
+        // 1. Persist, before anything leaves (Figure 2).
+        if let Some(hs) = ready.hard_state {
+            self.disks[k].hard_state = hs;
+        }
+        for w in ready.log_writes {
+            touched.log_changed = true;
+            match w {
+                LogWrite::TruncateFrom(i) => {
+                    touched.truncated = true;
+                    self.disks[k].log.truncate_from(i);
+                }
+                LogWrite::Append(es) => es.into_iter().for_each(|e| self.disks[k].log.push(e)),
+            }
+        }
+        for event in ready.events {
+            self.trace
+                .push(self.now, TraceEvent::Raft { node: id, event });
+        }
+        // 2. Send.
+        for env in ready.messages {
+            self.send(
+                Endpoint::Server(env.from),
+                Endpoint::Server(env.to),
+                Packet::Raft(env.msg),
+            );
+        }
+        // 3. Apply, answering clients whose requests this server accepted.
+        for entry in &ready.committed {
+            if let Some(v) = self.checker.on_apply(self.now, id, entry) {
+                self.violation(v);
+            }
+            let Some(server) = self.servers[k].as_mut() else {
+                return;
+            };
+            let applied = server.apply(entry);
+            let command = applied.command.map(|(cmd, out, _)| (cmd.op, out));
+            self.trace.push(
+                self.now,
+                TraceEvent::Applied {
+                    node: id,
+                    index: applied.index,
+                    command,
+                },
+            );
+            if let Some((client, reply)) = applied.reply_to {
+                self.send(
+                    Endpoint::Server(id),
+                    Endpoint::Client(client),
+                    Packet::Reply(reply),
+                );
+            }
+        }
+        // 4. Check.
+        let disks: BTreeMap<NodeId, &PersistentState<KvCommand>> = self
+            .ids()
+            .map(|i| (i, &self.disks[i.0 as usize - 1]))
+            .collect();
+        let Some(server) = self.servers[k].as_ref() else {
+            return;
+        };
+        let found = self
+            .checker
+            .after_event(self.now, id, &server.raft, touched, &disks);
+        for v in found {
+            self.violation(v);
+        }
+    }
+
+    fn violation(&mut self, v: Violation) {
+        self.trace.push(self.now, TraceEvent::Violation(v.clone()));
+        self.violations.push(v);
+    }
+
+    // ----- network -----
+
+    fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
+        let latency = self
+            .rng
+            .range_inclusive(self.config.latency_min, self.config.latency_max);
+        let lost = self.rng.chance(self.config.loss_percent);
+        let kind = packet.kind();
+        let id = self.network.send(from, to, packet, self.now, latency, lost);
+        self.trace
+            .push(self.now, TraceEvent::Sent { id, from, to, kind });
+    }
+
+    fn deliver(&mut self, m: InFlight) {
+        let receiver_up = match m.to {
+            Endpoint::Server(id) => self.server(id).is_some(),
+            Endpoint::Client(_) => true,
+        };
+        let dropped = m
+            .dropped
+            .or((!receiver_up).then_some(crate::network::DropReason::ReceiverDown));
+        if let Some(reason) = dropped {
+            self.trace.push(
+                self.now,
+                TraceEvent::Dropped {
+                    id: m.id,
+                    kind: m.packet.kind(),
+                    reason,
+                },
+            );
+            return;
+        }
+        match (m.from, m.to, m.packet) {
+            (Endpoint::Server(from), Endpoint::Server(to), Packet::Raft(msg)) => {
+                self.with_server(to, |s, now| s.raft.step(now, from, msg));
+            }
+            (Endpoint::Client(client), Endpoint::Server(to), Packet::Request(req)) => {
+                let mut reply = None;
+                self.with_server(to, |s, now| reply = s.handle_request(now, client, req));
+                if let Some(reply) = reply {
+                    self.send(
+                        Endpoint::Server(to),
+                        Endpoint::Client(client),
+                        Packet::Reply(reply),
+                    );
+                }
+            }
+            (Endpoint::Server(from), Endpoint::Client(client), Packet::Reply(reply)) => {
+                self.client_reply(client, from, reply);
+            }
+            _ => {}
+        }
+    }
+
+    // ----- clients -----
+
+    /// Where a client sends a new operation: the named server, or the
+    /// current leader (the page's default), or its best guess.
+    fn resolve(&mut self, client: ClientId, target: Target) -> NodeId {
+        match target {
+            Target::Server(id) => id,
+            Target::Leader => self
+                .leader()
+                .or(self.clients[&client].leader_guess)
+                .unwrap_or(NodeId(1)),
+        }
+    }
+
+    fn client_start_next(&mut self, client: ClientId) {
+        let Some((op, target)) = self
+            .clients
+            .get_mut(&client)
+            .and_then(|c| c.queue.pop_front())
+        else {
+            return;
+        };
+        let to = self.resolve(client, target);
+        let c = self.clients.get_mut(&client).expect("client exists");
+        let seq = c.take_seq();
+        let history_row = self.history.invoke(client, seq, op.clone(), self.now);
+        let retry_at = self.now + self.config.client_timeout;
+        c.pending = Some(Pending {
+            seq,
+            op: op.clone(),
+            to,
+            retry_at,
+            attempts: 1,
+            history_row,
+        });
+        self.trace.push(
+            self.now,
+            TraceEvent::Invoked {
+                client,
+                op: op.clone(),
+            },
+        );
+        self.send(
+            Endpoint::Client(client),
+            Endpoint::Server(to),
+            Packet::Request(ClientRequest { seq, op }),
+        );
+    }
+
+    /// Send the pending operation again, to `to`.
+    fn client_resend(&mut self, client: ClientId, to: NodeId, why: &'static str) {
+        let timeout = self.config.client_timeout;
+        let now = self.now;
+        let Some(p) = self
+            .clients
+            .get_mut(&client)
+            .and_then(|c| c.pending.as_mut())
+        else {
+            return;
+        };
+        p.to = to;
+        p.attempts += 1;
+        p.retry_at = now + timeout;
+        let req = ClientRequest {
+            seq: p.seq,
+            op: p.op.clone(),
+        };
+        self.trace
+            .push(now, TraceEvent::Retrying { client, to, why });
+        self.send(
+            Endpoint::Client(client),
+            Endpoint::Server(to),
+            Packet::Request(req),
+        );
+    }
+
+    /// The next server after `after`, round robin: where a client tries when
+    /// it knows no leader.
+    fn next_server(&self, after: NodeId) -> NodeId {
+        NodeId(after.0 % self.config.servers + 1)
+    }
+
+    fn client_retry(&mut self, client: ClientId) {
+        let Some(c) = self.clients.get(&client) else {
+            return;
+        };
+        let Some(p) = &c.pending else { return };
+        let to = match c.leader_guess.filter(|&g| g != p.to) {
+            Some(g) => g,
+            None => self.next_server(p.to),
+        };
+        self.client_resend(client, to, "got no answer in time");
+    }
+
+    fn client_reply(&mut self, client: ClientId, from: NodeId, reply: ClientReply) {
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
+        let Some(p) = c.pending.as_ref() else { return };
+        match reply {
+            ClientReply::Done { seq, output } if seq == p.seq => {
+                let row = p.history_row;
+                let op = p.op.clone();
+                c.pending = None;
+                c.leader_guess = Some(from);
+                self.history.complete(row, self.now, output.clone());
+                self.trace
+                    .push(self.now, TraceEvent::Returned { client, op, output });
+                self.client_start_next(client);
+            }
+            ClientReply::Redirect { seq, leader } if seq == p.seq => {
+                c.leader_guess = leader;
+                match leader.filter(|&l| l != from) {
+                    Some(l) => self.client_resend(client, l, "was redirected"),
+                    None => {
+                        // No leader known: wait a heartbeat, then try the
+                        // next server rather than spin.
+                        let next = self.next_server(from);
+                        let wait = self.config.heartbeat_interval;
+                        if let Some(p) = self
+                            .clients
+                            .get_mut(&client)
+                            .and_then(|c| c.pending.as_mut())
+                        {
+                            p.to = next;
+                            p.retry_at = self.now + wait;
+                        }
+                    }
+                }
+            }
+            _ => {} // an answer to an older attempt
+        }
+    }
+}
