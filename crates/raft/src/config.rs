@@ -54,12 +54,12 @@ impl Config {
         }
         if self.heartbeat_interval == 0 || self.heartbeat_interval >= self.election_timeout_min {
             return Err(
-                "the heartbeat interval must be above 0 and below the election timeout".into(),
+                "the heartbeat interval must be above 0 and below the election timeout".into()
             );
         }
         if self.max_entries_per_append == 0 || self.max_inflight == 0 {
             return Err(
-                "entries per AppendEntries and AppendEntries in flight must be at least 1".into(),
+                "entries per AppendEntries and AppendEntries in flight must be at least 1".into()
             );
         }
         Ok(())

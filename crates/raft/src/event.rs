@@ -76,14 +76,9 @@ impl fmt::Display for AppendRejectReason {
                 write!(f, "sender's term is behind (we are in term {current_term})")
             }
             AppendRejectReason::NoEntryAt { index } => write!(f, "no entry at index {index}"),
-            AppendRejectReason::TermMismatch {
-                index,
-                ours,
-                theirs,
-            } => write!(
-                f,
-                "entry at index {index} has term {ours}, leader expected term {theirs}"
-            ),
+            AppendRejectReason::TermMismatch { index, ours, theirs } => {
+                write!(f, "entry at index {index} has term {ours}, leader expected term {theirs}")
+            }
         }
     }
 }
@@ -205,11 +200,7 @@ impl fmt::Display for Event {
             Event::BecameCandidate { term } => write!(f, "became candidate for term {term}"),
             Event::BecameLeader { term } => write!(f, "won the election: leader for term {term}"),
             Event::BecameFollower { term, previous } => {
-                write!(
-                    f,
-                    "became follower in term {term} (was {})",
-                    previous.name()
-                )
+                write!(f, "became follower in term {term} (was {})", previous.name())
             }
             Event::SawHigherTerm { from, term } => {
                 write!(f, "saw term {term} from {from}: adopting it")
@@ -217,28 +208,17 @@ impl fmt::Display for Event {
             Event::VoteGranted { candidate, term } => {
                 write!(f, "granted its vote to {candidate} for term {term}")
             }
-            Event::VoteRejected {
-                candidate, reason, ..
-            } => {
+            Event::VoteRejected { candidate, reason, .. } => {
                 write!(f, "refused its vote to {candidate}: {reason}")
             }
-            Event::VoteReceived {
-                from,
-                granted,
-                votes,
-                needed,
-            } => write!(
+            Event::VoteReceived { from, granted, votes, needed } => write!(
                 f,
                 "{} vote from {from} ({votes} of {needed} needed)",
                 if *granted { "got a" } else { "was refused a" }
             ),
             Event::Proposed { index } => write!(f, "appended a client command at index {index}"),
             Event::AppendedNoop { index } => write!(f, "appended its no-op entry at index {index}"),
-            Event::AppendAccepted {
-                leader,
-                match_index,
-                appended,
-            } => {
+            Event::AppendAccepted { leader, match_index, appended } => {
                 if *appended == 0 {
                     write!(
                         f,
@@ -251,13 +231,9 @@ impl fmt::Display for Event {
             Event::AppendRejected { leader, reason } => {
                 write!(f, "rejected AppendEntries from {leader}: {reason}")
             }
-            Event::ConflictTruncated {
-                from_index,
-                removed,
-            } => write!(
-                f,
-                "deleted {removed} conflicting entries from index {from_index} on"
-            ),
+            Event::ConflictTruncated { from_index, removed } => {
+                write!(f, "deleted {removed} conflicting entries from index {from_index} on")
+            }
             Event::NextIndexBackedOff { peer, next_index } => {
                 write!(f, "moved nextIndex for {peer} back to {next_index}")
             }

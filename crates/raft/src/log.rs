@@ -41,11 +41,7 @@ pub struct RaftLog<C> {
 
 impl<C> Default for RaftLog<C> {
     fn default() -> Self {
-        RaftLog {
-            prev_index: 0,
-            prev_term: 0,
-            entries: Vec::new(),
-        }
+        RaftLog { prev_index: 0, prev_term: 0, entries: Vec::new() }
     }
 }
 
@@ -148,11 +144,7 @@ mod tests {
     fn log(terms: &[Term]) -> RaftLog<u32> {
         let mut l = RaftLog::default();
         for (i, &t) in terms.iter().enumerate() {
-            l.push(Entry {
-                term: t,
-                index: i as u64 + 1,
-                payload: Payload::Noop,
-            });
+            l.push(Entry { term: t, index: i as u64 + 1, payload: Payload::Noop });
         }
         l
     }
@@ -166,25 +158,16 @@ mod tests {
     #[test]
     fn up_to_date_compares_last_term_then_length() {
         let l = log(&[1, 1, 2]);
-        assert!(
-            l.is_up_to_date(1, 3),
-            "higher last term wins even if shorter"
-        );
+        assert!(l.is_up_to_date(1, 3), "higher last term wins even if shorter");
         assert!(l.is_up_to_date(3, 2), "same last term, same length");
         assert!(!l.is_up_to_date(2, 2), "same last term, shorter loses");
-        assert!(
-            !l.is_up_to_date(9, 1),
-            "lower last term loses even if longer"
-        );
+        assert!(!l.is_up_to_date(9, 1), "lower last term loses even if longer");
     }
 
     #[test]
     fn truncate_and_slice() {
         let mut l = log(&[1, 1, 2, 3]);
-        assert_eq!(
-            l.slice(2, 3).iter().map(|e| e.index).collect::<Vec<_>>(),
-            vec![2, 3]
-        );
+        assert_eq!(l.slice(2, 3).iter().map(|e| e.index).collect::<Vec<_>>(), vec![2, 3]);
         assert!(l.slice(5, 9).is_empty());
         l.truncate_from(3);
         assert_eq!(l.last_index(), 2);

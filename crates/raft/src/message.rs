@@ -97,10 +97,7 @@ impl<C> Message<C> {
 
     /// Is this an answer to another message (drawn differently on the page)?
     pub fn is_reply(&self) -> bool {
-        matches!(
-            self,
-            Message::RequestVoteReply(_) | Message::AppendEntriesReply(_)
-        )
+        matches!(self, Message::RequestVoteReply(_) | Message::AppendEntriesReply(_))
     }
 }
 

@@ -56,11 +56,8 @@ impl MajorityConfig {
         if self.voters.is_empty() {
             return 0;
         }
-        let mut acked: Vec<LogIndex> = self
-            .voters
-            .iter()
-            .map(|v| match_index.get(v).copied().unwrap_or(0))
-            .collect();
+        let mut acked: Vec<LogIndex> =
+            self.voters.iter().map(|v| match_index.get(v).copied().unwrap_or(0)).collect();
         acked.sort_unstable_by(|a, b| b.cmp(a));
         acked[self.quorum() - 1]
     }
@@ -106,14 +103,8 @@ mod tests {
     #[test]
     fn committed_index_is_the_quorum_th_highest_match() {
         let c = ids(5);
-        let m: BTreeMap<_, _> = [
-            (NodeId(1), 7),
-            (NodeId(2), 5),
-            (NodeId(3), 9),
-            (NodeId(4), 1),
-        ]
-        .into_iter()
-        .collect();
+        let m: BTreeMap<_, _> =
+            [(NodeId(1), 7), (NodeId(2), 5), (NodeId(3), 9), (NodeId(4), 1)].into_iter().collect();
         // Sorted descending: 9, 7, 5, 1, 0 → the third is 5.
         assert_eq!(c.committed_index(&m), 5);
     }

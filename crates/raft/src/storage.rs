@@ -30,9 +30,6 @@ pub struct PersistentState<C> {
 
 impl<C> Default for PersistentState<C> {
     fn default() -> Self {
-        PersistentState {
-            hard_state: HardState::default(),
-            log: RaftLog::default(),
-        }
+        PersistentState { hard_state: HardState::default(), log: RaftLog::default() }
     }
 }

@@ -83,12 +83,7 @@ impl Cluster {
                 LogWrite::Append(es) => es.into_iter().for_each(|e| self.disks[k].log.push(e)),
             }
         }
-        assert_eq!(
-            self.disks[k],
-            node.persistent_state(),
-            "disk out of step with {}",
-            node.id()
-        );
+        assert_eq!(self.disks[k], node.persistent_state(), "disk out of step with {}", node.id());
         self.queue.extend(ready.messages);
         self.applied[k].extend(ready.committed);
         self.events[k].extend(ready.events);
@@ -144,13 +139,9 @@ impl Cluster {
 
     fn restart(&mut self, i: u8) {
         let k = i as usize - 1;
-        let node = RaftNode::restart(
-            self.config(i),
-            self.disks[k].clone(),
-            100 + u64::from(i),
-            self.now,
-        )
-        .unwrap();
+        let node =
+            RaftNode::restart(self.config(i), self.disks[k].clone(), 100 + u64::from(i), self.now)
+                .unwrap();
         self.nodes[k] = Some(node);
         self.applied[k].clear();
     }
@@ -159,9 +150,8 @@ impl Cluster {
     /// queued, until none is accepted.
     fn deliver_holding(&mut self, mut pred: impl FnMut(&Envelope<Cmd>) -> bool) {
         loop {
-            let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.queue)
-                .into_iter()
-                .partition(|e| pred(e));
+            let (now, later): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut self.queue).into_iter().partition(|e| pred(e));
             self.queue = later;
             if now.is_empty() {
                 return;
@@ -190,12 +180,7 @@ impl Cluster {
     }
 
     fn terms(&self, i: u8) -> Vec<Term> {
-        self.node(i)
-            .log()
-            .entries()
-            .iter()
-            .map(|e| e.term)
-            .collect()
+        self.node(i).log().entries().iter().map(|e| e.term).collect()
     }
 
     fn commands(&self, i: u8) -> Vec<Cmd> {
@@ -225,10 +210,7 @@ impl Cluster {
     }
 
     fn kinds_in_queue(&self) -> Vec<(u8, u8, &'static str)> {
-        self.queue
-            .iter()
-            .map(|e| (e.from.0, e.to.0, e.msg.kind()))
-            .collect()
+        self.queue.iter().map(|e| (e.from.0, e.to.0, e.msg.kind())).collect()
     }
 }
 
@@ -242,11 +224,7 @@ fn election_timeout_makes_follower_a_candidate_that_votes_for_itself_in_the_next
     assert_eq!(n.role(), Role::Candidate);
     assert_eq!(n.current_term(), 1);
     assert_eq!(n.voted_for(), Some(s(1)));
-    assert_eq!(
-        c.disks[0].hard_state.voted_for,
-        Some(s(1)),
-        "the self-vote is persisted"
-    );
+    assert_eq!(c.disks[0].hard_state.voted_for, Some(s(1)), "the self-vote is persisted");
     assert_eq!(
         c.kinds_in_queue(),
         vec![(1, 2, "RequestVote"), (1, 3, "RequestVote")],
@@ -286,11 +264,7 @@ fn a_server_grants_at_most_one_vote_per_term() {
     for env in to_s3 {
         c.with_node(3, |n, now| n.step(now, env.from, env.msg));
     }
-    assert_eq!(
-        c.node(3).voted_for(),
-        Some(s(1)),
-        "first come, first served"
-    );
+    assert_eq!(c.node(3).voted_for(), Some(s(1)), "first come, first served");
     assert!(c.saw(3, |e| matches!(
         e,
         Event::VoteRejected { candidate, reason: VoteRejectReason::AlreadyVoted { voted_for }, .. }
@@ -311,10 +285,7 @@ fn vote_refused_to_a_candidate_whose_log_is_behind() {
     assert_ne!(c.node(3).role(), Role::Leader);
     assert!(c.saw(2, |e| matches!(
         e,
-        Event::VoteRejected {
-            reason: VoteRejectReason::LogBehind { .. },
-            ..
-        }
+        Event::VoteRejected { reason: VoteRejectReason::LogBehind { .. }, .. }
     )));
 }
 
@@ -330,10 +301,7 @@ fn vote_refused_for_a_stale_term() {
     c.with_node(2, |n, now| n.step(now, old_request.from, old_request.msg));
     assert!(c.saw(2, |e| matches!(
         e,
-        Event::VoteRejected {
-            reason: VoteRejectReason::StaleTerm { current_term: 2 },
-            ..
-        }
+        Event::VoteRejected { reason: VoteRejectReason::StaleTerm { current_term: 2 }, .. }
     )));
 }
 
@@ -344,13 +312,7 @@ fn any_message_with_a_higher_term_makes_a_leader_step_down() {
     // S3 is cut off and times out twice: term 3.
     c.time_out(3);
     c.time_out(3);
-    let vote_req = c
-        .queue
-        .iter()
-        .rev()
-        .find(|e| e.to == s(1))
-        .cloned()
-        .unwrap();
+    let vote_req = c.queue.iter().rev().find(|e| e.to == s(1)).cloned().unwrap();
     c.queue.clear();
     c.with_node(1, |n, now| n.step(now, vote_req.from, vote_req.msg));
     assert_eq!(c.node(1).role(), Role::Follower);
@@ -409,10 +371,7 @@ fn a_new_leader_appends_a_noop_and_sends_it_at_once() {
     assert_eq!(c.node(1).role(), Role::Leader);
     assert_eq!(c.node(1).log().last_index(), 1);
     assert_eq!(c.node(1).log().get(1).unwrap().payload, Payload::Noop);
-    assert_eq!(
-        c.kinds_in_queue(),
-        vec![(1, 2, "AppendEntries"), (1, 3, "AppendEntries")]
-    );
+    assert_eq!(c.kinds_in_queue(), vec![(1, 2, "AppendEntries"), (1, 3, "AppendEntries")]);
 }
 
 #[test]
@@ -452,16 +411,9 @@ fn append_entries_rejected_when_the_log_has_no_matching_entry_at_prev_log_index(
     }
     assert!(c.saw(3, |e| matches!(
         e,
-        Event::AppendRejected {
-            reason: AppendRejectReason::NoEntryAt { .. },
-            ..
-        }
+        Event::AppendRejected { reason: AppendRejectReason::NoEntryAt { .. }, .. }
     )));
-    assert_eq!(
-        c.node(3).log().last_index(),
-        1,
-        "only the no-op: nothing appended on a mismatch"
-    );
+    assert_eq!(c.node(3).log().last_index(), 1, "only the no-op: nothing appended on a mismatch");
 }
 
 #[test]
@@ -501,10 +453,7 @@ fn follower_deletes_a_conflicting_suffix_and_appends_the_leaders_entries() {
         c.deliver_all();
     }
     assert_eq!(c.commands(1), vec!["kept"]);
-    assert!(c.saw(1, |e| matches!(
-        e,
-        Event::ConflictTruncated { removed: 2, .. }
-    )));
+    assert!(c.saw(1, |e| matches!(e, Event::ConflictTruncated { removed: 2, .. })));
 }
 
 #[test]
@@ -569,11 +518,7 @@ fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
     };
     c.queue.extend([ack(2, 2), ack(3, 2)]);
     c.deliver_holding(|e| e.to == s(1));
-    assert_eq!(
-        c.node(1).commit_index(),
-        0,
-        "a majority holds index 2, but it is from term 1"
-    );
+    assert_eq!(c.node(1).commit_index(), 0, "a majority holds index 2, but it is from term 1");
     // Once the leader's own term-2 entry is on a majority, it commits, and
     // "fig8" with it.
     c.queue.extend([ack(2, 3), ack(3, 3)]);
@@ -597,23 +542,14 @@ fn followers_learn_the_commit_index_from_append_entries_and_apply_in_order() {
     assert_eq!(c.node(2).commit_index(), 4);
     assert_eq!(c.applied_commands(2), vec!["a", "b", "c"]);
     let idx: Vec<u64> = c.applied[1].iter().map(|e| e.index).collect();
-    assert_eq!(
-        idx,
-        vec![1, 2, 3, 4],
-        "applied exactly once, in index order"
-    );
+    assert_eq!(idx, vec![1, 2, 3, 4], "applied exactly once, in index order");
 }
 
 #[test]
 fn a_follower_refuses_proposals_and_names_the_leader() {
     let mut c = Cluster::new(3);
     c.elect(1);
-    assert_eq!(
-        c.propose(2, "x=1"),
-        Err(ProposeError::NotLeader {
-            leader_hint: Some(s(1))
-        })
-    );
+    assert_eq!(c.propose(2, "x=1"), Err(ProposeError::NotLeader { leader_hint: Some(s(1)) }));
 }
 
 #[test]
@@ -687,17 +623,9 @@ fn a_restart_keeps_only_the_persistent_state() {
     c.crash(2);
     c.restart(2);
     let n = c.node(2);
-    assert_eq!(
-        (n.current_term(), c.terms(2)),
-        (term, log),
-        "term and log survive"
-    );
+    assert_eq!((n.current_term(), c.terms(2)), (term, log), "term and log survive");
     assert_eq!(n.voted_for(), Some(s(1)), "votedFor survives");
-    assert_eq!(
-        (n.commit_index(), n.last_applied()),
-        (0, 0),
-        "commitIndex does not"
-    );
+    assert_eq!((n.commit_index(), n.last_applied()), (0, 0), "commitIndex does not");
     assert_eq!(n.role(), Role::Follower);
     // The next heartbeat teaches it the commit index again, and it re-applies.
     c.heartbeat(1);
@@ -740,16 +668,8 @@ fn seed_002_the_four_follower_log_cases_all_converge_on_the_leaders_log() {
         missing.heartbeat(1);
         missing.deliver_all();
     }
-    assert_eq!(
-        missing.terms(3),
-        missing.terms(1),
-        "missing entries are filled in"
-    );
-    assert_eq!(
-        missing.terms(2),
-        missing.terms(1),
-        "an in-sync log stays the same"
-    );
+    assert_eq!(missing.terms(3), missing.terms(1), "missing entries are filled in");
+    assert_eq!(missing.terms(2), missing.terms(1), "an in-sync log stays the same");
 
     // Inconsistent entries: S1 (term 1) wrote entries only it holds, S2 leads
     // term 2 and writes others. When S1 returns, both its past (entries where
@@ -765,10 +685,7 @@ fn seed_002_the_four_follower_log_cases_all_converge_on_the_leaders_log() {
     c.elect_within(2, &[2, 3]);
     c.propose(2, "q1").unwrap();
     c.deliver_within(&[2, 3]);
-    assert!(
-        c.node(1).log().last_index() > c.node(2).log().last_index(),
-        "S1 has future entries"
-    );
+    assert!(c.node(1).log().last_index() > c.node(2).log().last_index(), "S1 has future entries");
     for _ in 0..10 {
         c.heartbeat(2);
         c.deliver_all();
@@ -795,11 +712,7 @@ fn seed_003_walkthrough_put_crash_reelection_and_reconciliation() {
     assert_eq!(c.applied_commands(1), vec!["Put(x, 1)"]);
     c.heartbeat(1);
     c.deliver_if(|e| e.to != s(3) && e.from != s(3));
-    assert_eq!(
-        c.applied_commands(2),
-        vec!["Put(x, 1)"],
-        "S2 learns commitIndex"
-    );
+    assert_eq!(c.applied_commands(2), vec!["Put(x, 1)"], "S2 learns commitIndex");
     // "After a short network lag, S3 catches up."
     c.heartbeat(1);
     c.deliver_all();
@@ -821,10 +734,7 @@ fn seed_003_walkthrough_put_crash_reelection_and_reconciliation() {
     assert_ne!(c.node(3).role(), Role::Leader);
     assert!(c.saw(2, |e| matches!(
         e,
-        Event::VoteRejected {
-            reason: VoteRejectReason::LogBehind { .. },
-            ..
-        }
+        Event::VoteRejected { reason: VoteRejectReason::LogBehind { .. }, .. }
     )));
     // "This occurs for term 3": S2 wins, then the client's Put(x, 5).
     c.elect(2);
@@ -833,17 +743,11 @@ fn seed_003_walkthrough_put_crash_reelection_and_reconciliation() {
     c.deliver_all();
     c.heartbeat(2);
     c.deliver_all();
-    assert_eq!(
-        c.commands(3),
-        vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 5)"]
-    );
+    assert_eq!(c.commands(3), vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 5)"]);
     // "S1 comes back": only persistent state survived.
     c.restart(1);
     assert_eq!(c.node(1).commit_index(), 0);
-    assert_eq!(
-        c.commands(1),
-        vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 4)"]
-    );
+    assert_eq!(c.commands(1), vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 4)"]);
     // "After noticing S2's messages, S1 will update its term to 3 ... replace
     // its log entry ... only after the logs are reconciled, increase the
     // commitIndex ... then apply all those operations."
@@ -852,10 +756,7 @@ fn seed_003_walkthrough_put_crash_reelection_and_reconciliation() {
         c.deliver_all();
     }
     assert_eq!(c.node(1).current_term(), 3);
-    assert_eq!(
-        c.commands(1),
-        vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 5)"]
-    );
+    assert_eq!(c.commands(1), vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 5)"]);
     assert_eq!(c.node(1).commit_index(), c.node(2).commit_index());
     assert_eq!(
         c.applied_commands(1),

@@ -62,13 +62,7 @@ pub struct Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} violated at {} ms: {}",
-            self.invariant.name(),
-            self.time,
-            self.detail
-        )
+        write!(f, "{} violated at {} ms: {}", self.invariant.name(), self.time, self.detail)
     }
 }
 
@@ -114,13 +108,7 @@ impl Checker {
     ) -> Vec<Violation> {
         let mut found = Vec::new();
         let mut v = |invariant, nodes, index, detail| {
-            found.push(Violation {
-                invariant,
-                time: now,
-                nodes,
-                index,
-                detail,
-            })
+            found.push(Violation { invariant, time: now, nodes, index, detail })
         };
         let term = node.current_term();
         let log = node.log().entries();
@@ -140,11 +128,7 @@ impl Checker {
             match self.leader_logs.get(&id) {
                 Some((t, old)) if *t == term => {
                     if old.len() > log.len() || old[..] != log[..old.len()] {
-                        let at = old
-                            .iter()
-                            .zip(log)
-                            .position(|(a, b)| a != b)
-                            .unwrap_or(log.len());
+                        let at = old.iter().zip(log).position(|(a, b)| a != b).unwrap_or(log.len());
                         v(
                             Invariant::LeaderAppendOnly,
                             vec![id],
@@ -154,10 +138,8 @@ impl Checker {
                     }
                 }
                 _ => {
-                    if let Some(missing) = self
-                        .committed
-                        .iter()
-                        .find(|e| node.log().get(e.index) != Some(e))
+                    if let Some(missing) =
+                        self.committed.iter().find(|e| node.log().get(e.index) != Some(e))
                     {
                         v(
                             Invariant::LeaderCompleteness,
@@ -220,10 +202,7 @@ impl Checker {
             // Every committed entry must still be on a majority of disks.
             let majority = disks.len() / 2 + 1;
             for e in &self.committed {
-                let holders = disks
-                    .values()
-                    .filter(|d| d.log.get(e.index) == Some(e))
-                    .count();
+                let holders = disks.values().filter(|d| d.log.get(e.index) == Some(e)).count();
                 if holders < majority {
                     v(
                         Invariant::CommittedEntryNeverLost,
@@ -289,28 +268,18 @@ mod tests {
         terms
             .iter()
             .enumerate()
-            .map(|(i, &term)| Entry {
-                term,
-                index: i as u64 + 1,
-                payload: Payload::Noop,
-            })
+            .map(|(i, &term)| Entry { term, index: i as u64 + 1, payload: Payload::Noop })
             .collect()
     }
 
     #[test]
     fn log_matching_break_finds_a_difference_below_a_shared_entry() {
-        assert_eq!(
-            log_matching_break(&log(&[1, 1, 2]), &log(&[1, 1, 2, 3])),
-            None
-        );
+        assert_eq!(log_matching_break(&log(&[1, 1, 2]), &log(&[1, 1, 2, 3])), None);
         assert_eq!(
             log_matching_break(&log(&[1, 1, 3]), &log(&[1, 2])),
             None,
             "no shared entry past 1"
         );
-        assert_eq!(
-            log_matching_break(&log(&[1, 2, 3]), &log(&[1, 1, 3])),
-            Some(2)
-        );
+        assert_eq!(log_matching_break(&log(&[1, 2, 3]), &log(&[1, 1, 3])), Some(2));
     }
 }

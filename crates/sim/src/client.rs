@@ -53,13 +53,7 @@ pub struct Client {
 impl Client {
     /// A client with nothing to do.
     pub fn new(id: ClientId) -> Self {
-        Client {
-            id,
-            queue: VecDeque::new(),
-            pending: None,
-            leader_guess: None,
-            next_seq: 1,
-        }
+        Client { id, queue: VecDeque::new(), pending: None, leader_guess: None, next_seq: 1 }
     }
 
     /// Take the next sequence number.
@@ -97,13 +91,7 @@ pub struct History {
 impl History {
     /// Record an invocation; returns its row.
     pub fn invoke(&mut self, client: ClientId, seq: u64, op: KvOp, now: Time) -> usize {
-        self.ops.push(Operation {
-            client,
-            seq,
-            op,
-            invoked_at: now,
-            returned: None,
-        });
+        self.ops.push(Operation { client, seq, op, invoked_at: now, returned: None });
         self.ops.len() - 1
     }
 

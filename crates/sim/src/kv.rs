@@ -125,10 +125,7 @@ impl KvStore {
 
     /// The saved answer if `client` already had `seq` applied.
     pub fn saved_answer(&self, client: ClientId, seq: u64) -> Option<&KvOutput> {
-        self.sessions
-            .get(&client)
-            .filter(|(s, _)| *s == seq)
-            .map(|(_, o)| o)
+        self.sessions.get(&client).filter(|(s, _)| *s == seq).map(|(_, o)| o)
     }
 
     /// The key-value pairs, in key order.
@@ -149,10 +146,8 @@ pub fn parse_command(text: &str) -> Result<KvOp, String> {
         return Err("type a command, such as put x 3 or get x".into());
     }
     // Accept Put(x, 3) by turning the punctuation into spaces.
-    let spaced: String = text
-        .chars()
-        .map(|c| if matches!(c, '(' | ')' | ',') { ' ' } else { c })
-        .collect();
+    let spaced: String =
+        text.chars().map(|c| if matches!(c, '(' | ')' | ',') { ' ' } else { c }).collect();
     let words: Vec<&str> = spaced.split_whitespace().collect();
     let verb = words[0].to_ascii_lowercase();
     let args = &words[1..];
@@ -162,10 +157,7 @@ pub fn parse_command(text: &str) -> Result<KvOp, String> {
                 "'{w}' is too long: keys and values are at most {MAX_TOKEN_LEN} characters"
             ));
         }
-        if !w
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-        {
+        if !w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.') {
             return Err(format!(
                 "'{w}' has characters other than letters, digits, '_', '-' and '.'"
             ));
@@ -175,36 +167,23 @@ pub fn parse_command(text: &str) -> Result<KvOp, String> {
         if args.len() == n {
             Ok(())
         } else {
-            Err(format!(
-                "{verb} takes {n} argument{}: {usage}",
-                if n == 1 { "" } else { "s" }
-            ))
+            Err(format!("{verb} takes {n} argument{}: {usage}", if n == 1 { "" } else { "s" }))
         }
     };
     match verb.as_str() {
         "put" | "set" => {
             want(2, "put x 3")?;
-            Ok(KvOp::Put {
-                key: args[0].into(),
-                value: args[1].into(),
-            })
+            Ok(KvOp::Put { key: args[0].into(), value: args[1].into() })
         }
         "get" => {
             want(1, "get x")?;
-            Ok(KvOp::Get {
-                key: args[0].into(),
-            })
+            Ok(KvOp::Get { key: args[0].into() })
         }
         "delete" | "del" => {
             want(1, "delete x")?;
-            Ok(KvOp::Delete {
-                key: args[0].into(),
-            })
+            Ok(KvOp::Delete { key: args[0].into() })
         }
-        _ => Err(format!(
-            "unknown command '{}': try put x 3, get x or delete x",
-            words[0]
-        )),
+        _ => Err(format!("unknown command '{}': try put x 3, get x or delete x", words[0])),
     }
 }
 
@@ -213,19 +192,12 @@ mod tests {
     use super::*;
 
     fn cmd(client: u32, seq: u64, op: KvOp) -> KvCommand {
-        KvCommand {
-            client: ClientId(client),
-            seq,
-            op,
-        }
+        KvCommand { client: ClientId(client), seq, op }
     }
 
     #[test]
     fn parses_plain_and_seed_notation() {
-        let put = KvOp::Put {
-            key: "x".into(),
-            value: "3".into(),
-        };
+        let put = KvOp::Put { key: "x".into(), value: "3".into() };
         assert_eq!(parse_command("put x 3"), Ok(put.clone()));
         assert_eq!(parse_command("  PUT x 3 "), Ok(put.clone()));
         assert_eq!(parse_command("Put(x, 3)"), Ok(put));
@@ -237,51 +209,24 @@ mod tests {
     #[test]
     fn malformed_commands_say_what_is_wrong() {
         assert!(parse_command("").unwrap_err().contains("type a command"));
-        assert!(parse_command("put x")
-            .unwrap_err()
-            .contains("put takes 2 arguments"));
-        assert!(parse_command("get")
-            .unwrap_err()
-            .contains("get takes 1 argument"));
-        assert!(parse_command("frobnicate x")
-            .unwrap_err()
-            .contains("unknown command"));
-        assert!(parse_command("put x <b>")
-            .unwrap_err()
-            .contains("characters"));
-        assert!(parse_command("put x 12345678901234567")
-            .unwrap_err()
-            .contains("too long"));
+        assert!(parse_command("put x").unwrap_err().contains("put takes 2 arguments"));
+        assert!(parse_command("get").unwrap_err().contains("get takes 1 argument"));
+        assert!(parse_command("frobnicate x").unwrap_err().contains("unknown command"));
+        assert!(parse_command("put x <b>").unwrap_err().contains("characters"));
+        assert!(parse_command("put x 12345678901234567").unwrap_err().contains("too long"));
     }
 
     #[test]
     fn a_duplicate_command_is_applied_once_and_answered_from_the_session() {
         let mut kv = KvStore::default();
-        let put = cmd(
-            1,
-            1,
-            KvOp::Put {
-                key: "x".into(),
-                value: "1".into(),
-            },
-        );
+        let put = cmd(1, 1, KvOp::Put { key: "x".into(), value: "1".into() });
         assert_eq!(kv.apply(&put), (KvOutput::Done, false));
-        kv.apply(&cmd(
-            2,
-            1,
-            KvOp::Put {
-                key: "x".into(),
-                value: "2".into(),
-            },
-        ));
+        kv.apply(&cmd(2, 1, KvOp::Put { key: "x".into(), value: "2".into() }));
         // C1's retry of seq 1 must not set x back to 1.
         assert_eq!(kv.apply(&put), (KvOutput::Done, true));
         assert_eq!(kv.data().get("x").map(String::as_str), Some("2"));
         let get = cmd(1, 2, KvOp::Get { key: "x".into() });
         assert_eq!(kv.apply(&get).0, KvOutput::Value(Some("2".into())));
-        assert_eq!(
-            kv.saved_answer(ClientId(1), 2),
-            Some(&KvOutput::Value(Some("2".into())))
-        );
+        assert_eq!(kv.saved_answer(ClientId(1), 2), Some(&KvOutput::Value(Some("2".into()))));
     }
 }

@@ -161,15 +161,7 @@ impl Network {
         let deliver_at = sent_at + latency.max(1);
         self.in_flight.insert(
             (deliver_at, id),
-            InFlight {
-                id,
-                from,
-                to,
-                packet,
-                sent_at,
-                deliver_at,
-                dropped,
-            },
+            InFlight { id, from, to, packet, sent_at, deliver_at, dropped },
         );
         id
     }

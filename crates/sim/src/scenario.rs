@@ -50,18 +50,10 @@ impl fmt::Display for Action {
             Action::Crash(n) => write!(f, "crash {n}"),
             Action::Restart(n) => write!(f, "restart {n}"),
             Action::TimeOut(n) => write!(f, "time out {n}"),
-            Action::Submit {
-                client,
-                op,
-                target: Target::Leader,
-            } => {
+            Action::Submit { client, op, target: Target::Leader } => {
                 write!(f, "{client} sends {op} to the leader")
             }
-            Action::Submit {
-                client,
-                op,
-                target: Target::Server(s),
-            } => {
+            Action::Submit { client, op, target: Target::Server(s) } => {
                 write!(f, "{client} sends {op} to {s}")
             }
             Action::SetLink { a, b, cut: true } => write!(f, "cut the link {a}–{b}"),
@@ -69,12 +61,7 @@ impl fmt::Display for Action {
             Action::Partition(groups) => {
                 let g: Vec<String> = groups
                     .iter()
-                    .map(|g| {
-                        g.iter()
-                            .map(|n| n.to_string())
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    })
+                    .map(|g| g.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" "))
                     .collect();
                 write!(f, "partition into {{{}}}", g.join("} {"))
             }

@@ -35,11 +35,7 @@ impl Server {
     /// A server around a Raft node, with an empty state machine (it is
     /// rebuilt by re-applying committed entries, seed 003).
     pub fn new(raft: RaftNode<KvCommand>) -> Self {
-        Server {
-            raft,
-            kv: KvStore::default(),
-            waiting: BTreeMap::new(),
-        }
+        Server { raft, kv: KvStore::default(), waiting: BTreeMap::new() }
     }
 
     /// A client request arrived. The leader proposes it (or answers a
@@ -51,25 +47,17 @@ impl Server {
         req: ClientRequest,
     ) -> Option<ClientReply> {
         if let Some(out) = self.kv.saved_answer(client, req.seq) {
-            return Some(ClientReply::Done {
-                seq: req.seq,
-                output: out.clone(),
-            });
+            return Some(ClientReply::Done { seq: req.seq, output: out.clone() });
         }
-        let cmd = KvCommand {
-            client,
-            seq: req.seq,
-            op: req.op,
-        };
+        let cmd = KvCommand { client, seq: req.seq, op: req.op };
         match self.raft.propose(now, cmd) {
             Ok(index) => {
                 self.waiting.insert(index, (client, req.seq));
                 None
             }
-            Err(raft::ProposeError::NotLeader { leader_hint }) => Some(ClientReply::Redirect {
-                seq: req.seq,
-                leader: leader_hint,
-            }),
+            Err(raft::ProposeError::NotLeader { leader_hint }) => {
+                Some(ClientReply::Redirect { seq: req.seq, leader: leader_hint })
+            }
         }
     }
 
@@ -77,28 +65,12 @@ impl Server {
     pub fn apply(&mut self, entry: &Entry<KvCommand>) -> Applied {
         let waiting = self.waiting.remove(&entry.index);
         let Payload::Command(cmd) = &entry.payload else {
-            return Applied {
-                index: entry.index,
-                command: None,
-                reply_to: None,
-            };
+            return Applied { index: entry.index, command: None, reply_to: None };
         };
         let (output, duplicate) = self.kv.apply(cmd);
         let reply_to = waiting
             .filter(|&(c, s)| c == cmd.client && s == cmd.seq)
-            .map(|(c, seq)| {
-                (
-                    c,
-                    ClientReply::Done {
-                        seq,
-                        output: output.clone(),
-                    },
-                )
-            });
-        Applied {
-            index: entry.index,
-            command: Some((cmd.clone(), output, duplicate)),
-            reply_to,
-        }
+            .map(|(c, seq)| (c, ClientReply::Done { seq, output: output.clone() }));
+        Applied { index: entry.index, command: Some((cmd.clone(), output, duplicate)), reply_to }
     }
 }

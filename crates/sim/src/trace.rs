@@ -92,18 +92,10 @@ impl fmt::Display for TraceEvent {
             TraceEvent::Dropped { kind, reason, .. } => write!(f, "a {kind} was dropped: {reason}"),
             TraceEvent::Crashed(n) => write!(f, "{n} crashed"),
             TraceEvent::Restarted(n) => write!(f, "{n} restarted from its disk"),
-            TraceEvent::Applied {
-                node,
-                index,
-                command: Some((op, out)),
-            } => {
+            TraceEvent::Applied { node, index, command: Some((op, out)) } => {
                 write!(f, "{node} applied {op} at index {index} → {out}")
             }
-            TraceEvent::Applied {
-                node,
-                index,
-                command: None,
-            } => {
+            TraceEvent::Applied { node, index, command: None } => {
                 write!(f, "{node} applied the no-op at index {index}")
             }
             TraceEvent::Invoked { client, op } => write!(f, "{client} sent {op}"),
@@ -141,11 +133,7 @@ pub struct Trace {
 
 impl Default for Trace {
     fn default() -> Self {
-        Trace {
-            hash: FNV_OFFSET,
-            len: 0,
-            recent: VecDeque::new(),
-        }
+        Trace { hash: FNV_OFFSET, len: 0, recent: VecDeque::new() }
     }
 }
 
@@ -156,11 +144,7 @@ impl Trace {
     /// Record an event.
     pub fn push(&mut self, time: Time, event: TraceEvent) {
         self.len += 1;
-        let entry = TraceEntry {
-            seq: self.len,
-            time,
-            event,
-        };
+        let entry = TraceEntry { seq: self.len, time, event };
         // FNV-1a over the entry's Debug text: stable across platforms.
         for b in format!("{entry:?}").bytes() {
             self.hash = (self.hash ^ u64::from(b)).wrapping_mul(FNV_PRIME);

@@ -178,8 +178,7 @@ impl Sim {
     /// changes nothing.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
         self.validate(&action)?;
-        self.trace
-            .push(self.now, TraceEvent::Action(action.to_string()));
+        self.trace.push(self.now, TraceEvent::Action(action.to_string()));
         match action {
             Action::Crash(id) => {
                 self.servers[id.0 as usize - 1] = None;
@@ -195,20 +194,15 @@ impl Sim {
             }
             Action::TimeOut(id) => self.with_server(id, |s, now| s.raft.time_out(now)),
             Action::Submit { client, op, target } => {
-                let c = self
-                    .clients
-                    .entry(client)
-                    .or_insert_with(|| Client::new(client));
+                let c = self.clients.entry(client).or_insert_with(|| Client::new(client));
                 c.queue.push_back((op, target));
                 if c.pending.is_none() {
                     self.client_start_next(client);
                 }
             }
             Action::SetLink { a, b, cut } => {
-                self.network
-                    .set_cut(Endpoint::Server(a), Endpoint::Server(b), cut);
-                self.network
-                    .set_cut(Endpoint::Server(b), Endpoint::Server(a), cut);
+                self.network.set_cut(Endpoint::Server(a), Endpoint::Server(b), cut);
+                self.network.set_cut(Endpoint::Server(b), Endpoint::Server(a), cut);
             }
             Action::Partition(groups) => {
                 self.network.heal_all();
@@ -216,8 +210,7 @@ impl Sim {
                 for a in self.ids() {
                     for b in self.ids() {
                         if a != b && group_of(a) != group_of(b) {
-                            self.network
-                                .set_cut(Endpoint::Server(a), Endpoint::Server(b), true);
+                            self.network.set_cut(Endpoint::Server(a), Endpoint::Server(b), true);
                         }
                     }
                 }
@@ -252,10 +245,7 @@ impl Sim {
                     return Err(format!("{id} is already running"));
                 }
             }
-            Action::Submit {
-                target: Target::Server(id),
-                ..
-            } => known(*id)?,
+            Action::Submit { target: Target::Server(id), .. } => known(*id)?,
             Action::Submit { .. } | Action::HealAll => {}
             Action::SetLink { a, b, .. } => {
                 known(*a)?;
@@ -310,16 +300,11 @@ impl Sim {
             }
         }
         for event in ready.events {
-            self.trace
-                .push(self.now, TraceEvent::Raft { node: id, event });
+            self.trace.push(self.now, TraceEvent::Raft { node: id, event });
         }
         // 2. Send.
         for env in ready.messages {
-            self.send(
-                Endpoint::Server(env.from),
-                Endpoint::Server(env.to),
-                Packet::Raft(env.msg),
-            );
+            self.send(Endpoint::Server(env.from), Endpoint::Server(env.to), Packet::Raft(env.msg));
         }
         // 3. Apply, answering clients whose requests this server accepted.
         for entry in &ready.committed {
@@ -331,33 +316,19 @@ impl Sim {
             };
             let applied = server.apply(entry);
             let command = applied.command.map(|(cmd, out, _)| (cmd.op, out));
-            self.trace.push(
-                self.now,
-                TraceEvent::Applied {
-                    node: id,
-                    index: applied.index,
-                    command,
-                },
-            );
+            self.trace
+                .push(self.now, TraceEvent::Applied { node: id, index: applied.index, command });
             if let Some((client, reply)) = applied.reply_to {
-                self.send(
-                    Endpoint::Server(id),
-                    Endpoint::Client(client),
-                    Packet::Reply(reply),
-                );
+                self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
             }
         }
         // 4. Check.
-        let disks: BTreeMap<NodeId, &PersistentState<KvCommand>> = self
-            .ids()
-            .map(|i| (i, &self.disks[i.0 as usize - 1]))
-            .collect();
+        let disks: BTreeMap<NodeId, &PersistentState<KvCommand>> =
+            self.ids().map(|i| (i, &self.disks[i.0 as usize - 1])).collect();
         let Some(server) = self.servers[k].as_ref() else {
             return;
         };
-        let found = self
-            .checker
-            .after_event(self.now, id, &server.raft, touched, &disks);
+        let found = self.checker.after_event(self.now, id, &server.raft, touched, &disks);
         for v in found {
             self.violation(v);
         }
@@ -371,14 +342,11 @@ impl Sim {
     // ----- network -----
 
     fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
-        let latency = self
-            .rng
-            .range_inclusive(self.config.latency_min, self.config.latency_max);
+        let latency = self.rng.range_inclusive(self.config.latency_min, self.config.latency_max);
         let lost = self.rng.chance(self.config.loss_percent);
         let kind = packet.kind();
         let id = self.network.send(from, to, packet, self.now, latency, lost);
-        self.trace
-            .push(self.now, TraceEvent::Sent { id, from, to, kind });
+        self.trace.push(self.now, TraceEvent::Sent { id, from, to, kind });
     }
 
     fn deliver(&mut self, m: InFlight) {
@@ -386,18 +354,11 @@ impl Sim {
             Endpoint::Server(id) => self.server(id).is_some(),
             Endpoint::Client(_) => true,
         };
-        let dropped = m
-            .dropped
-            .or((!receiver_up).then_some(crate::network::DropReason::ReceiverDown));
+        let dropped =
+            m.dropped.or((!receiver_up).then_some(crate::network::DropReason::ReceiverDown));
         if let Some(reason) = dropped {
-            self.trace.push(
-                self.now,
-                TraceEvent::Dropped {
-                    id: m.id,
-                    kind: m.packet.kind(),
-                    reason,
-                },
-            );
+            self.trace
+                .push(self.now, TraceEvent::Dropped { id: m.id, kind: m.packet.kind(), reason });
             return;
         }
         match (m.from, m.to, m.packet) {
@@ -408,11 +369,7 @@ impl Sim {
                 let mut reply = None;
                 self.with_server(to, |s, now| reply = s.handle_request(now, client, req));
                 if let Some(reply) = reply {
-                    self.send(
-                        Endpoint::Server(to),
-                        Endpoint::Client(client),
-                        Packet::Reply(reply),
-                    );
+                    self.send(Endpoint::Server(to), Endpoint::Client(client), Packet::Reply(reply));
                 }
             }
             (Endpoint::Server(from), Endpoint::Client(client), Packet::Reply(reply)) => {
@@ -429,18 +386,14 @@ impl Sim {
     fn resolve(&mut self, client: ClientId, target: Target) -> NodeId {
         match target {
             Target::Server(id) => id,
-            Target::Leader => self
-                .leader()
-                .or(self.clients[&client].leader_guess)
-                .unwrap_or(NodeId(1)),
+            Target::Leader => {
+                self.leader().or(self.clients[&client].leader_guess).unwrap_or(NodeId(1))
+            }
         }
     }
 
     fn client_start_next(&mut self, client: ClientId) {
-        let Some((op, target)) = self
-            .clients
-            .get_mut(&client)
-            .and_then(|c| c.queue.pop_front())
+        let Some((op, target)) = self.clients.get_mut(&client).and_then(|c| c.queue.pop_front())
         else {
             return;
         };
@@ -449,21 +402,8 @@ impl Sim {
         let seq = c.take_seq();
         let history_row = self.history.invoke(client, seq, op.clone(), self.now);
         let retry_at = self.now + self.config.client_timeout;
-        c.pending = Some(Pending {
-            seq,
-            op: op.clone(),
-            to,
-            retry_at,
-            attempts: 1,
-            history_row,
-        });
-        self.trace.push(
-            self.now,
-            TraceEvent::Invoked {
-                client,
-                op: op.clone(),
-            },
-        );
+        c.pending = Some(Pending { seq, op: op.clone(), to, retry_at, attempts: 1, history_row });
+        self.trace.push(self.now, TraceEvent::Invoked { client, op: op.clone() });
         self.send(
             Endpoint::Client(client),
             Endpoint::Server(to),
@@ -475,27 +415,15 @@ impl Sim {
     fn client_resend(&mut self, client: ClientId, to: NodeId, why: &'static str) {
         let timeout = self.config.client_timeout;
         let now = self.now;
-        let Some(p) = self
-            .clients
-            .get_mut(&client)
-            .and_then(|c| c.pending.as_mut())
-        else {
+        let Some(p) = self.clients.get_mut(&client).and_then(|c| c.pending.as_mut()) else {
             return;
         };
         p.to = to;
         p.attempts += 1;
         p.retry_at = now + timeout;
-        let req = ClientRequest {
-            seq: p.seq,
-            op: p.op.clone(),
-        };
-        self.trace
-            .push(now, TraceEvent::Retrying { client, to, why });
-        self.send(
-            Endpoint::Client(client),
-            Endpoint::Server(to),
-            Packet::Request(req),
-        );
+        let req = ClientRequest { seq: p.seq, op: p.op.clone() };
+        self.trace.push(now, TraceEvent::Retrying { client, to, why });
+        self.send(Endpoint::Client(client), Endpoint::Server(to), Packet::Request(req));
     }
 
     /// The next server after `after`, round robin: where a client tries when
@@ -528,8 +456,7 @@ impl Sim {
                 c.pending = None;
                 c.leader_guess = Some(from);
                 self.history.complete(row, self.now, output.clone());
-                self.trace
-                    .push(self.now, TraceEvent::Returned { client, op, output });
+                self.trace.push(self.now, TraceEvent::Returned { client, op, output });
                 self.client_start_next(client);
             }
             ClientReply::Redirect { seq, leader } if seq == p.seq => {
@@ -541,10 +468,8 @@ impl Sim {
                         // next server rather than spin.
                         let next = self.next_server(from);
                         let wait = self.config.heartbeat_interval;
-                        if let Some(p) = self
-                            .clients
-                            .get_mut(&client)
-                            .and_then(|c| c.pending.as_mut())
+                        if let Some(p) =
+                            self.clients.get_mut(&client).and_then(|c| c.pending.as_mut())
                         {
                             p.to = next;
                             p.retry_at = self.now + wait;

@@ -31,11 +31,7 @@ fn run(seed: u64) -> Result<Sim, String> {
             0 => Action::Crash(node(&mut pick)),
             1 | 2 => Action::Restart(node(&mut pick)),
             3 => Action::TimeOut(node(&mut pick)),
-            4 => Action::SetLink {
-                a: node(&mut pick),
-                b: node(&mut pick),
-                cut: pick.chance(60.0),
-            },
+            4 => Action::SetLink { a: node(&mut pick), b: node(&mut pick), cut: pick.chance(60.0) },
             5 => {
                 let mut minority = Vec::new();
                 let mut majority = Vec::new();
@@ -77,27 +73,13 @@ fn run(seed: u64) -> Result<Sim, String> {
         sim.step();
     }
     if sim.leader().is_none() {
-        return Err(format!(
-            "seed {seed}: no leader 5 s after the faults stopped"
-        ));
+        return Err(format!("seed {seed}: no leader 5 s after the faults stopped"));
     }
-    let probe = KvOp::Put {
-        key: "probe".into(),
-        value: seed.to_string(),
-    };
-    sim.act(Action::Submit {
-        client: ClientId(99),
-        op: probe,
-        target: Target::Leader,
-    })
-    .unwrap();
+    let probe = KvOp::Put { key: "probe".into(), value: seed.to_string() };
+    sim.act(Action::Submit { client: ClientId(99), op: probe, target: Target::Leader }).unwrap();
     // Every operation any client invoked, during the faults or now, must
     // complete.
-    let idle = |w: &Sim| {
-        w.clients()
-            .values()
-            .all(|c| c.pending.is_none() && c.queue.is_empty())
-    };
+    let idle = |w: &Sim| w.clients().values().all(|c| c.pending.is_none() && c.queue.is_empty());
     let deadline = sim.now() + 10_000;
     while !idle(&sim) && sim.now() < deadline {
         sim.step();
@@ -109,9 +91,7 @@ fn run(seed: u64) -> Result<Sim, String> {
         ));
     }
     sim.run_until(sim.now() + 500);
-    let leader = sim
-        .leader()
-        .ok_or(format!("seed {seed}: leader lost while healed"))?;
+    let leader = sim.leader().ok_or(format!("seed {seed}: leader lost while healed"))?;
     let leader_commit = sim.server(leader).unwrap().raft.commit_index();
     let leader_kv = sim.server(leader).unwrap().kv.clone();
     for id in sim.ids() {
@@ -134,10 +114,7 @@ fn run(seed: u64) -> Result<Sim, String> {
 fn random_op(pick: &mut Rng) -> KvOp {
     let key = ["x", "y", "z"][pick.range_inclusive(0, 2) as usize].to_string();
     match pick.range_inclusive(0, 4) {
-        0 | 1 => KvOp::Put {
-            key,
-            value: pick.range_inclusive(0, 99).to_string(),
-        },
+        0 | 1 => KvOp::Put { key, value: pick.range_inclusive(0, 99).to_string() },
         2 | 3 => KvOp::Get { key },
         _ => KvOp::Delete { key },
     }
@@ -150,12 +127,7 @@ fn a_thousand_seeds_with_faults_stay_safe_and_recover() {
     for seed in 0..SEEDS {
         match run(seed) {
             Ok(sim) => {
-                returned += sim
-                    .history()
-                    .ops
-                    .iter()
-                    .filter(|o| o.returned.is_some())
-                    .count()
+                returned += sim.history().ops.iter().filter(|o| o.returned.is_some()).count()
             }
             Err(e) => failures.push(e),
         }
@@ -167,10 +139,7 @@ fn a_thousand_seeds_with_faults_stay_safe_and_recover() {
         failures.join("\n")
     );
     // The faults must not have made the run trivial: clients got answers.
-    assert!(
-        returned as u64 > SEEDS,
-        "only {returned} operations completed over {SEEDS} seeds"
-    );
+    assert!(returned as u64 > SEEDS, "only {returned} operations completed over {SEEDS} seeds");
 }
 
 #[test]

@@ -59,26 +59,18 @@ impl<C: Clone> RaftNode<C> {
         };
         let vote_granted = reject.is_none();
         match reject {
-            Some(reason) => self.ready.events.push(Event::VoteRejected {
-                candidate: from,
-                term,
-                reason,
-            }),
+            Some(reason) => {
+                self.ready.events.push(Event::VoteRejected { candidate: from, term, reason })
+            }
             None => {
                 self.hard_state.voted_for = Some(from);
                 self.persist_hard_state();
                 // §5.2: granting a vote restarts the election timer.
                 self.reset_election_timer(now);
-                self.ready.events.push(Event::VoteGranted {
-                    candidate: from,
-                    term,
-                });
+                self.ready.events.push(Event::VoteGranted { candidate: from, term });
             }
         }
-        self.send(
-            from,
-            Message::RequestVoteReply(RequestVoteReply { term, vote_granted }),
-        );
+        self.send(from, Message::RequestVoteReply(RequestVoteReply { term, vote_granted }));
     }
 
     /// A candidate counts a vote; a majority of all voters makes it leader.
@@ -111,14 +103,8 @@ impl<C: Clone> RaftNode<C> {
         self.leader = Some(self.config.id);
         self.votes.clear();
         let last = self.log.last_index();
-        self.progress = self
-            .peers()
-            .into_iter()
-            .map(|p| (p, Progress::new(last)))
-            .collect();
-        self.ready.events.push(Event::BecameLeader {
-            term: self.hard_state.current_term,
-        });
+        self.progress = self.peers().into_iter().map(|p| (p, Progress::new(last))).collect();
+        self.ready.events.push(Event::BecameLeader { term: self.hard_state.current_term });
         let index = self.append_as_leader(Payload::Noop);
         self.ready.events.push(Event::AppendedNoop { index });
         self.maybe_commit();

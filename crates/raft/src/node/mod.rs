@@ -81,9 +81,7 @@ pub enum ProposeError {
 impl fmt::Display for ProposeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ProposeError::NotLeader {
-                leader_hint: Some(l),
-            } => {
+            ProposeError::NotLeader { leader_hint: Some(l) } => {
                 write!(f, "not the leader; the leader is {l}")
             }
             ProposeError::NotLeader { leader_hint: None } => {
@@ -194,10 +192,7 @@ impl<C: Clone> RaftNode<C> {
         // §5.1: "If a server receives a request or response with a higher
         // term, it updates its term to that value and reverts to follower."
         if msg.term() > self.hard_state.current_term {
-            self.ready.events.push(Event::SawHigherTerm {
-                from,
-                term: msg.term(),
-            });
+            self.ready.events.push(Event::SawHigherTerm { from, term: msg.term() });
             self.become_follower(now, msg.term());
         }
         match msg {
@@ -212,9 +207,7 @@ impl<C: Clone> RaftNode<C> {
     /// (§5.3). Returns the index it will have if it commits.
     pub fn propose(&mut self, now: Time, command: C) -> Result<LogIndex, ProposeError> {
         if self.role != Role::Leader {
-            return Err(ProposeError::NotLeader {
-                leader_hint: self.leader,
-            });
+            return Err(ProposeError::NotLeader { leader_hint: self.leader });
         }
         let index = self.append_as_leader(crate::log::Payload::Command(command));
         self.ready.events.push(Event::Proposed { index });
@@ -268,10 +261,7 @@ impl<C: Clone> RaftNode<C> {
     }
     /// The persistent state, as it must be on disk after the last Ready.
     pub fn persistent_state(&self) -> PersistentState<C> {
-        PersistentState {
-            hard_state: self.hard_state.clone(),
-            log: self.log.clone(),
-        }
+        PersistentState { hard_state: self.hard_state.clone(), log: self.log.clone() }
     }
     /// When the election timer fires (meaningless for a leader).
     pub fn election_deadline(&self) -> Time {
@@ -297,20 +287,11 @@ impl<C: Clone> RaftNode<C> {
     // ----- shared helpers -----
 
     fn peers(&self) -> Vec<NodeId> {
-        self.quorum
-            .voters()
-            .iter()
-            .copied()
-            .filter(|&p| p != self.config.id)
-            .collect()
+        self.quorum.voters().iter().copied().filter(|&p| p != self.config.id).collect()
     }
 
     fn send(&mut self, to: NodeId, msg: Message<C>) {
-        self.ready.messages.push(Envelope {
-            from: self.config.id,
-            to,
-            msg,
-        });
+        self.ready.messages.push(Envelope { from: self.config.id, to, msg });
     }
 
     fn persist_hard_state(&mut self) {
@@ -320,10 +301,9 @@ impl<C: Clone> RaftNode<C> {
     /// Draw a fresh election timeout (§5.2: randomized "to ensure that split
     /// votes are rare and that they are resolved quickly").
     fn reset_election_timer(&mut self, now: Time) {
-        self.election_timeout = self.rng.range_inclusive(
-            self.config.election_timeout_min,
-            self.config.election_timeout_max,
-        );
+        self.election_timeout = self
+            .rng
+            .range_inclusive(self.config.election_timeout_min, self.config.election_timeout_max);
         self.election_deadline = now + self.election_timeout;
     }
 
@@ -345,9 +325,7 @@ impl<C: Clone> RaftNode<C> {
             self.reset_election_timer(now);
         }
         if previous != Role::Follower {
-            self.ready
-                .events
-                .push(Event::BecameFollower { term, previous });
+            self.ready.events.push(Event::BecameFollower { term, previous });
         }
     }
 }

@@ -10,11 +10,8 @@ use crate::types::{LogIndex, NodeId, Role, Time};
 impl<C: Clone> RaftNode<C> {
     /// Append an entry of the leader's current term to its own log.
     pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
-        let entry = Entry {
-            term: self.hard_state.current_term,
-            index: self.log.last_index() + 1,
-            payload,
-        };
+        let entry =
+            Entry { term: self.hard_state.current_term, index: self.log.last_index() + 1, payload };
         let index = entry.index;
         self.log.push(entry.clone());
         self.ready.log_writes.push(LogWrite::Append(vec![entry]));
@@ -45,10 +42,7 @@ impl<C: Clone> RaftNode<C> {
                     self.send_entries(now, peer);
                 }
                 ProgressState::Replicate => {
-                    if pr
-                        .oldest_inflight_sent()
-                        .is_some_and(|t| t + interval <= now)
-                    {
+                    if pr.oldest_inflight_sent().is_some_and(|t| t + interval <= now) {
                         let next = pr.match_index + 1;
                         pr.back_off(next);
                         self.send_entries(now, peer);
@@ -132,9 +126,7 @@ impl<C: Clone> RaftNode<C> {
         match self.log.term_at(m.prev_log_index) {
             None => {
                 let hint = self.log.last_index() + 1;
-                let reason = AppendRejectReason::NoEntryAt {
-                    index: m.prev_log_index,
-                };
+                let reason = AppendRejectReason::NoEntryAt { index: m.prev_log_index };
                 self.reject_append(from, m.prev_log_index, hint, reason);
                 return;
             }
@@ -168,13 +160,10 @@ impl<C: Clone> RaftNode<C> {
                 Some(_) => {
                     let removed = (self.log.last_index() - entry.index + 1) as usize;
                     self.log.truncate_from(entry.index);
+                    self.ready.log_writes.push(LogWrite::TruncateFrom(entry.index));
                     self.ready
-                        .log_writes
-                        .push(LogWrite::TruncateFrom(entry.index));
-                    self.ready.events.push(Event::ConflictTruncated {
-                        from_index: entry.index,
-                        removed,
-                    });
+                        .events
+                        .push(Event::ConflictTruncated { from_index: entry.index, removed });
                     new_entries.push(entry);
                 }
                 None => new_entries.push(entry),
@@ -187,11 +176,7 @@ impl<C: Clone> RaftNode<C> {
             }
             self.ready.log_writes.push(LogWrite::Append(new_entries));
         }
-        self.ready.events.push(Event::AppendAccepted {
-            leader: from,
-            match_index,
-            appended,
-        });
+        self.ready.events.push(Event::AppendAccepted { leader: from, match_index, appended });
 
         // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
         // Only the prefix this request vouched for may be committed: entries
@@ -216,9 +201,7 @@ impl<C: Clone> RaftNode<C> {
         conflict_hint: LogIndex,
         reason: AppendRejectReason,
     ) {
-        self.ready
-            .events
-            .push(Event::AppendRejected { leader: to, reason });
+        self.ready.events.push(Event::AppendRejected { leader: to, reason });
         let reply = AppendEntriesReply {
             term: self.hard_state.current_term,
             success: false,
@@ -255,17 +238,10 @@ impl<C: Clone> RaftNode<C> {
         }
         // Walk back one entry (the rejected prevLogIndex becomes the next
         // attempt), or with fast backtracking jump to the follower's hint.
-        let next = if fast {
-            m.conflict_hint.clamp(1, m.index)
-        } else {
-            m.index
-        };
+        let next = if fast { m.conflict_hint.clamp(1, m.index) } else { m.index };
         pr.back_off(next);
         let next_index = pr.next_index;
-        self.ready.events.push(Event::NextIndexBackedOff {
-            peer: from,
-            next_index,
-        });
+        self.ready.events.push(Event::NextIndexBackedOff { peer: from, next_index });
         self.send_entries(now, from);
     }
 
@@ -273,11 +249,8 @@ impl<C: Clone> RaftNode<C> {
     /// majority of voters, but only if that entry is from its current term;
     /// earlier entries then commit indirectly (the Figure 8 lesson).
     pub(super) fn maybe_commit(&mut self) {
-        let mut matched: std::collections::BTreeMap<NodeId, LogIndex> = self
-            .progress
-            .iter()
-            .map(|(&p, pr)| (p, pr.match_index))
-            .collect();
+        let mut matched: std::collections::BTreeMap<NodeId, LogIndex> =
+            self.progress.iter().map(|(&p, pr)| (p, pr.match_index)).collect();
         matched.insert(self.config.id, self.log.last_index());
         let n = self.quorum.committed_index(&matched);
         if n > self.commit_index && self.log.term_at(n) == Some(self.hard_state.current_term) {
@@ -290,9 +263,7 @@ impl<C: Clone> RaftNode<C> {
     /// lastApplied, apply log[lastApplied] to state machine").
     fn advance_commit(&mut self, commit_index: LogIndex) {
         self.commit_index = commit_index;
-        self.ready
-            .events
-            .push(Event::CommitAdvanced { commit_index });
+        self.ready.events.push(Event::CommitAdvanced { commit_index });
         let newly = self.log.slice(self.last_applied + 1, commit_index).to_vec();
         self.last_applied = commit_index;
         self.ready.committed.extend(newly);
