@@ -26,6 +26,65 @@ pub struct Config {
     /// On a rejected AppendEntries, jump nextIndex back by a whole term using
     /// the follower's hint instead of one entry per round trip (§5.3).
     pub fast_backtrack: bool,
+    /// Deliberate mistakes, all off by default: "break Raft" experiments that
+    /// show the safety checkers catching each one.
+    #[serde(default)]
+    pub bugs: BugSwitches,
+}
+
+/// Ways people get Raft wrong, each a switch that breaks one rule on purpose.
+/// Every one is off unless a test or the page's "break Raft" experiment turns
+/// it on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BugSwitches {
+    /// Grant votes without the up-to-date-log check of §5.4.1, so a server
+    /// missing committed entries can win an election.
+    pub vote_without_log_check: bool,
+    /// Commit the highest entry stored on a majority even when it is from an
+    /// earlier term: the mistake Figure 8 of the paper warns about (§5.4.2).
+    pub commit_by_counting_old_terms: bool,
+    /// Lose votedFor in a crash, so a restarted server can vote twice in one
+    /// term (Figure 2 lists votedFor as persistent state).
+    pub forget_voted_for_on_restart: bool,
+    /// Come back from a crash believing everything on disk is committed: a
+    /// commitIndex the log does not back (Figure 2 lists commitIndex as
+    /// volatile, rebuilt from the leader).
+    pub keep_commit_index_on_restart: bool,
+    /// On a conflict, overwrite only the entries the leader sent and keep the
+    /// follower's suffix after them, instead of deleting it (Figure 2,
+    /// AppendEntries receiver rule 3).
+    pub append_without_truncating_conflicts: bool,
+}
+
+impl BugSwitches {
+    /// Every switch, by its name, for menus and test tables.
+    pub const NAMES: [&'static str; 5] = [
+        "vote_without_log_check",
+        "commit_by_counting_old_terms",
+        "forget_voted_for_on_restart",
+        "keep_commit_index_on_restart",
+        "append_without_truncating_conflicts",
+    ];
+
+    /// Turn the switch called `name` on or off; false if there is no such
+    /// switch.
+    pub fn set(&mut self, name: &str, on: bool) -> bool {
+        let flag = match name {
+            "vote_without_log_check" => &mut self.vote_without_log_check,
+            "commit_by_counting_old_terms" => &mut self.commit_by_counting_old_terms,
+            "forget_voted_for_on_restart" => &mut self.forget_voted_for_on_restart,
+            "keep_commit_index_on_restart" => &mut self.keep_commit_index_on_restart,
+            "append_without_truncating_conflicts" => &mut self.append_without_truncating_conflicts,
+            _ => return false,
+        };
+        *flag = on;
+        true
+    }
+
+    /// Is any switch on?
+    pub fn any(&self) -> bool {
+        *self != BugSwitches::default()
+    }
 }
 
 impl Config {
@@ -41,6 +100,7 @@ impl Config {
             max_entries_per_append: 16,
             max_inflight: 4,
             fast_backtrack: false,
+            bugs: BugSwitches::default(),
         }
     }
 

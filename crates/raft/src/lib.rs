@@ -27,7 +27,7 @@ pub mod rng;
 pub mod storage;
 pub mod types;
 
-pub use config::Config;
+pub use config::{BugSwitches, Config};
 pub use event::{AppendRejectReason, Event, VoteRejectReason};
 pub use log::{Entry, Payload, RaftLog};
 pub use message::{

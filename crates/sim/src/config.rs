@@ -32,6 +32,14 @@ pub struct SimConfig {
     pub client_timeout: Time,
     /// Leaders jump back a whole term on rejection (§5.3's optimization).
     pub fast_backtrack: bool,
+    /// Most entries one AppendEntries carries (batching).
+    pub max_entries_per_append: usize,
+    /// Most AppendEntries with entries in flight to one follower once the
+    /// leader knows where its log matches (flow control).
+    pub max_inflight: usize,
+    /// Deliberate protocol mistakes ("break Raft" experiments); all off by
+    /// default.
+    pub bugs: raft::BugSwitches,
 }
 
 impl Default for SimConfig {
@@ -47,6 +55,9 @@ impl Default for SimConfig {
             loss_percent: 0.0,
             client_timeout: 500,
             fast_backtrack: false,
+            max_entries_per_append: 16,
+            max_inflight: 4,
+            bugs: raft::BugSwitches::default(),
         }
     }
 }
@@ -79,6 +90,9 @@ impl SimConfig {
         c.election_timeout_max = self.election_timeout_max;
         c.heartbeat_interval = self.heartbeat_interval;
         c.fast_backtrack = self.fast_backtrack;
+        c.max_entries_per_append = self.max_entries_per_append;
+        c.max_inflight = self.max_inflight;
+        c.bugs = self.bugs.clone();
         c
     }
 }

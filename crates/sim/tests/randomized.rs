@@ -91,6 +91,10 @@ fn run(seed: u64) -> Result<Sim, String> {
         ));
     }
     sim.run_until(sim.now() + 500);
+    // A broken safety property explains any divergence below: report it first.
+    if let Some(v) = sim.violations().first() {
+        return Err(format!("seed {seed}: {v}"));
+    }
     let leader = sim.leader().ok_or(format!("seed {seed}: leader lost while healed"))?;
     let leader_commit = sim.server(leader).unwrap().raft.commit_index();
     let leader_kv = sim.server(leader).unwrap().kv.clone();
@@ -104,9 +108,6 @@ fn run(seed: u64) -> Result<Sim, String> {
                 leader_kv.data().len()
             ));
         }
-    }
-    if let Some(v) = sim.violations().first() {
-        return Err(format!("seed {seed}: {v}"));
     }
     Ok(sim)
 }

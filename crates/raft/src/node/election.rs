@@ -49,7 +49,9 @@ impl<C: Clone> RaftNode<C> {
             Some(VoteRejectReason::StaleTerm { current_term: term })
         } else if let Some(voted_for) = self.hard_state.voted_for.filter(|&v| v != from) {
             Some(VoteRejectReason::AlreadyVoted { voted_for })
-        } else if !self.log.is_up_to_date(m.last_log_index, m.last_log_term) {
+        } else if !self.config.bugs.vote_without_log_check
+            && !self.log.is_up_to_date(m.last_log_index, m.last_log_term)
+        {
             Some(VoteRejectReason::LogBehind {
                 candidate_last: (m.last_log_index, m.last_log_term),
                 voter_last: (self.log.last_index(), self.log.last_term()),

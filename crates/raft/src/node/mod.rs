@@ -131,6 +131,10 @@ impl<C: Clone> RaftNode<C> {
         now: Time,
     ) -> Result<Self, String> {
         config.validate()?;
+        let mut persistent = persistent;
+        if config.bugs.forget_voted_for_on_restart {
+            persistent.hard_state.voted_for = None;
+        }
         let mut node = RaftNode {
             quorum: MajorityConfig::new(config.voters.iter().copied()),
             config,
@@ -149,6 +153,13 @@ impl<C: Clone> RaftNode<C> {
             ready: Ready::default(),
         };
         node.reset_election_timer(now);
+        if node.config.bugs.keep_commit_index_on_restart {
+            // The bug: treat the whole log on disk as committed.
+            let last = node.log.last_index();
+            if last > 0 {
+                node.advance_commit(last);
+            }
+        }
         Ok(node)
     }
 

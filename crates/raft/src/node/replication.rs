@@ -150,6 +150,11 @@ impl<C: Clone> RaftNode<C> {
         // log.
         let match_index = m.prev_log_index + m.entries.len() as LogIndex;
         let mut new_entries = Vec::new();
+        let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
+            self.log.slice(m.prev_log_index + 1, self.log.last_index()).to_vec()
+        } else {
+            Vec::new()
+        };
         for entry in m.entries {
             if !new_entries.is_empty() {
                 new_entries.push(entry);
@@ -168,6 +173,11 @@ impl<C: Clone> RaftNode<C> {
                 }
                 None => new_entries.push(entry),
             }
+        }
+        if self.config.bugs.append_without_truncating_conflicts && !new_entries.is_empty() {
+            // The bug: the entries after the ones the leader sent survive.
+            let after = new_entries.last().map_or(0, |e| e.index) + 1;
+            new_entries.extend(old_suffix.into_iter().filter(|e| e.index >= after));
         }
         let appended = new_entries.len();
         if !new_entries.is_empty() {
@@ -253,7 +263,9 @@ impl<C: Clone> RaftNode<C> {
             self.progress.iter().map(|(&p, pr)| (p, pr.match_index)).collect();
         matched.insert(self.config.id, self.log.last_index());
         let n = self.quorum.committed_index(&matched);
-        if n > self.commit_index && self.log.term_at(n) == Some(self.hard_state.current_term) {
+        let current_term = self.log.term_at(n) == Some(self.hard_state.current_term);
+        if n > self.commit_index && (current_term || self.config.bugs.commit_by_counting_old_terms)
+        {
             self.advance_commit(n);
         }
     }
@@ -261,7 +273,7 @@ impl<C: Clone> RaftNode<C> {
     /// Raise commitIndex and hand the newly committed entries to the caller
     /// to apply, in order (Figure 2: "If commitIndex > lastApplied: increment
     /// lastApplied, apply log[lastApplied] to state machine").
-    fn advance_commit(&mut self, commit_index: LogIndex) {
+    pub(super) fn advance_commit(&mut self, commit_index: LogIndex) {
         self.commit_index = commit_index;
         self.ready.events.push(Event::CommitAdvanced { commit_index });
         let newly = self.log.slice(self.last_applied + 1, commit_index).to_vec();
