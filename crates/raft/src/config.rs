@@ -26,10 +26,66 @@ pub struct Config {
     /// On a rejected AppendEntries, jump nextIndex back by a whole term using
     /// the follower's hint instead of one entry per round trip (§5.3).
     pub fast_backtrack: bool,
+    /// PreVote (Raft thesis §9.6): before incrementing its term, a server
+    /// asks whether it could win; a server cut off from the cluster then
+    /// cannot come back with a huge term and depose a healthy leader.
+    #[serde(default)]
+    pub pre_vote: bool,
+    /// CheckQuorum (Raft thesis §6.2): a leader that has not heard from a
+    /// majority within an election timeout steps down, and followers that
+    /// heard from a leader within the minimum election timeout ignore
+    /// RequestVote (§6's rule against disruptive servers).
+    #[serde(default)]
+    pub check_quorum: bool,
     /// Deliberate mistakes, all off by default: "break Raft" experiments that
     /// show the safety checkers catching each one.
     #[serde(default)]
     pub bugs: BugSwitches,
+}
+
+/// A protocol option that can be switched while the cluster runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Feature {
+    /// PreVote (thesis §9.6).
+    PreVote,
+    /// CheckQuorum (thesis §6.2).
+    CheckQuorum,
+    /// Skip a whole conflicting term per AppendEntries rejection (§5.3).
+    FastBacktrack,
+}
+
+impl Feature {
+    /// Every feature.
+    pub const ALL: [Feature; 3] = [Feature::PreVote, Feature::CheckQuorum, Feature::FastBacktrack];
+
+    /// Its name as the page shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::PreVote => "PreVote",
+            Feature::CheckQuorum => "CheckQuorum",
+            Feature::FastBacktrack => "Fast log backtracking",
+        }
+    }
+}
+
+impl Config {
+    /// Is `feature` on?
+    pub fn feature(&self, feature: Feature) -> bool {
+        match feature {
+            Feature::PreVote => self.pre_vote,
+            Feature::CheckQuorum => self.check_quorum,
+            Feature::FastBacktrack => self.fast_backtrack,
+        }
+    }
+
+    /// Switch `feature` on or off.
+    pub fn set_feature(&mut self, feature: Feature, on: bool) {
+        match feature {
+            Feature::PreVote => self.pre_vote = on,
+            Feature::CheckQuorum => self.check_quorum = on,
+            Feature::FastBacktrack => self.fast_backtrack = on,
+        }
+    }
 }
 
 /// Ways people get Raft wrong, each a switch that breaks one rule on purpose.
@@ -100,6 +156,8 @@ impl Config {
             max_entries_per_append: 16,
             max_inflight: 4,
             fast_backtrack: false,
+            pre_vote: false,
+            check_quorum: false,
             bugs: BugSwitches::default(),
         }
     }

@@ -18,6 +18,12 @@ pub enum VoteRejectReason {
         /// Who got the vote.
         voted_for: NodeId,
     },
+    /// PreVote: the voter heard from a leader within the minimum election
+    /// timeout, so it sees no reason for an election (thesis §9.6).
+    LeaderIsAlive {
+        /// The leader it heard from.
+        leader: NodeId,
+    },
     /// The candidate's log is behind the voter's (§5.4.1).
     LogBehind {
         /// The candidate's last (index, term).
@@ -35,6 +41,9 @@ impl fmt::Display for VoteRejectReason {
             }
             VoteRejectReason::AlreadyVoted { voted_for } => {
                 write!(f, "already voted for {voted_for} in this term")
+            }
+            VoteRejectReason::LeaderIsAlive { leader } => {
+                write!(f, "it heard from leader {leader} less than an election timeout ago")
             }
             VoteRejectReason::LogBehind { candidate_last, voter_last } => write!(
                 f,
@@ -115,6 +124,69 @@ pub enum Event {
         from: NodeId,
         /// The new currentTerm.
         term: Term,
+    },
+    /// PreVote: the server asks whether it could win `term` before starting
+    /// an election (thesis §9.6).
+    BecamePreCandidate {
+        /// The term it would campaign in.
+        term: Term,
+    },
+    /// The server answered a PreVote.
+    PreVoteAnswered {
+        /// The asking server.
+        candidate: NodeId,
+        /// The term asked about.
+        term: Term,
+        /// Why not, if refused.
+        refused: Option<VoteRejectReason>,
+    },
+    /// A pre-candidate counted a pre-vote.
+    PreVoteReceived {
+        /// The voter.
+        from: NodeId,
+        /// Granted or not.
+        granted: bool,
+        /// Pre-votes granted so far, including its own.
+        votes: usize,
+        /// Pre-votes needed.
+        needed: usize,
+    },
+    /// A follower ignored a RequestVote because it heard from its leader
+    /// within the minimum election timeout (§6, CheckQuorum).
+    VoteIgnoredLeaderAlive {
+        /// The candidate.
+        candidate: NodeId,
+        /// The leader it heard from.
+        leader: NodeId,
+    },
+    /// CheckQuorum: the leader heard from too few servers in an election
+    /// timeout and stepped down (thesis §6.2).
+    LostQuorum {
+        /// Servers heard from, itself included.
+        active: usize,
+        /// Servers needed.
+        needed: usize,
+    },
+    /// The leader began handing leadership to `target` (thesis §3.10).
+    TransferStarted {
+        /// The chosen successor.
+        target: NodeId,
+    },
+    /// The target is caught up: the leader told it to time out now.
+    TimeoutNowSent {
+        /// The chosen successor.
+        target: NodeId,
+    },
+    /// The transfer did not finish within an election timeout; the leader
+    /// accepts commands again.
+    TransferAborted {
+        /// The chosen successor.
+        target: NodeId,
+    },
+    /// The server got TimeoutNow and starts an election at once.
+    TimeoutNowReceived {
+        /// The leader handing over.
+        from: NodeId,
     },
     /// The server granted its vote.
     VoteGranted {
@@ -198,6 +270,40 @@ impl fmt::Display for Event {
                 write!(f, "election timeout: starting an election for term {term}")
             }
             Event::BecameCandidate { term } => write!(f, "became candidate for term {term}"),
+            Event::BecamePreCandidate { term } => {
+                write!(f, "asks for pre-votes: could it win term {term}?")
+            }
+            Event::PreVoteAnswered { candidate, term, refused: None } => {
+                write!(f, "granted its pre-vote to {candidate} for term {term}")
+            }
+            Event::PreVoteAnswered { candidate, refused: Some(r), .. } => {
+                write!(f, "refused its pre-vote to {candidate}: {r}")
+            }
+            Event::PreVoteReceived { from, granted, votes, needed } => write!(
+                f,
+                "{} pre-vote from {from} ({votes} of {needed} needed)",
+                if *granted { "got a" } else { "was refused a" }
+            ),
+            Event::VoteIgnoredLeaderAlive { candidate, leader } => write!(
+                f,
+                "ignored {candidate}'s RequestVote: it heard from leader {leader} less than an election timeout ago"
+            ),
+            Event::LostQuorum { active, needed } => write!(
+                f,
+                "heard from only {active} of the {needed} servers it needs: stepping down (CheckQuorum)"
+            ),
+            Event::TransferStarted { target } => {
+                write!(f, "is handing leadership to {target}; new commands wait")
+            }
+            Event::TimeoutNowSent { target } => {
+                write!(f, "{target} is caught up: sent it TimeoutNow")
+            }
+            Event::TransferAborted { target } => {
+                write!(f, "gave up handing leadership to {target}")
+            }
+            Event::TimeoutNowReceived { from } => {
+                write!(f, "got TimeoutNow from {from}: starting an election now")
+            }
             Event::BecameLeader { term } => write!(f, "won the election: leader for term {term}"),
             Event::BecameFollower { term, previous } => {
                 write!(f, "became follower in term {term} (was {})", previous.name())

@@ -27,7 +27,7 @@ pub mod rng;
 pub mod storage;
 pub mod types;
 
-pub use config::{BugSwitches, Config};
+pub use config::{BugSwitches, Config, Feature};
 pub use event::{AppendRejectReason, Event, VoteRejectReason};
 pub use log::{Entry, Payload, RaftLog};
 pub use message::{

@@ -15,6 +15,11 @@ pub struct RequestVote {
     pub last_log_index: LogIndex,
     /// Term of the candidate's last log entry (§5.4.1).
     pub last_log_term: Term,
+    /// The election was started by the old leader's TimeoutNow (leadership
+    /// transfer, thesis §3.10): voters grant it even if they heard from that
+    /// leader a moment ago.
+    #[serde(default)]
+    pub leadership_transfer: bool,
 }
 
 /// The answer to a RequestVote.
@@ -72,6 +77,23 @@ pub enum Message<C> {
     AppendEntries(AppendEntries<C>),
     /// A follower's answer to AppendEntries.
     AppendEntriesReply(AppendEntriesReply),
+    /// PreVote (thesis §9.6): "would you vote for me in `term`?" Its term is
+    /// the term the sender would campaign in; nobody adopts it.
+    PreVote(RequestVote),
+    /// The answer to a PreVote. A grant carries the proposed term; a refusal
+    /// the voter's own currentTerm.
+    PreVoteReply(RequestVoteReply),
+    /// The leader tells a caught-up follower to start an election at once
+    /// (leadership transfer, thesis §3.10).
+    TimeoutNow(TimeoutNow),
+}
+
+/// TimeoutNow: "start an election now", from the leader to the server it is
+/// handing leadership to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeoutNow {
+    /// The leader's term.
+    pub term: Term,
 }
 
 impl<C> Message<C> {
@@ -82,6 +104,9 @@ impl<C> Message<C> {
             Message::RequestVoteReply(m) => m.term,
             Message::AppendEntries(m) => m.term,
             Message::AppendEntriesReply(m) => m.term,
+            Message::PreVote(m) => m.term,
+            Message::PreVoteReply(m) => m.term,
+            Message::TimeoutNow(m) => m.term,
         }
     }
 
@@ -92,12 +117,20 @@ impl<C> Message<C> {
             Message::RequestVoteReply(_) => "RequestVoteReply",
             Message::AppendEntries(_) => "AppendEntries",
             Message::AppendEntriesReply(_) => "AppendEntriesReply",
+            Message::PreVote(_) => "PreVote",
+            Message::PreVoteReply(_) => "PreVoteReply",
+            Message::TimeoutNow(_) => "TimeoutNow",
         }
     }
 
     /// Is this an answer to another message (drawn differently on the page)?
     pub fn is_reply(&self) -> bool {
-        matches!(self, Message::RequestVoteReply(_) | Message::AppendEntriesReply(_))
+        matches!(
+            self,
+            Message::RequestVoteReply(_)
+                | Message::AppendEntriesReply(_)
+                | Message::PreVoteReply(_)
+        )
     }
 }
 

@@ -15,13 +15,13 @@ use crate::Config;
 type Cmd = &'static str;
 
 struct Cluster {
+    tweak: fn(&mut Config),
     nodes: Vec<Option<RaftNode<Cmd>>>,
     disks: Vec<PersistentState<Cmd>>,
     applied: Vec<Vec<Entry<Cmd>>>,
     events: Vec<Vec<Event>>,
     queue: Vec<Envelope<Cmd>>,
     now: Time,
-    fast_backtrack: bool,
 }
 
 fn s(i: u8) -> NodeId {
@@ -34,14 +34,19 @@ impl Cluster {
     }
 
     fn with(n: u8, fast_backtrack: bool) -> Self {
+        Self::tweaked(n, if fast_backtrack { |c| c.fast_backtrack = true } else { |_| {} })
+    }
+
+    /// A cluster whose every server's config passes through `tweak`.
+    fn tweaked(n: u8, tweak: fn(&mut Config)) -> Self {
         let mut c = Cluster {
+            tweak,
             nodes: Vec::new(),
             disks: vec![PersistentState::default(); n as usize],
             applied: vec![Vec::new(); n as usize],
             events: vec![Vec::new(); n as usize],
             queue: Vec::new(),
             now: 0,
-            fast_backtrack,
         };
         for i in 1..=n {
             let node = RaftNode::new(c.config(i), u64::from(i), 0).unwrap();
@@ -53,7 +58,7 @@ impl Cluster {
     fn config(&self, i: u8) -> Config {
         let n = self.disks.len() as u8;
         let mut cfg = Config::new(s(i), (1..=n).map(s).collect());
-        cfg.fast_backtrack = self.fast_backtrack;
+        (self.tweak)(&mut cfg);
         cfg
     }
 
@@ -763,4 +768,161 @@ fn seed_003_walkthrough_put_crash_reelection_and_reconciliation() {
         vec!["Put(x, 1)", "Put(y, 2)", "Put(x, 3)", "Put(x, 5)"],
         "Put(x, 4) was never committed, so it was never applied"
     );
+}
+
+// ---------------------------------------------------------------- PreVote, CheckQuorum (thesis §9.6, §6.2)
+
+/// Cut `i` off: it times out `times` times on its own, as in a partition.
+fn isolate_and_time_out(c: &mut Cluster, i: u8, times: usize) {
+    for _ in 0..times {
+        c.time_out(i);
+        c.queue.retain(|e| e.from != s(i));
+    }
+}
+
+#[test]
+fn without_prevote_a_partitioned_server_returns_with_a_huge_term_and_deposes_the_leader() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    isolate_and_time_out(&mut c, 3, 5);
+    assert_eq!(c.node(3).current_term(), 6, "each timeout raised its term");
+    // The partition heals; the leader's next heartbeat meets S3's huge term.
+    c.heartbeat(1);
+    c.deliver_all();
+    assert_ne!(c.node(1).role(), Role::Leader, "the healthy leader was deposed");
+    assert!(c.node(1).current_term() >= 6);
+}
+
+#[test]
+fn with_prevote_a_partitioned_server_keeps_its_term_and_the_leader_stays() {
+    let mut c = Cluster::tweaked(3, |cfg| cfg.pre_vote = true);
+    c.elect(1);
+    c.deliver_all();
+    let term = c.node(1).current_term();
+    isolate_and_time_out(&mut c, 3, 5);
+    assert_eq!(c.node(3).role(), Role::PreCandidate);
+    assert_eq!(c.node(3).current_term(), term, "pre-votes do not raise the term");
+    c.heartbeat(1);
+    c.deliver_all();
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert_eq!(c.node(1).current_term(), term);
+    assert_eq!(c.node(3).role(), Role::Follower, "S3 rejoined as a follower");
+}
+
+#[test]
+fn prevote_is_refused_while_the_voter_hears_from_a_live_leader() {
+    let mut c = Cluster::tweaked(3, |cfg| cfg.pre_vote = true);
+    c.elect(1);
+    c.deliver_all();
+    c.time_out(3);
+    c.deliver_all();
+    assert!(c.saw(2, |e| matches!(
+        e,
+        Event::PreVoteAnswered { refused: Some(VoteRejectReason::LeaderIsAlive { leader }), .. } if *leader == s(1)
+    )));
+    assert_eq!(c.node(1).role(), Role::Leader);
+}
+
+#[test]
+fn prevote_majority_leads_to_a_real_election_when_the_leader_is_gone() {
+    let mut c = Cluster::tweaked(3, |cfg| cfg.pre_vote = true);
+    c.elect(1);
+    c.deliver_all();
+    c.crash(1);
+    c.now += 400; // longer than any election timeout: nobody is in contact
+    c.elect(2);
+    assert!(c.saw(2, |e| matches!(e, Event::BecamePreCandidate { .. })));
+    assert!(c.saw(3, |e| matches!(e, Event::PreVoteAnswered { refused: None, .. })));
+}
+
+#[test]
+fn check_quorum_makes_a_leader_cut_off_from_the_majority_step_down() {
+    let mut c = Cluster::tweaked(5, |cfg| cfg.check_quorum = true);
+    c.elect(1);
+    c.deliver_all();
+    // S1 keeps only S2: two of five.
+    for _ in 0..6 {
+        c.heartbeat(1);
+        c.deliver_if(|e| e.from.0 <= 2 && e.to.0 <= 2);
+    }
+    assert_eq!(c.node(1).role(), Role::Follower);
+    assert!(c.saw(1, |e| matches!(e, Event::LostQuorum { active: 2, needed: 3 })));
+}
+
+#[test]
+fn without_check_quorum_a_cut_off_leader_keeps_believing_it_leads() {
+    let mut c = Cluster::new(5);
+    c.elect(1);
+    c.deliver_all();
+    for _ in 0..6 {
+        c.heartbeat(1);
+        c.deliver_if(|e| e.from.0 <= 2 && e.to.0 <= 2);
+    }
+    assert_eq!(c.node(1).role(), Role::Leader);
+}
+
+#[test]
+fn check_quorum_followers_ignore_request_vote_while_their_leader_is_alive() {
+    let mut c = Cluster::tweaked(3, |cfg| cfg.check_quorum = true);
+    c.elect(1);
+    c.deliver_all();
+    let term = c.node(2).current_term();
+    c.time_out(3);
+    c.deliver_if(|e| e.to == s(2));
+    assert!(c.saw(2, |e| matches!(e, Event::VoteIgnoredLeaderAlive { .. })));
+    assert_eq!(c.node(2).current_term(), term, "the disruptive term was not adopted");
+}
+
+// ---------------------------------------------------------------- leadership transfer (thesis §3.10)
+
+#[test]
+fn leadership_transfer_brings_the_target_up_to_date_then_it_wins() {
+    let mut c = Cluster::tweaked(3, |cfg| cfg.check_quorum = true);
+    c.elect(1);
+    c.deliver_all();
+    c.propose(1, "a").unwrap();
+    c.deliver_if(|e| e.to != s(3) && e.from != s(3)); // S3 is behind
+    let mut result = None;
+    c.with_node(1, |n, now| result = Some(n.transfer_leadership(now, s(3))));
+    assert_eq!(result, Some(Ok(())));
+    assert_eq!(c.propose(1, "b"), Err(ProposeError::TransferInProgress { target: s(3) }));
+    for _ in 0..4 {
+        c.heartbeat(1);
+        c.deliver_all();
+        if c.node(3).role() == Role::Leader {
+            break;
+        }
+    }
+    assert_eq!(c.node(3).role(), Role::Leader, "even though S2 heard from S1 a moment ago");
+    assert!(c.saw(1, |e| matches!(e, Event::TimeoutNowSent { target } if *target == s(3))));
+    assert_eq!(c.node(1).role(), Role::Follower);
+    assert_eq!(c.commands(3), vec!["a"]);
+}
+
+#[test]
+fn leadership_transfer_is_abandoned_after_an_election_timeout() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    c.crash(3);
+    c.with_node(1, |n, now| n.transfer_leadership(now, s(3)).unwrap());
+    for _ in 0..10 {
+        c.heartbeat(1);
+        c.deliver_all();
+    }
+    assert!(c.saw(1, |e| matches!(e, Event::TransferAborted { .. })));
+    assert!(c.propose(1, "after").is_ok(), "commands are accepted again");
+}
+
+#[test]
+fn leadership_cannot_be_handed_to_itself_or_a_stranger() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    let mut results = Vec::new();
+    c.with_node(1, |n, now| {
+        results.push(n.transfer_leadership(now, s(1)));
+        results.push(n.transfer_leadership(now, s(9)));
+    });
+    assert!(results.iter().all(|r| matches!(r, Err(ProposeError::InvalidTransferTarget { .. }))));
 }

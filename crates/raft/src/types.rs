@@ -36,6 +36,9 @@ impl fmt::Debug for NodeId {
 pub enum Role {
     /// Passive: answers leaders and candidates, never starts an RPC.
     Follower,
+    /// Asking whether it could win an election before starting one
+    /// (PreVote, Raft thesis §9.6): its term has not changed yet.
+    PreCandidate,
     /// Asking for votes to become leader of its term.
     Candidate,
     /// Handles client requests and replicates its log to the others.
@@ -47,6 +50,7 @@ impl Role {
     pub fn name(self) -> &'static str {
         match self {
             Role::Follower => "follower",
+            Role::PreCandidate => "precandidate",
             Role::Candidate => "candidate",
             Role::Leader => "leader",
         }

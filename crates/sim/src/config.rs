@@ -32,6 +32,10 @@ pub struct SimConfig {
     pub client_timeout: Time,
     /// Leaders jump back a whole term on rejection (§5.3's optimization).
     pub fast_backtrack: bool,
+    /// PreVote (thesis §9.6).
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2).
+    pub check_quorum: bool,
     /// Most entries one AppendEntries carries (batching).
     pub max_entries_per_append: usize,
     /// Most AppendEntries with entries in flight to one follower once the
@@ -55,6 +59,8 @@ impl Default for SimConfig {
             loss_percent: 0.0,
             client_timeout: 500,
             fast_backtrack: false,
+            pre_vote: false,
+            check_quorum: false,
             max_entries_per_append: 16,
             max_inflight: 4,
             bugs: raft::BugSwitches::default(),
@@ -63,6 +69,20 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
+    /// Is a protocol feature on for the cluster?
+    pub fn feature(&self, feature: raft::Feature) -> bool {
+        self.raft_config(raft::NodeId(1)).feature(feature)
+    }
+
+    /// Switch a protocol feature for the cluster.
+    pub fn set_feature(&mut self, feature: raft::Feature, on: bool) {
+        match feature {
+            raft::Feature::PreVote => self.pre_vote = on,
+            raft::Feature::CheckQuorum => self.check_quorum = on,
+            raft::Feature::FastBacktrack => self.fast_backtrack = on,
+        }
+    }
+
     /// Check the settings; the message says what to change.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=MAX_SERVERS).contains(&self.servers) {
@@ -90,6 +110,8 @@ impl SimConfig {
         c.election_timeout_max = self.election_timeout_max;
         c.heartbeat_interval = self.heartbeat_interval;
         c.fast_backtrack = self.fast_backtrack;
+        c.pre_vote = self.pre_vote;
+        c.check_quorum = self.check_quorum;
         c.max_entries_per_append = self.max_entries_per_append;
         c.max_inflight = self.max_inflight;
         c.bugs = self.bugs.clone();

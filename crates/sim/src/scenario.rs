@@ -42,6 +42,15 @@ pub enum Action {
     HealAll,
     /// Set the chance that a message is lost, in percent.
     SetLoss(f64),
+    /// Switch a protocol feature on every server, running or not.
+    SetFeature {
+        /// Which feature.
+        feature: raft::Feature,
+        /// On or off.
+        on: bool,
+    },
+    /// Ask the current leader to hand leadership to this server.
+    TransferLeadership(NodeId),
 }
 
 impl fmt::Display for Action {
@@ -67,6 +76,10 @@ impl fmt::Display for Action {
             }
             Action::HealAll => write!(f, "heal every link"),
             Action::SetLoss(p) => write!(f, "set message loss to {p}%"),
+            Action::SetFeature { feature, on } => {
+                write!(f, "turn {} {}", feature.name(), if *on { "on" } else { "off" })
+            }
+            Action::TransferLeadership(to) => write!(f, "hand leadership to {to}"),
         }
     }
 }

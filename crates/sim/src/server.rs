@@ -58,6 +58,13 @@ impl Server {
             Err(raft::ProposeError::NotLeader { leader_hint }) => {
                 Some(ClientReply::Redirect { seq: req.seq, leader: leader_hint })
             }
+            // Leadership is moving to `target`: send the client there.
+            Err(raft::ProposeError::TransferInProgress { target }) => {
+                Some(ClientReply::Redirect { seq: req.seq, leader: Some(target) })
+            }
+            Err(raft::ProposeError::InvalidTransferTarget { .. }) => {
+                unreachable!("propose never refuses a transfer target")
+            }
         }
     }
 

@@ -217,6 +217,18 @@ impl Sim {
             }
             Action::HealAll => self.network.heal_all(),
             Action::SetLoss(p) => self.config.loss_percent = p,
+            Action::SetFeature { feature, on } => {
+                self.config.set_feature(feature, on);
+                for s in self.servers.iter_mut().flatten() {
+                    s.raft.set_feature(feature, on);
+                }
+            }
+            Action::TransferLeadership(to) => {
+                let leader = self.leader().expect("validated: a leader exists");
+                let mut result = Ok(());
+                self.with_server(leader, |s, now| result = s.raft.transfer_leadership(now, to));
+                result.map_err(|e| e.to_string())?;
+            }
         }
         Ok(())
     }
@@ -257,6 +269,15 @@ impl Sim {
             Action::Partition(groups) => {
                 for id in groups.iter().flatten() {
                     known(*id)?;
+                }
+            }
+            Action::SetFeature { .. } => {}
+            Action::TransferLeadership(to) => {
+                known(*to)?;
+                match self.leader() {
+                    None => return Err("there is no leader to hand over from".into()),
+                    Some(l) if l == *to => return Err(format!("{to} is already the leader")),
+                    Some(_) => {}
                 }
             }
             Action::SetLoss(p) => {

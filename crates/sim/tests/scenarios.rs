@@ -194,3 +194,69 @@ fn impossible_actions_are_refused_and_change_nothing() {
     assert!(Sim::new(SimConfig { servers: 0, ..SimConfig::default() }).is_err());
     assert!(Sim::new(SimConfig { servers: 10, ..SimConfig::default() }).is_err());
 }
+
+#[test]
+fn prevote_keeps_a_healed_partition_from_deposing_the_leader() {
+    // Thesis §9.6: a server cut off from the others keeps timing out. Without
+    // PreVote it returns with a huge term and forces an election; with
+    // PreVote its term never moved, and the leader stays.
+    fn leader_changes_after_partition(pre_vote: bool) -> (bool, u64) {
+        let mut sim =
+            Sim::new(SimConfig { servers: 5, seed: 12, pre_vote, ..SimConfig::default() }).unwrap();
+        run_until(&mut sim, 2000, |w| w.leader().is_some());
+        sim.run_until(sim.now() + 200);
+        let leader = sim.leader().unwrap();
+        let lonely = sim.ids().find(|&i| i != leader).unwrap();
+        let rest: Vec<NodeId> = sim.ids().filter(|&i| i != lonely).collect();
+        sim.act(Action::Partition(vec![vec![lonely], rest])).unwrap();
+        sim.run_until(sim.now() + 2000);
+        let lonely_term = sim.server(lonely).unwrap().raft.current_term();
+        sim.act(Action::HealAll).unwrap();
+        sim.run_until(sim.now() + 2000);
+        assert!(sim.violations().is_empty());
+        (sim.leader() != Some(leader) || sim.trace().recent().any(|e| matches!(&e.event,
+            sim::TraceEvent::Raft { node, event: raft::Event::BecameFollower { .. } } if *node == leader)), lonely_term)
+    }
+    let (deposed, term_without) = leader_changes_after_partition(false);
+    assert!(deposed, "without PreVote the leader is deposed");
+    let (deposed, term_with) = leader_changes_after_partition(true);
+    assert!(!deposed, "with PreVote the leader stays");
+    assert!(
+        term_without > term_with + 3,
+        "terms: {term_without} without PreVote, {term_with} with"
+    );
+}
+
+#[test]
+fn check_quorum_makes_a_leader_in_a_minority_step_down() {
+    fn minority_leader_role(check_quorum: bool) -> Role {
+        let mut sim =
+            Sim::new(SimConfig { servers: 5, seed: 8, check_quorum, ..SimConfig::default() })
+                .unwrap();
+        run_until(&mut sim, 2000, |w| w.leader().is_some());
+        let leader = sim.leader().unwrap();
+        let buddy = sim.ids().find(|&i| i != leader).unwrap();
+        let rest: Vec<NodeId> = sim.ids().filter(|&i| i != leader && i != buddy).collect();
+        sim.act(Action::Partition(vec![vec![leader, buddy], rest])).unwrap();
+        sim.run_until(sim.now() + 1500);
+        sim.server(leader).unwrap().raft.role()
+    }
+    assert_eq!(minority_leader_role(false), Role::Leader, "without CheckQuorum it never notices");
+    assert_ne!(minority_leader_role(true), Role::Leader);
+}
+
+#[test]
+fn leadership_transfer_hands_over_to_the_chosen_server() {
+    let mut sim = cluster(5, 30);
+    run_until(&mut sim, 2000, |w| w.leader().is_some());
+    sim.run_until(sim.now() + 200);
+    let old = sim.leader().unwrap();
+    let target = sim.ids().find(|&i| i != old).unwrap();
+    assert_eq!(
+        sim.act(Action::TransferLeadership(old)),
+        Err(format!("{old} is already the leader"))
+    );
+    sim.act(Action::TransferLeadership(target)).unwrap();
+    assert!(run_until(&mut sim, 1000, |w| w.leader() == Some(target)));
+    assert!(sim.violations().is_empty());
+}

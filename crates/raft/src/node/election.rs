@@ -9,12 +9,54 @@ use crate::quorum::VoteResult;
 use crate::types::{NodeId, Role, Time};
 
 impl<C: Clone> RaftNode<C> {
+    /// The election timeout fired: campaign, or with PreVote first ask
+    /// whether a campaign could succeed.
+    pub(super) fn start_election(&mut self, now: Time) {
+        if !self.quorum.contains(self.config.id) {
+            // Not a voter (removed, or not yet added): nothing to campaign
+            // for. Keep the timer running quietly.
+            self.reset_election_timer(now);
+            return;
+        }
+        let term = self.hard_state.current_term + 1;
+        self.ready.events.push(Event::ElectionTimeout { term });
+        if self.config.pre_vote {
+            self.start_pre_vote(now);
+        } else {
+            self.campaign(now, false);
+        }
+    }
+
+    /// PreVote (thesis §9.6): ask for pre-votes for the next term without
+    /// incrementing our own, so a server that cannot win leaves no trace.
+    fn start_pre_vote(&mut self, now: Time) {
+        let term = self.hard_state.current_term + 1;
+        self.role = Role::PreCandidate;
+        self.leader = None;
+        self.votes.clear();
+        self.votes.insert(self.config.id, true);
+        self.reset_election_timer(now);
+        self.ready.events.push(Event::BecamePreCandidate { term });
+        if self.quorum.vote_result(&self.votes) == VoteResult::Won {
+            self.campaign(now, false);
+            return;
+        }
+        let request = RequestVote {
+            term,
+            last_log_index: self.log.last_index(),
+            last_log_term: self.log.last_term(),
+            leadership_transfer: false,
+        };
+        for peer in self.peers() {
+            self.send(peer, Message::PreVote(request.clone()));
+        }
+    }
+
     /// §5.2: "To begin an election, a follower increments its current term
     /// and transitions to candidate state. It then votes for itself and
     /// issues RequestVote RPCs in parallel to each of the other servers."
-    pub(super) fn start_election(&mut self, now: Time) {
+    pub(super) fn campaign(&mut self, now: Time, leadership_transfer: bool) {
         let term = self.hard_state.current_term + 1;
-        self.ready.events.push(Event::ElectionTimeout { term });
         self.hard_state.current_term = term;
         self.hard_state.voted_for = Some(self.config.id);
         self.persist_hard_state();
@@ -34,10 +76,85 @@ impl<C: Clone> RaftNode<C> {
             term,
             last_log_index: self.log.last_index(),
             last_log_term: self.log.last_term(),
+            leadership_transfer,
         };
         for peer in self.peers() {
             self.send(peer, Message::RequestVote(request.clone()));
         }
+    }
+
+    /// Answer a PreVote: grant it if the asker's proposed term is ahead of
+    /// ours, we have not heard from a live leader within the minimum election
+    /// timeout, and its log is at least as up-to-date as ours. Nothing is
+    /// persisted: a pre-vote binds nobody.
+    pub(super) fn handle_pre_vote(&mut self, now: Time, from: NodeId, m: RequestVote) {
+        let term = self.hard_state.current_term;
+        let heard_from_leader = match self.role {
+            Role::Leader => Some(self.config.id),
+            _ => self.leader.filter(|_| self.in_lease(now)),
+        };
+        let refused = if m.term <= term {
+            Some(VoteRejectReason::StaleTerm { current_term: term })
+        } else if let Some(leader) = heard_from_leader {
+            Some(VoteRejectReason::LeaderIsAlive { leader })
+        } else {
+            self.log_behind(&m)
+        };
+        let vote_granted = refused.is_none();
+        self.ready.events.push(Event::PreVoteAnswered { candidate: from, term: m.term, refused });
+        let term = if vote_granted { m.term } else { term };
+        self.send(from, Message::PreVoteReply(RequestVoteReply { term, vote_granted }));
+    }
+
+    /// A pre-candidate counts a pre-vote; a majority lets it campaign for
+    /// real.
+    pub(super) fn handle_pre_vote_reply(&mut self, now: Time, from: NodeId, m: RequestVoteReply) {
+        let asked = self.hard_state.current_term + 1;
+        let relevant = if m.vote_granted { m.term == asked } else { m.term <= asked };
+        if self.role != Role::PreCandidate || !relevant || !self.quorum.contains(from) {
+            return;
+        }
+        self.votes.insert(from, m.vote_granted);
+        let votes = self.votes.values().filter(|&&g| g).count();
+        self.ready.events.push(Event::PreVoteReceived {
+            from,
+            granted: m.vote_granted,
+            votes,
+            needed: self.quorum.quorum(),
+        });
+        if self.quorum.vote_result(&self.votes) == VoteResult::Won {
+            self.campaign(now, false);
+        }
+    }
+
+    /// CheckQuorum (thesis §6.2): every minimum election timeout, a leader
+    /// that has not heard from a majority (itself included) steps down, so a
+    /// leader cut off in a minority stops acting as one.
+    pub(super) fn check_quorum(&mut self, now: Time) {
+        let mut heard = self.recent_active.clone();
+        heard.insert(self.config.id);
+        let active = self.quorum.voters().iter().filter(|v| heard.contains(v)).count();
+        let needed = self.quorum.quorum();
+        self.recent_active.clear();
+        self.check_quorum_deadline = now + self.config.election_timeout_min;
+        if active < needed {
+            self.ready.events.push(Event::LostQuorum { active, needed });
+            let term = self.hard_state.current_term;
+            self.become_follower(now, term);
+        }
+    }
+
+    /// The §5.4.1 check: refuse a candidate whose log is behind ours.
+    fn log_behind(&self, m: &RequestVote) -> Option<VoteRejectReason> {
+        if self.config.bugs.vote_without_log_check
+            || self.log.is_up_to_date(m.last_log_index, m.last_log_term)
+        {
+            return None;
+        }
+        Some(VoteRejectReason::LogBehind {
+            candidate_last: (m.last_log_index, m.last_log_term),
+            voter_last: (self.log.last_index(), self.log.last_term()),
+        })
     }
 
     /// Figure 2, RequestVote receiver: refuse a stale term; grant at most one
@@ -49,15 +166,8 @@ impl<C: Clone> RaftNode<C> {
             Some(VoteRejectReason::StaleTerm { current_term: term })
         } else if let Some(voted_for) = self.hard_state.voted_for.filter(|&v| v != from) {
             Some(VoteRejectReason::AlreadyVoted { voted_for })
-        } else if !self.config.bugs.vote_without_log_check
-            && !self.log.is_up_to_date(m.last_log_index, m.last_log_term)
-        {
-            Some(VoteRejectReason::LogBehind {
-                candidate_last: (m.last_log_index, m.last_log_term),
-                voter_last: (self.log.last_index(), self.log.last_term()),
-            })
         } else {
-            None
+            self.log_behind(&m)
         };
         let vote_granted = reject.is_none();
         match reject {
@@ -104,6 +214,8 @@ impl<C: Clone> RaftNode<C> {
         self.role = Role::Leader;
         self.leader = Some(self.config.id);
         self.votes.clear();
+        self.recent_active.clear();
+        self.check_quorum_deadline = now + self.config.election_timeout_min;
         let last = self.log.last_index();
         self.progress = self.peers().into_iter().map(|p| (p, Progress::new(last))).collect();
         self.ready.events.push(Event::BecameLeader { term: self.hard_state.current_term });

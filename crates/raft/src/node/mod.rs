@@ -4,6 +4,7 @@
 
 mod election;
 mod replication;
+mod transfer;
 
 use crate::config::Config;
 use crate::event::Event;
@@ -14,7 +15,7 @@ use crate::quorum::MajorityConfig;
 use crate::rng::Rng;
 use crate::storage::{HardState, PersistentState};
 use crate::types::{LogIndex, NodeId, Role, Term, Time};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A change to the persisted log, in the order it must be applied to disk.
@@ -68,13 +69,24 @@ impl<C> Ready<C> {
     }
 }
 
-/// Why a proposal was refused.
+/// Why a proposal (or an admin request) was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProposeError {
     /// Only the leader accepts commands (§5.1); this is who we think leads.
     NotLeader {
         /// The leader this server last heard from in its term, if any.
         leader_hint: Option<NodeId>,
+    },
+    /// The leader is handing over to `target` and takes no new commands
+    /// until that finishes or times out (thesis §3.10).
+    TransferInProgress {
+        /// The chosen successor.
+        target: NodeId,
+    },
+    /// Leadership cannot go to this server (itself, or not a voter).
+    InvalidTransferTarget {
+        /// The server asked for.
+        target: NodeId,
     },
 }
 
@@ -86,6 +98,12 @@ impl fmt::Display for ProposeError {
             }
             ProposeError::NotLeader { leader_hint: None } => {
                 write!(f, "not the leader, and no leader is known")
+            }
+            ProposeError::TransferInProgress { target } => {
+                write!(f, "handing leadership to {target}; try again shortly")
+            }
+            ProposeError::InvalidTransferTarget { target } => {
+                write!(f, "leadership cannot be handed to {target}: it must be another voter")
             }
         }
     }
@@ -107,10 +125,18 @@ pub struct RaftNode<C> {
     last_applied: LogIndex,
     election_timeout: Time,
     election_deadline: Time,
+    /// When this server last heard from the leader of its term.
+    last_leader_contact: Option<Time>,
     // Volatile on candidates and leaders.
     votes: BTreeMap<NodeId, bool>,
     progress: BTreeMap<NodeId, Progress>,
     heartbeat_deadline: Time,
+    /// CheckQuorum: followers heard from since the last check, and when the
+    /// next check is due.
+    recent_active: BTreeSet<NodeId>,
+    check_quorum_deadline: Time,
+    /// A leadership transfer in progress: the target and when to give up.
+    transfer: Option<(NodeId, Time)>,
     ready: Ready<C>,
 }
 
@@ -147,9 +173,13 @@ impl<C: Clone> RaftNode<C> {
             last_applied: 0,
             election_timeout: 0,
             election_deadline: 0,
+            last_leader_contact: None,
             votes: BTreeMap::new(),
             progress: BTreeMap::new(),
             heartbeat_deadline: 0,
+            recent_active: BTreeSet::new(),
+            check_quorum_deadline: 0,
+            transfer: None,
             ready: Ready::default(),
         };
         node.reset_election_timer(now);
@@ -170,11 +200,20 @@ impl<C: Clone> RaftNode<C> {
     pub fn tick(&mut self, now: Time) {
         match self.role {
             Role::Leader => {
+                if self.config.check_quorum && now >= self.check_quorum_deadline {
+                    self.check_quorum(now);
+                    if self.role != Role::Leader {
+                        return;
+                    }
+                }
+                if self.transfer.is_some_and(|(_, until)| now >= until) {
+                    self.abort_transfer();
+                }
                 if now >= self.heartbeat_deadline {
                     self.broadcast_heartbeat(now);
                 }
             }
-            Role::Follower | Role::Candidate => {
+            Role::Follower | Role::PreCandidate | Role::Candidate => {
                 if now >= self.election_deadline {
                     self.start_election(now);
                 }
@@ -185,8 +224,17 @@ impl<C: Clone> RaftNode<C> {
     /// The earliest time at which [`tick`](Self::tick) has something to do.
     pub fn next_deadline(&self) -> Time {
         match self.role {
-            Role::Leader => self.heartbeat_deadline,
-            Role::Follower | Role::Candidate => self.election_deadline,
+            Role::Leader => {
+                let mut t = self.heartbeat_deadline;
+                if self.config.check_quorum {
+                    t = t.min(self.check_quorum_deadline);
+                }
+                if let Some((_, until)) = self.transfer {
+                    t = t.min(until);
+                }
+                t
+            }
+            Role::Follower | Role::PreCandidate | Role::Candidate => self.election_deadline,
         }
     }
 
@@ -200,17 +248,47 @@ impl<C: Clone> RaftNode<C> {
 
     /// Handle a message from `from`.
     pub fn step(&mut self, now: Time, from: NodeId, msg: Message<C>) {
-        // §5.1: "If a server receives a request or response with a higher
-        // term, it updates its term to that value and reverts to follower."
         if msg.term() > self.hard_state.current_term {
-            self.ready.events.push(Event::SawHigherTerm { from, term: msg.term() });
-            self.become_follower(now, msg.term());
+            let adopt = match &msg {
+                // A pre-vote only asks about a future term; a granted
+                // pre-vote echoes it. Neither changes anyone's term (§9.6).
+                Message::PreVote(_) => false,
+                Message::PreVoteReply(r) => !r.vote_granted,
+                // §6: a server that heard from its leader within the minimum
+                // election timeout disregards RequestVote, so a server that
+                // was cut off (or removed) cannot disrupt the cluster.
+                Message::RequestVote(rv)
+                    if self.config.check_quorum
+                        && !rv.leadership_transfer
+                        && self.in_lease(now) =>
+                {
+                    let leader = self.leader.expect("in lease means a known leader");
+                    self.ready
+                        .events
+                        .push(Event::VoteIgnoredLeaderAlive { candidate: from, leader });
+                    return;
+                }
+                _ => true,
+            };
+            if adopt {
+                // §5.1: "If a server receives a request or response with a
+                // higher term, it updates its term to that value and reverts
+                // to follower."
+                self.ready.events.push(Event::SawHigherTerm { from, term: msg.term() });
+                self.become_follower(now, msg.term());
+            }
+        }
+        if self.role == Role::Leader && msg.term() == self.hard_state.current_term {
+            self.recent_active.insert(from);
         }
         match msg {
             Message::RequestVote(m) => self.handle_request_vote(now, from, m),
             Message::RequestVoteReply(m) => self.handle_vote_reply(now, from, m),
             Message::AppendEntries(m) => self.handle_append_entries(now, from, m),
             Message::AppendEntriesReply(m) => self.handle_append_reply(now, from, m),
+            Message::PreVote(m) => self.handle_pre_vote(now, from, m),
+            Message::PreVoteReply(m) => self.handle_pre_vote_reply(now, from, m),
+            Message::TimeoutNow(_) => self.handle_timeout_now(now, from),
         }
     }
 
@@ -219,6 +297,9 @@ impl<C: Clone> RaftNode<C> {
     pub fn propose(&mut self, now: Time, command: C) -> Result<LogIndex, ProposeError> {
         if self.role != Role::Leader {
             return Err(ProposeError::NotLeader { leader_hint: self.leader });
+        }
+        if let Some((target, _)) = self.transfer {
+            return Err(ProposeError::TransferInProgress { target });
         }
         let index = self.append_as_leader(crate::log::Payload::Command(command));
         self.ready.events.push(Event::Proposed { index });
@@ -241,6 +322,11 @@ impl<C: Clone> RaftNode<C> {
     /// The settings this server runs with.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+    /// Switch a protocol option while running. Each takes effect at the
+    /// server's next decision that depends on it.
+    pub fn set_feature(&mut self, feature: crate::config::Feature, on: bool) {
+        self.config.set_feature(feature, on);
     }
     /// Follower, candidate or leader.
     pub fn role(&self) -> Role {
@@ -286,6 +372,11 @@ impl<C: Clone> RaftNode<C> {
     pub fn votes(&self) -> &BTreeMap<NodeId, bool> {
         &self.votes
     }
+    /// The server a leadership transfer is handing over to, if one is under
+    /// way.
+    pub fn transfer_target(&self) -> Option<NodeId> {
+        self.transfer.map(|(t, _)| t)
+    }
     /// A leader's nextIndex/matchIndex per follower.
     pub fn progress(&self) -> &BTreeMap<NodeId, Progress> {
         &self.progress
@@ -320,6 +411,14 @@ impl<C: Clone> RaftNode<C> {
 
     /// Revert to follower in `term` (§5.1). votedFor is cleared only when
     /// the term actually changes: one vote per term.
+    /// Has this follower heard from its leader within the minimum election
+    /// timeout? Then the leader is presumed alive (§6, thesis §9.6).
+    fn in_lease(&self, now: Time) -> bool {
+        self.role == Role::Follower
+            && self.leader.is_some()
+            && self.last_leader_contact.is_some_and(|t| now < t + self.config.election_timeout_min)
+    }
+
     fn become_follower(&mut self, now: Time, term: Term) {
         let previous = self.role;
         if term > self.hard_state.current_term {
@@ -331,6 +430,8 @@ impl<C: Clone> RaftNode<C> {
         self.role = Role::Follower;
         self.votes.clear();
         self.progress.clear();
+        self.recent_active.clear();
+        self.transfer = None;
         if previous == Role::Leader {
             // A deposed leader had no election timer running.
             self.reset_election_timer(now);

@@ -119,6 +119,7 @@ impl<C: Clone> RaftNode<C> {
             self.become_follower(now, term);
         }
         self.leader = Some(from);
+        self.last_leader_contact = Some(now);
         self.reset_election_timer(now);
 
         // Rule 2: reply false if the log has no entry at prevLogIndex whose
@@ -237,6 +238,7 @@ impl<C: Clone> RaftNode<C> {
                 self.maybe_commit();
             }
             self.send_entries(now, from);
+            self.maybe_send_timeout_now(from);
             return;
         }
         // A rejection at or below matchIndex, or (while probing) of anything

@@ -1,0 +1,11 @@
+//! The parts of the page, each a component that redraws only when its
+//! props change.
+
+pub mod alerts;
+pub mod client_box;
+pub mod cluster;
+pub mod controls;
+pub mod legend;
+pub mod log_table;
+pub mod narration;
+pub mod server_menu;

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Size budget for the release build: prints the raw and gzipped size of every
+# .wasm and .js file in dist/ and fails if their gzipped total is above the
+# budget (default 250 KB = 256000 bytes; override with SIZE_BUDGET_KB).
+# Run after `trunk build --release`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dist=${1:-dist}
+budget_kb=${SIZE_BUDGET_KB:-250}
+budget=$((budget_kb * 1024))
+
+shopt -s nullglob
+files=("$dist"/*.wasm "$dist"/*.js)
+if [ ${#files[@]} -eq 0 ]; then
+  echo "size: no .wasm or .js files in $dist/ (run trunk build --release first)" >&2
+  exit 1
+fi
+
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
+
+total_raw=0
+total_gz=0
+printf '%-48s %12s %12s\n' "file" "raw" "gzip -9"
+for f in "${files[@]}"; do
+  raw=$(wc -c <"$f")
+  gz=$(gzip -9 -c "$f" | wc -c)
+  total_raw=$((total_raw + raw))
+  total_gz=$((total_gz + gz))
+  printf '%-48s %12s %12s\n' "$(basename "$f")" "$(kb "$raw")" "$(kb "$gz")"
+done
+printf '%-48s %12s %12s\n' "total (wasm + js)" "$(kb "$total_raw")" "$(kb "$total_gz")"
+
+if [ "$total_gz" -gt "$budget" ]; then
+  echo "size: FAIL: $(kb "$total_gz") gzipped is over the ${budget_kb} KB budget" >&2
+  exit 1
+fi
+echo "size: ok: $(kb "$total_gz") gzipped, budget ${budget_kb} KB"
