@@ -37,10 +37,42 @@ pub struct Config {
     /// RequestVote (§6's rule against disruptive servers).
     #[serde(default)]
     pub check_quorum: bool,
+    /// How reads are made linearizable (thesis §6.4).
+    #[serde(default)]
+    pub read_mode: ReadMode,
     /// Deliberate mistakes, all off by default: "break Raft" experiments that
     /// show the safety checkers catching each one.
     #[serde(default)]
     pub bugs: BugSwitches,
+}
+
+/// How a read (Get) is served so that it never returns stale data
+/// (Raft thesis §6.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ReadMode {
+    /// Reads go through the log like writes: simple, one log entry each.
+    #[default]
+    Log,
+    /// ReadIndex: the leader notes its commitIndex, confirms with a round of
+    /// heartbeats that it still leads, waits until it has applied that far,
+    /// then answers. No log entry.
+    ReadIndex,
+    /// Leader lease: after a majority acknowledged a heartbeat sent at time
+    /// t, no other leader can be elected before t + the minimum election
+    /// timeout, so until then the leader answers at once. Relies on bounded
+    /// clock drift; followers ignore RequestVote during the lease.
+    Lease,
+}
+
+impl ReadMode {
+    /// Its name as the page shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadMode::Log => "through the log",
+            ReadMode::ReadIndex => "ReadIndex",
+            ReadMode::Lease => "leader lease",
+        }
+    }
 }
 
 /// A protocol option that can be switched while the cluster runs.
@@ -102,6 +134,10 @@ pub struct BugSwitches {
     /// Lose votedFor in a crash, so a restarted server can vote twice in one
     /// term (Figure 2 lists votedFor as persistent state).
     pub forget_voted_for_on_restart: bool,
+    /// Let a leader answer reads from its own state without confirming it
+    /// still leads, so a deposed leader cut off in a minority serves stale
+    /// data (thesis §6.4).
+    pub stale_leader_serves_reads: bool,
     /// Come back from a crash believing everything on disk is committed: a
     /// commitIndex the log does not back (Figure 2 lists commitIndex as
     /// volatile, rebuilt from the leader).
@@ -114,7 +150,8 @@ pub struct BugSwitches {
 
 impl BugSwitches {
     /// Every switch, by its name, for menus and test tables.
-    pub const NAMES: [&'static str; 5] = [
+    pub const NAMES: [&'static str; 6] = [
+        "stale_leader_serves_reads",
         "vote_without_log_check",
         "commit_by_counting_old_terms",
         "forget_voted_for_on_restart",
@@ -127,6 +164,7 @@ impl BugSwitches {
     pub fn set(&mut self, name: &str, on: bool) -> bool {
         let flag = match name {
             "vote_without_log_check" => &mut self.vote_without_log_check,
+            "stale_leader_serves_reads" => &mut self.stale_leader_serves_reads,
             "commit_by_counting_old_terms" => &mut self.commit_by_counting_old_terms,
             "forget_voted_for_on_restart" => &mut self.forget_voted_for_on_restart,
             "keep_commit_index_on_restart" => &mut self.keep_commit_index_on_restart,
@@ -158,6 +196,7 @@ impl Config {
             fast_backtrack: false,
             pre_vote: false,
             check_quorum: false,
+            read_mode: ReadMode::Log,
             bugs: BugSwitches::default(),
         }
     }

@@ -188,6 +188,31 @@ pub enum Event {
         /// The leader handing over.
         from: NodeId,
     },
+    /// A read arrived; it waits for a heartbeat round to confirm leadership
+    /// (ReadIndex) or for this leader's first commit in its term.
+    ReadQueued {
+        /// The read's tag.
+        ctx: u64,
+        /// Its read index (the commitIndex when it arrived).
+        index: LogIndex,
+    },
+    /// A read may be answered once lastApplied reaches `index`.
+    ReadReady {
+        /// The read's tag.
+        ctx: u64,
+        /// Its read index.
+        index: LogIndex,
+        /// How it was confirmed: "heartbeat round", "leader lease", or "not
+        /// confirmed" (a bug switch).
+        how: &'static str,
+    },
+    /// A follower forwarded a read to the leader.
+    ReadForwarded {
+        /// The read's tag.
+        ctx: u64,
+        /// The leader.
+        leader: NodeId,
+    },
     /// The server granted its vote.
     VoteGranted {
         /// The candidate.
@@ -301,6 +326,14 @@ impl fmt::Display for Event {
             Event::TransferAborted { target } => {
                 write!(f, "gave up handing leadership to {target}")
             }
+            Event::ReadQueued { index, .. } => write!(
+                f,
+                "holds a read at index {index} until a majority confirms it still leads"
+            ),
+            Event::ReadReady { index, how, .. } => {
+                write!(f, "may answer a read once it has applied index {index} ({how})")
+            }
+            Event::ReadForwarded { leader, .. } => write!(f, "forwarded a read to leader {leader}"),
             Event::TimeoutNowReceived { from } => {
                 write!(f, "got TimeoutNow from {from}: starting an election now")
             }

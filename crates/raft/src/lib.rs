@@ -27,13 +27,14 @@ pub mod rng;
 pub mod storage;
 pub mod types;
 
-pub use config::{BugSwitches, Config, Feature};
+pub use config::{BugSwitches, Config, Feature, ReadMode};
 pub use event::{AppendRejectReason, Event, VoteRejectReason};
 pub use log::{Entry, Payload, RaftLog};
 pub use message::{
-    AppendEntries, AppendEntriesReply, Envelope, Message, RequestVote, RequestVoteReply,
+    AppendEntries, AppendEntriesReply, Envelope, Message, ReadIndex, ReadIndexReply, RequestVote,
+    RequestVoteReply, TimeoutNow,
 };
-pub use node::{LogWrite, ProposeError, RaftNode, Ready};
+pub use node::{LogWrite, ProposeError, RaftNode, ReadState, Ready};
 pub use progress::{Progress, ProgressState};
 pub use rng::Rng;
 pub use storage::{HardState, PersistentState};

@@ -45,6 +45,11 @@ pub struct AppendEntries<C> {
     pub entries: Vec<Entry<C>>,
     /// The leader's commitIndex.
     pub leader_commit: LogIndex,
+    /// The leader's heartbeat round when it sent this; echoed in the reply
+    /// so the leader knows which rounds a majority acknowledged (ReadIndex
+    /// and leases, thesis §6.4).
+    #[serde(default)]
+    pub round: u64,
 }
 
 /// The answer to an AppendEntries.
@@ -64,6 +69,33 @@ pub struct AppendEntriesReply {
     /// term (the optimization at the end of §5.3). A leader that walks back
     /// one entry at a time ignores it.
     pub conflict_hint: LogIndex,
+    /// The request's heartbeat round: any reply in the leader's term shows
+    /// the follower still recognised it then.
+    #[serde(default)]
+    pub round: u64,
+}
+
+/// A follower asks the leader for a read index on behalf of a client's Get
+/// (thesis §6.4: followers can serve reads this way too).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadIndex {
+    /// The follower's term.
+    pub term: Term,
+    /// The follower's tag for the read.
+    pub ctx: u64,
+}
+
+/// The leader's answer: once the follower has applied through `index`, it
+/// may answer the read from its own state machine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadIndexReply {
+    /// The leader's term.
+    pub term: Term,
+    /// The follower's tag for the read.
+    pub ctx: u64,
+    /// The leader's commitIndex when the read arrived, confirmed by a
+    /// majority's heartbeat acknowledgements.
+    pub index: LogIndex,
 }
 
 /// A Raft message.
@@ -86,6 +118,10 @@ pub enum Message<C> {
     /// The leader tells a caught-up follower to start an election at once
     /// (leadership transfer, thesis §3.10).
     TimeoutNow(TimeoutNow),
+    /// A follower forwards a read to the leader.
+    ReadIndex(ReadIndex),
+    /// The leader's confirmed read index for a follower's read.
+    ReadIndexReply(ReadIndexReply),
 }
 
 /// TimeoutNow: "start an election now", from the leader to the server it is
@@ -107,6 +143,8 @@ impl<C> Message<C> {
             Message::PreVote(m) => m.term,
             Message::PreVoteReply(m) => m.term,
             Message::TimeoutNow(m) => m.term,
+            Message::ReadIndex(m) => m.term,
+            Message::ReadIndexReply(m) => m.term,
         }
     }
 
@@ -120,6 +158,8 @@ impl<C> Message<C> {
             Message::PreVote(_) => "PreVote",
             Message::PreVoteReply(_) => "PreVoteReply",
             Message::TimeoutNow(_) => "TimeoutNow",
+            Message::ReadIndex(_) => "ReadIndex",
+            Message::ReadIndexReply(_) => "ReadIndexReply",
         }
     }
 
@@ -130,6 +170,7 @@ impl<C> Message<C> {
             Message::RequestVoteReply(_)
                 | Message::AppendEntriesReply(_)
                 | Message::PreVoteReply(_)
+                | Message::ReadIndexReply(_)
         )
     }
 }

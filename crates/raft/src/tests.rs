@@ -519,6 +519,7 @@ fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
             success: true,
             index,
             conflict_hint: 0,
+            round: 0,
         }),
     };
     c.queue.extend([ack(2, 2), ack(3, 2)]);
@@ -925,4 +926,109 @@ fn leadership_cannot_be_handed_to_itself_or_a_stranger() {
         results.push(n.transfer_leadership(now, s(9)));
     });
     assert!(results.iter().all(|r| matches!(r, Err(ProposeError::InvalidTransferTarget { .. }))));
+}
+
+// ---------------------------------------------------------------- reads (thesis §6.4)
+
+impl Cluster {
+    fn read(&mut self, i: u8, ctx: u64) -> Result<(), ProposeError> {
+        let mut out = None;
+        self.with_node(i, |n, now| out = Some(n.read_index(now, ctx)));
+        out.unwrap()
+    }
+
+    /// Read states handed out by server `i` so far, as (ctx, index).
+    fn reads_ready(&self, i: u8) -> Vec<(u64, LogIndex)> {
+        self.events[i as usize - 1]
+            .iter()
+            .filter_map(|e| match e {
+                Event::ReadReady { ctx, index, .. } => Some((*ctx, *index)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn settled(tweak: fn(&mut Config)) -> Cluster {
+    let mut c = Cluster::tweaked(3, tweak);
+    c.elect(1);
+    c.deliver_all();
+    c.propose(1, "x=1").unwrap();
+    c.deliver_all();
+    c.heartbeat(1);
+    c.deliver_all();
+    c
+}
+
+#[test]
+fn read_index_waits_for_a_heartbeat_round_acknowledged_by_a_majority() {
+    let mut c = settled(|cfg| cfg.read_mode = crate::ReadMode::ReadIndex);
+    c.read(1, 7).unwrap();
+    assert!(c.reads_ready(1).is_empty(), "not before a majority confirms leadership");
+    assert_eq!(c.kinds_in_queue(), vec![(1, 2, "AppendEntries"), (1, 3, "AppendEntries")]);
+    c.deliver_all();
+    assert_eq!(c.reads_ready(1), vec![(7, 2)], "read index = commitIndex when the read arrived");
+}
+
+#[test]
+fn a_stale_leader_in_a_minority_never_answers_a_read_index_read() {
+    let mut c = Cluster::tweaked(5, |cfg| cfg.read_mode = crate::ReadMode::ReadIndex);
+    c.elect(1);
+    c.deliver_all();
+    c.heartbeat(1);
+    c.deliver_all();
+    // S1 and S2 are cut off; S3 wins term 2 among S3, S4, S5.
+    c.elect_within(3, &[3, 4, 5]);
+    c.read(1, 1).unwrap();
+    for _ in 0..5 {
+        c.heartbeat(1);
+        c.deliver_within(&[1, 2]);
+    }
+    assert_eq!(c.node(1).role(), Role::Leader, "it still believes it leads");
+    assert!(c.reads_ready(1).is_empty(), "but it never answers");
+}
+
+#[test]
+fn the_stale_reads_bug_switch_answers_without_confirmation() {
+    let mut c = Cluster::tweaked(5, |cfg| cfg.bugs.stale_leader_serves_reads = true);
+    c.elect(1);
+    c.deliver_all();
+    c.elect_within(3, &[3, 4, 5]);
+    c.read(1, 1).unwrap();
+    assert_eq!(c.reads_ready(1).len(), 1, "the deposed leader answered at once");
+}
+
+#[test]
+fn a_new_leader_holds_reads_until_it_commits_an_entry_of_its_term() {
+    let mut c = Cluster::tweaked(3, |cfg| cfg.read_mode = crate::ReadMode::ReadIndex);
+    c.time_out(1);
+    c.deliver_holding(|e| e.msg.kind().starts_with("RequestVote"));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    c.read(1, 3).unwrap();
+    c.deliver_all(); // the no-op commits, then the read's heartbeat round
+    c.heartbeat(1);
+    c.deliver_all();
+    assert_eq!(c.reads_ready(1), vec![(3, 1)]);
+}
+
+#[test]
+fn a_lease_answers_at_once_while_a_majority_recently_acknowledged() {
+    let mut c = settled(|cfg| cfg.read_mode = crate::ReadMode::Lease);
+    assert!(c.node(1).lease_until() > c.now);
+    c.read(1, 9).unwrap();
+    assert_eq!(c.reads_ready(1), vec![(9, 2)], "no round trip needed");
+    // Once the lease runs out without acknowledgements, reads need a round.
+    c.now = c.node(1).lease_until();
+    c.read(1, 10).unwrap();
+    assert_eq!(c.reads_ready(1).len(), 1);
+}
+
+#[test]
+fn a_follower_forwards_a_read_and_serves_it_at_the_leaders_read_index() {
+    let mut c = settled(|cfg| cfg.read_mode = crate::ReadMode::ReadIndex);
+    c.read(2, 5).unwrap();
+    assert_eq!(c.kinds_in_queue(), vec![(2, 1, "ReadIndex")]);
+    c.deliver_all();
+    assert_eq!(c.reads_ready(2), vec![(5, 2)]);
+    assert!(c.node(2).last_applied() >= 2, "it can answer from its own state machine");
 }

@@ -32,6 +32,8 @@ pub struct SimConfig {
     pub client_timeout: Time,
     /// Leaders jump back a whole term on rejection (§5.3's optimization).
     pub fast_backtrack: bool,
+    /// How Gets are served: through the log, by ReadIndex, or by lease.
+    pub read_mode: raft::ReadMode,
     /// PreVote (thesis §9.6).
     pub pre_vote: bool,
     /// CheckQuorum (thesis §6.2).
@@ -59,6 +61,7 @@ impl Default for SimConfig {
             loss_percent: 0.0,
             client_timeout: 500,
             fast_backtrack: false,
+            read_mode: raft::ReadMode::Log,
             pre_vote: false,
             check_quorum: false,
             max_entries_per_append: 16,
@@ -110,6 +113,7 @@ impl SimConfig {
         c.election_timeout_max = self.election_timeout_max;
         c.heartbeat_interval = self.heartbeat_interval;
         c.fast_backtrack = self.fast_backtrack;
+        c.read_mode = self.read_mode;
         c.pre_vote = self.pre_vote;
         c.check_quorum = self.check_quorum;
         c.max_entries_per_append = self.max_entries_per_append;

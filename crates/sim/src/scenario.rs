@@ -51,6 +51,8 @@ pub enum Action {
     },
     /// Ask the current leader to hand leadership to this server.
     TransferLeadership(NodeId),
+    /// Change how Gets are served.
+    SetReadMode(raft::ReadMode),
 }
 
 impl fmt::Display for Action {
@@ -80,6 +82,7 @@ impl fmt::Display for Action {
                 write!(f, "turn {} {}", feature.name(), if *on { "on" } else { "off" })
             }
             Action::TransferLeadership(to) => write!(f, "hand leadership to {to}"),
+            Action::SetReadMode(m) => write!(f, "serve reads {}", m.name()),
         }
     }
 }

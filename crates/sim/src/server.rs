@@ -2,7 +2,7 @@
 //! client requests it is waiting to answer. Everything here is volatile; the
 //! disk lives in the world and survives a crash.
 
-use crate::kv::{ClientId, KvCommand, KvOutput, KvStore};
+use crate::kv::{ClientId, KvCommand, KvOp, KvOutput, KvStore};
 use crate::network::{ClientReply, ClientRequest};
 use raft::{Entry, LogIndex, Payload, RaftNode, Time};
 use std::collections::BTreeMap;
@@ -17,6 +17,10 @@ pub struct Server {
     /// Log index → the client request that put it there, answered once the
     /// entry is applied here.
     waiting: BTreeMap<LogIndex, (ClientId, u64)>,
+    /// Gets served without the log (ReadIndex, lease): tag → (client, seq,
+    /// key, read index once confirmed).
+    reads: BTreeMap<u64, (ClientId, u64, String, Option<LogIndex>)>,
+    next_read: u64,
 }
 
 /// The outcome of applying one committed entry.
@@ -35,7 +39,13 @@ impl Server {
     /// A server around a Raft node, with an empty state machine (it is
     /// rebuilt by re-applying committed entries, seed 003).
     pub fn new(raft: RaftNode<KvCommand>) -> Self {
-        Server { raft, kv: KvStore::default(), waiting: BTreeMap::new() }
+        Server {
+            raft,
+            kv: KvStore::default(),
+            waiting: BTreeMap::new(),
+            reads: BTreeMap::new(),
+            next_read: 0,
+        }
     }
 
     /// A client request arrived. The leader proposes it (or answers a
@@ -48,6 +58,21 @@ impl Server {
     ) -> Option<ClientReply> {
         if let Some(out) = self.kv.saved_answer(client, req.seq) {
             return Some(ClientReply::Done { seq: req.seq, output: out.clone() });
+        }
+        if let (KvOp::Get { key }, false) =
+            (&req.op, self.raft.config().read_mode == raft::ReadMode::Log)
+        {
+            // Thesis §6.4: a read needs no log entry, only a confirmed read
+            // index (a follower asks the leader for one).
+            self.next_read += 1;
+            let ctx = self.next_read;
+            return match self.raft.read_index(now, ctx) {
+                Ok(()) => {
+                    self.reads.insert(ctx, (client, req.seq, key.clone(), None));
+                    None
+                }
+                Err(_) => Some(ClientReply::Redirect { seq: req.seq, leader: self.raft.leader() }),
+            };
         }
         let cmd = KvCommand { client, seq: req.seq, op: req.op };
         match self.raft.propose(now, cmd) {
@@ -66,6 +91,35 @@ impl Server {
                 unreachable!("propose never refuses a transfer target")
             }
         }
+    }
+
+    /// Raft confirmed these reads: each may be answered once lastApplied
+    /// reaches its read index.
+    pub fn reads_confirmed(&mut self, states: &[raft::ReadState]) {
+        for st in states {
+            if let Some(read) = self.reads.get_mut(&st.ctx) {
+                read.3 = Some(st.index);
+            }
+        }
+    }
+
+    /// Answer every confirmed read whose read index is applied here, from
+    /// this server's own state machine.
+    pub fn answer_applied_reads(&mut self) -> Vec<(ClientId, ClientReply)> {
+        let applied = self.raft.last_applied();
+        let done: Vec<u64> = self
+            .reads
+            .iter()
+            .filter(|(_, r)| r.3.is_some_and(|i| i <= applied))
+            .map(|(&ctx, _)| ctx)
+            .collect();
+        done.into_iter()
+            .filter_map(|ctx| self.reads.remove(&ctx))
+            .map(|(client, seq, key, _)| {
+                let output = KvOutput::Value(self.kv.data().get(&key).cloned());
+                (client, ClientReply::Done { seq, output })
+            })
+            .collect()
     }
 
     /// Apply one committed entry to the state machine.

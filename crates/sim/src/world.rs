@@ -223,6 +223,12 @@ impl Sim {
                     s.raft.set_feature(feature, on);
                 }
             }
+            Action::SetReadMode(mode) => {
+                self.config.read_mode = mode;
+                for s in self.servers.iter_mut().flatten() {
+                    s.raft.set_read_mode(mode);
+                }
+            }
             Action::TransferLeadership(to) => {
                 let leader = self.leader().expect("validated: a leader exists");
                 let mut result = Ok(());
@@ -271,7 +277,7 @@ impl Sim {
                     known(*id)?;
                 }
             }
-            Action::SetFeature { .. } => {}
+            Action::SetFeature { .. } | Action::SetReadMode(_) => {}
             Action::TransferLeadership(to) => {
                 known(*to)?;
                 match self.leader() {
@@ -327,7 +333,11 @@ impl Sim {
         for env in ready.messages {
             self.send(Endpoint::Server(env.from), Endpoint::Server(env.to), Packet::Raft(env.msg));
         }
-        // 3. Apply, answering clients whose requests this server accepted.
+        // 3. Apply, answering clients whose requests this server accepted,
+        // then any reads whose read index is now applied.
+        if let Some(server) = self.servers[k].as_mut() {
+            server.reads_confirmed(&ready.read_states);
+        }
         for entry in &ready.committed {
             if let Some(v) = self.checker.on_apply(self.now, id, entry) {
                 self.violation(v);
@@ -342,6 +352,11 @@ impl Sim {
             if let Some((client, reply)) = applied.reply_to {
                 self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
             }
+        }
+        let answers =
+            self.servers[k].as_mut().map(Server::answer_applied_reads).unwrap_or_default();
+        for (client, reply) in answers {
+            self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
         }
         // 4. Check.
         let disks: BTreeMap<NodeId, &PersistentState<KvCommand>> =

@@ -260,3 +260,35 @@ fn leadership_transfer_hands_over_to_the_chosen_server() {
     assert!(run_until(&mut sim, 1000, |w| w.leader() == Some(target)));
     assert!(sim.violations().is_empty());
 }
+
+#[test]
+fn gets_are_served_without_log_entries_by_read_index_and_by_lease() {
+    for mode in [raft::ReadMode::ReadIndex, raft::ReadMode::Lease] {
+        let mut sim =
+            Sim::new(SimConfig { servers: 3, seed: 2, read_mode: mode, ..SimConfig::default() })
+                .unwrap();
+        run_until(&mut sim, 2000, |w| w.leader().is_some());
+        submit(&mut sim, "put x 5", Target::Leader);
+        assert!(run_until(&mut sim, 2000, |w| w.history().ops[0].returned.is_some()));
+        let log_len = sim.server(sim.leader().unwrap()).unwrap().raft.log().last_index();
+        let follower = sim.ids().find(|&i| Some(i) != sim.leader()).unwrap();
+        // Once from the leader, once from a follower (forwarded, thesis §6.4).
+        submit(&mut sim, "get x", Target::Leader);
+        submit(&mut sim, "get x", Target::Server(follower));
+        assert!(run_until(&mut sim, 2000, |w| w
+            .history()
+            .ops
+            .iter()
+            .all(|o| o.returned.is_some())));
+        for op in &sim.history().ops[1..] {
+            assert_eq!(
+                op.returned.as_ref().unwrap().1,
+                KvOutput::Value(Some("5".into())),
+                "{mode:?}"
+            );
+        }
+        let after = sim.server(sim.leader().unwrap()).unwrap().raft.log().last_index();
+        assert_eq!(after, log_len, "{mode:?}: no log entries for reads");
+        assert!(sim.violations().is_empty());
+    }
+}

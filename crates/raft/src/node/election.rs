@@ -62,6 +62,7 @@ impl<C: Clone> RaftNode<C> {
         self.persist_hard_state();
         self.role = Role::Candidate;
         self.leader = None;
+        self.drop_reads();
         self.progress.clear();
         self.votes.clear();
         self.votes.insert(self.config.id, true);
@@ -215,13 +216,14 @@ impl<C: Clone> RaftNode<C> {
         self.leader = Some(self.config.id);
         self.votes.clear();
         self.recent_active.clear();
+        self.drop_reads();
         self.check_quorum_deadline = now + self.config.election_timeout_min;
         let last = self.log.last_index();
         self.progress = self.peers().into_iter().map(|p| (p, Progress::new(last))).collect();
         self.ready.events.push(Event::BecameLeader { term: self.hard_state.current_term });
         let index = self.append_as_leader(Payload::Noop);
         self.ready.events.push(Event::AppendedNoop { index });
-        self.maybe_commit();
+        self.maybe_commit(now);
         self.broadcast_entries(now);
         self.heartbeat_deadline = now + self.config.heartbeat_interval;
     }

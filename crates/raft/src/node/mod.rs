@@ -3,8 +3,11 @@
 //! and commitment in [`replication`].
 
 mod election;
+mod read;
 mod replication;
 mod transfer;
+
+pub use read::ReadState;
 
 use crate::config::Config;
 use crate::event::Event;
@@ -42,6 +45,8 @@ pub struct Ready<C> {
     /// Newly committed entries, in index order, to apply (lastApplied moves
     /// past them as they are handed out).
     pub committed: Vec<Entry<C>>,
+    /// Reads that may be answered once lastApplied reaches their index.
+    pub read_states: Vec<ReadState>,
     /// What the server decided, and why, for narration.
     pub events: Vec<Event>,
 }
@@ -49,6 +54,7 @@ pub struct Ready<C> {
 impl<C> Default for Ready<C> {
     fn default() -> Self {
         Ready {
+            read_states: Vec::new(),
             hard_state: None,
             log_writes: Vec::new(),
             messages: Vec::new(),
@@ -65,6 +71,7 @@ impl<C> Ready<C> {
             && self.log_writes.is_empty()
             && self.messages.is_empty()
             && self.committed.is_empty()
+            && self.read_states.is_empty()
             && self.events.is_empty()
     }
 }
@@ -137,6 +144,15 @@ pub struct RaftNode<C> {
     check_quorum_deadline: Time,
     /// A leadership transfer in progress: the target and when to give up.
     transfer: Option<(NodeId, Time)>,
+    /// Heartbeat rounds (ReadIndex, leases): the current round, when recent
+    /// rounds were sent, the highest round each follower acknowledged, and
+    /// the lease they add up to.
+    round: u64,
+    round_sent: std::collections::VecDeque<(u64, Time)>,
+    acked_rounds: BTreeMap<NodeId, u64>,
+    lease_until: Time,
+    pending_reads: Vec<read::PendingRead>,
+    reads_awaiting_commit: Vec<(NodeId, u64)>,
     ready: Ready<C>,
 }
 
@@ -180,6 +196,12 @@ impl<C: Clone> RaftNode<C> {
             recent_active: BTreeSet::new(),
             check_quorum_deadline: 0,
             transfer: None,
+            round: 0,
+            round_sent: std::collections::VecDeque::new(),
+            acked_rounds: BTreeMap::new(),
+            lease_until: 0,
+            pending_reads: Vec::new(),
+            reads_awaiting_commit: Vec::new(),
             ready: Ready::default(),
         };
         node.reset_election_timer(now);
@@ -258,7 +280,8 @@ impl<C: Clone> RaftNode<C> {
                 // election timeout disregards RequestVote, so a server that
                 // was cut off (or removed) cannot disrupt the cluster.
                 Message::RequestVote(rv)
-                    if self.config.check_quorum
+                    if (self.config.check_quorum
+                        || self.config.read_mode == crate::config::ReadMode::Lease)
                         && !rv.leadership_transfer
                         && self.in_lease(now) =>
                 {
@@ -289,6 +312,8 @@ impl<C: Clone> RaftNode<C> {
             Message::PreVote(m) => self.handle_pre_vote(now, from, m),
             Message::PreVoteReply(m) => self.handle_pre_vote_reply(now, from, m),
             Message::TimeoutNow(_) => self.handle_timeout_now(now, from),
+            Message::ReadIndex(m) => self.handle_read_index(now, from, m),
+            Message::ReadIndexReply(m) => self.handle_read_index_reply(m),
         }
     }
 
@@ -303,7 +328,7 @@ impl<C: Clone> RaftNode<C> {
         }
         let index = self.append_as_leader(crate::log::Payload::Command(command));
         self.ready.events.push(Event::Proposed { index });
-        self.maybe_commit();
+        self.maybe_commit(now);
         self.broadcast_entries(now);
         Ok(index)
     }
@@ -327,6 +352,10 @@ impl<C: Clone> RaftNode<C> {
     /// server's next decision that depends on it.
     pub fn set_feature(&mut self, feature: crate::config::Feature, on: bool) {
         self.config.set_feature(feature, on);
+    }
+    /// Change how reads are served while running.
+    pub fn set_read_mode(&mut self, mode: crate::config::ReadMode) {
+        self.config.read_mode = mode;
     }
     /// Follower, candidate or leader.
     pub fn role(&self) -> Role {
@@ -371,6 +400,10 @@ impl<C: Clone> RaftNode<C> {
     /// A candidate's tally: voter → granted.
     pub fn votes(&self) -> &BTreeMap<NodeId, bool> {
         &self.votes
+    }
+    /// Until when a leader holds a lease (0 if none).
+    pub fn lease_until(&self) -> Time {
+        self.lease_until
     }
     /// The server a leadership transfer is handing over to, if one is under
     /// way.
@@ -432,6 +465,7 @@ impl<C: Clone> RaftNode<C> {
         self.progress.clear();
         self.recent_active.clear();
         self.transfer = None;
+        self.drop_reads();
         if previous == Role::Leader {
             // A deposed leader had no election timer running.
             self.reset_election_timer(now);

@@ -31,6 +31,8 @@ impl<C: Clone> RaftNode<C> {
     /// presumed lost and sent again from matchIndex + 1.
     pub(super) fn broadcast_heartbeat(&mut self, now: Time) {
         self.heartbeat_deadline = now + self.config.heartbeat_interval;
+        self.round += 1;
+        self.round_sent.push_back((self.round, now));
         let interval = self.config.heartbeat_interval;
         for peer in self.peers() {
             let Some(pr) = self.progress.get_mut(&peer) else {
@@ -95,6 +97,7 @@ impl<C: Clone> RaftNode<C> {
             prev_log_term,
             entries,
             leader_commit: self.commit_index,
+            round: self.round,
         };
         self.send(peer, Message::AppendEntries(msg));
     }
@@ -105,12 +108,8 @@ impl<C: Clone> RaftNode<C> {
         if m.term < term {
             // Rule 1: reply false if term < currentTerm. The reply's term
             // tells the stale leader to step down.
-            self.reject_append(
-                from,
-                m.prev_log_index,
-                0,
-                AppendRejectReason::StaleTerm { current_term: term },
-            );
+            let reason = AppendRejectReason::StaleTerm { current_term: term };
+            self.reject_append(from, &m, 0, reason);
             return;
         }
         // The sender leads this term. A candidate that hears from it
@@ -128,7 +127,7 @@ impl<C: Clone> RaftNode<C> {
             None => {
                 let hint = self.log.last_index() + 1;
                 let reason = AppendRejectReason::NoEntryAt { index: m.prev_log_index };
-                self.reject_append(from, m.prev_log_index, hint, reason);
+                self.reject_append(from, &m, hint, reason);
                 return;
             }
             Some(ours) if ours != m.prev_log_term => {
@@ -138,7 +137,7 @@ impl<C: Clone> RaftNode<C> {
                     ours,
                     theirs: m.prev_log_term,
                 };
-                self.reject_append(from, m.prev_log_index, hint, reason);
+                self.reject_append(from, &m, hint, reason);
                 return;
             }
             Some(_) => {}
@@ -150,6 +149,7 @@ impl<C: Clone> RaftNode<C> {
         // kept, so a delayed or duplicated AppendEntries never shortens the
         // log.
         let match_index = m.prev_log_index + m.entries.len() as LogIndex;
+        let round = m.round;
         let mut new_entries = Vec::new();
         let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
             self.log.slice(m.prev_log_index + 1, self.log.last_index()).to_vec()
@@ -201,6 +201,7 @@ impl<C: Clone> RaftNode<C> {
             success: true,
             index: match_index,
             conflict_hint: 0,
+            round,
         };
         self.send(from, Message::AppendEntriesReply(reply));
     }
@@ -208,7 +209,7 @@ impl<C: Clone> RaftNode<C> {
     fn reject_append(
         &mut self,
         to: NodeId,
-        prev_log_index: LogIndex,
+        m: &AppendEntries<C>,
         conflict_hint: LogIndex,
         reason: AppendRejectReason,
     ) {
@@ -216,8 +217,9 @@ impl<C: Clone> RaftNode<C> {
         let reply = AppendEntriesReply {
             term: self.hard_state.current_term,
             success: false,
-            index: prev_log_index,
+            index: m.prev_log_index,
             conflict_hint,
+            round: m.round,
         };
         self.send(to, Message::AppendEntriesReply(reply));
     }
@@ -230,12 +232,14 @@ impl<C: Clone> RaftNode<C> {
             return;
         }
         let fast = self.config.fast_backtrack;
+        // Success or not, the reply shows `from` recognised this leader.
+        self.acknowledge_round(from, m.round);
         let Some(pr) = self.progress.get_mut(&from) else {
             return;
         };
         if m.success {
             if pr.acknowledge(m.index) {
-                self.maybe_commit();
+                self.maybe_commit(now);
             }
             self.send_entries(now, from);
             self.maybe_send_timeout_now(from);
@@ -260,7 +264,7 @@ impl<C: Clone> RaftNode<C> {
     /// §5.3/§5.4.2: the leader commits the highest index stored on a
     /// majority of voters, but only if that entry is from its current term;
     /// earlier entries then commit indirectly (the Figure 8 lesson).
-    pub(super) fn maybe_commit(&mut self) {
+    pub(super) fn maybe_commit(&mut self, now: Time) {
         let mut matched: std::collections::BTreeMap<NodeId, LogIndex> =
             self.progress.iter().map(|(&p, pr)| (p, pr.match_index)).collect();
         matched.insert(self.config.id, self.log.last_index());
@@ -269,6 +273,9 @@ impl<C: Clone> RaftNode<C> {
         if n > self.commit_index && (current_term || self.config.bugs.commit_by_counting_old_terms)
         {
             self.advance_commit(n);
+        }
+        if current_term && n == self.commit_index {
+            self.release_reads_awaiting_commit(now);
         }
     }
 

@@ -1,0 +1,153 @@
+//! Linearizable reads without log entries (Raft thesis §6.4).
+//!
+//! ReadIndex: the leader records its commitIndex as the read index, then
+//! confirms it is still the leader by a heartbeat round that a majority
+//! acknowledges; once it has applied through the read index it may answer.
+//! A follower can serve a read the same way by asking the leader for the
+//! read index. With a lease, a leader whose heartbeat sent at time t was
+//! acknowledged by a majority knows no other leader can exist before
+//! t + the minimum election timeout (followers ignore RequestVote that
+//! long), and answers at once.
+
+use super::ProposeError;
+use super::RaftNode;
+use crate::config::ReadMode;
+use crate::event::Event;
+use crate::message::{Message, ReadIndex, ReadIndexReply};
+use crate::types::{LogIndex, NodeId, Role, Time};
+
+/// "You may answer read `ctx` once lastApplied ≥ `index`."
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadState {
+    /// The caller's tag for the read.
+    pub ctx: u64,
+    /// The read index.
+    pub index: LogIndex,
+}
+
+/// A read the leader holds until a heartbeat round confirms it still leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct PendingRead {
+    origin: NodeId,
+    ctx: u64,
+    index: LogIndex,
+    round: u64,
+}
+
+impl<C: Clone> RaftNode<C> {
+    /// Start a linearizable read tagged `ctx`. The answer comes later as a
+    /// [`ReadState`] in [`Ready::read_states`](super::Ready): on a leader
+    /// after confirmation, on a follower after asking the leader.
+    pub fn read_index(&mut self, now: Time, ctx: u64) -> Result<(), ProposeError> {
+        if self.role == Role::Leader {
+            self.leader_read(now, self.config.id, ctx);
+            return Ok(());
+        }
+        match self.leader {
+            Some(leader) if self.role == Role::Follower => {
+                self.ready.events.push(Event::ReadForwarded { ctx, leader });
+                let term = self.hard_state.current_term;
+                self.send(leader, Message::ReadIndex(ReadIndex { term, ctx }));
+                Ok(())
+            }
+            _ => Err(ProposeError::NotLeader { leader_hint: None }),
+        }
+    }
+
+    /// A follower's forwarded read.
+    pub(super) fn handle_read_index(&mut self, now: Time, from: NodeId, m: ReadIndex) {
+        if self.role == Role::Leader && m.term == self.hard_state.current_term {
+            self.leader_read(now, from, m.ctx);
+        }
+    }
+
+    /// The leader's confirmed read index for one of our reads.
+    pub(super) fn handle_read_index_reply(&mut self, m: ReadIndexReply) {
+        if m.term == self.hard_state.current_term && self.role == Role::Follower {
+            self.ready_read(m.ctx, m.index, "the leader's confirmed read index");
+        }
+    }
+
+    fn leader_read(&mut self, now: Time, origin: NodeId, ctx: u64) {
+        let index = self.commit_index;
+        if self.config.bugs.stale_leader_serves_reads {
+            // The bug: answer without confirming leadership.
+            self.answer_read(origin, ctx, index, "not confirmed");
+            return;
+        }
+        // §8 / thesis §6.4: a new leader does not know the commitIndex
+        // until it has committed an entry of its own term (its no-op).
+        if self.log.term_at(index) != Some(self.hard_state.current_term) {
+            self.ready.events.push(Event::ReadQueued { ctx, index });
+            self.reads_awaiting_commit.push((origin, ctx));
+            return;
+        }
+        if self.quorum.voters().len() == 1 {
+            self.answer_read(origin, ctx, index, "single-server cluster");
+        } else if self.config.read_mode == ReadMode::Lease && now < self.lease_until {
+            self.answer_read(origin, ctx, index, "leader lease");
+        } else {
+            // A fresh heartbeat round: only acknowledgements of AppendEntries
+            // sent from now on prove leadership after the read arrived.
+            self.broadcast_heartbeat(now);
+            let round = self.round;
+            self.ready.events.push(Event::ReadQueued { ctx, index });
+            self.pending_reads.push(PendingRead { origin, ctx, index, round });
+        }
+    }
+
+    /// A follower acknowledged heartbeat round `round`: confirm the reads
+    /// a majority has now vouched for, and extend the lease.
+    pub(super) fn acknowledge_round(&mut self, from: NodeId, round: u64) {
+        let acked = self.acked_rounds.entry(from).or_insert(0);
+        *acked = (*acked).max(round);
+        let mut rounds = self.acked_rounds.clone();
+        rounds.insert(self.config.id, self.round);
+        let confirmed = self.quorum.committed_index(&rounds);
+        while self.round_sent.front().is_some_and(|&(r, _)| r < confirmed) {
+            self.round_sent.pop_front();
+        }
+        if let Some(&(r, sent)) = self.round_sent.front() {
+            if r == confirmed {
+                self.lease_until = self.lease_until.max(sent + self.config.election_timeout_min);
+            }
+        }
+        let (ready, waiting): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.pending_reads).into_iter().partition(|p| p.round <= confirmed);
+        self.pending_reads = waiting;
+        for p in ready {
+            self.answer_read(p.origin, p.ctx, p.index, "heartbeat round");
+        }
+    }
+
+    /// The leader committed an entry of its own term: reads that waited for
+    /// that can proceed.
+    pub(super) fn release_reads_awaiting_commit(&mut self, now: Time) {
+        for (origin, ctx) in std::mem::take(&mut self.reads_awaiting_commit) {
+            self.leader_read(now, origin, ctx);
+        }
+    }
+
+    fn answer_read(&mut self, origin: NodeId, ctx: u64, index: LogIndex, how: &'static str) {
+        if origin == self.config.id {
+            self.ready_read(ctx, index, how);
+        } else {
+            let term = self.hard_state.current_term;
+            self.send(origin, Message::ReadIndexReply(ReadIndexReply { term, ctx, index }));
+        }
+    }
+
+    fn ready_read(&mut self, ctx: u64, index: LogIndex, how: &'static str) {
+        self.ready.events.push(Event::ReadReady { ctx, index, how });
+        self.ready.read_states.push(ReadState { ctx, index });
+    }
+
+    /// Forget every read in progress and the lease (on losing leadership).
+    pub(super) fn drop_reads(&mut self) {
+        self.pending_reads.clear();
+        self.reads_awaiting_commit.clear();
+        self.acked_rounds.clear();
+        self.round_sent.clear();
+        self.lease_until = 0;
+    }
+}
