@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 pub struct Config {
     /// This server.
     pub id: NodeId,
-    /// Every voting server in the cluster, including this one.
+    /// The voters the cluster starts with, including this one; empty for a
+    /// server that joins later and learns the configuration from the log.
     pub voters: Vec<NodeId>,
     /// Lower bound of the election timeout, in ms.
     pub election_timeout_min: Time,
@@ -32,9 +33,7 @@ pub struct Config {
     #[serde(default)]
     pub pre_vote: bool,
     /// CheckQuorum (Raft thesis §6.2): a leader that has not heard from a
-    /// majority within an election timeout steps down, and followers that
-    /// heard from a leader within the minimum election timeout ignore
-    /// RequestVote (§6's rule against disruptive servers).
+    /// majority within the minimum election timeout steps down.
     #[serde(default)]
     pub check_quorum: bool,
     /// How reads are made linearizable (thesis §6.4).
@@ -203,7 +202,7 @@ impl Config {
 
     /// Check the settings make sense; the message says what to fix.
     pub fn validate(&self) -> Result<(), String> {
-        if !self.voters.contains(&self.id) {
+        if !self.voters.is_empty() && !self.voters.contains(&self.id) {
             return Err(format!("{} is not among the voters", self.id));
         }
         if self.election_timeout_min == 0 || self.election_timeout_max < self.election_timeout_min {

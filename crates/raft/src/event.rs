@@ -213,6 +213,28 @@ pub enum Event {
         /// The leader.
         leader: NodeId,
     },
+    /// A configuration entry took effect on this server (§6: as soon as it
+    /// is in the log).
+    ConfigurationInEffect {
+        /// Its log index.
+        index: LogIndex,
+        /// The configuration.
+        membership: crate::membership::Membership,
+    },
+    /// The leader appended a configuration change.
+    ConfigChangeProposed {
+        /// Its log index.
+        index: LogIndex,
+        /// What changes.
+        change: crate::membership::MembershipChange,
+    },
+    /// C_old,new is committed: the leader appends C_new.
+    LeavingJoint {
+        /// Index of the C_new entry.
+        index: LogIndex,
+    },
+    /// C_new, which leaves this leader out, is committed: it steps down.
+    RemovedFromCluster,
     /// The server granted its vote.
     VoteGranted {
         /// The candidate.
@@ -325,6 +347,18 @@ impl fmt::Display for Event {
             }
             Event::TransferAborted { target } => {
                 write!(f, "gave up handing leadership to {target}")
+            }
+            Event::ConfigurationInEffect { index, membership } => {
+                write!(f, "now uses the configuration at index {index}: {membership}")
+            }
+            Event::ConfigChangeProposed { index, change } => {
+                write!(f, "appended a configuration change at index {index}: {change}")
+            }
+            Event::LeavingJoint { index } => {
+                write!(f, "C_old,new is committed: appended C_new at index {index}")
+            }
+            Event::RemovedFromCluster => {
+                write!(f, "is not in the committed configuration: stepping down")
             }
             Event::ReadQueued { index, .. } => write!(
                 f,

@@ -19,6 +19,7 @@
 pub mod config;
 pub mod event;
 pub mod log;
+pub mod membership;
 pub mod message;
 pub mod node;
 pub mod progress;
@@ -30,6 +31,7 @@ pub mod types;
 pub use config::{BugSwitches, Config, Feature, ReadMode};
 pub use event::{AppendRejectReason, Event, VoteRejectReason};
 pub use log::{Entry, Payload, RaftLog};
+pub use membership::{Membership, MembershipChange};
 pub use message::{
     AppendEntries, AppendEntriesReply, Envelope, Message, ReadIndex, ReadIndexReply, RequestVote,
     RequestVoteReply, TimeoutNow,

@@ -6,6 +6,7 @@
 //! later still answer "which term is at this index" for the consistency check.
 //! Until compaction exists that point is (0, 0), which matches every log.
 
+use crate::membership::Membership;
 use crate::types::{LogIndex, Term};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,9 @@ pub enum Payload<C> {
     Noop,
     /// A state-machine command from a client, opaque to Raft.
     Command(C),
+    /// A new cluster configuration (§6), in effect on each server as soon as
+    /// it is in that server's log.
+    Config(Membership),
 }
 
 /// One log entry: a command, the term in which it was received by the leader,
@@ -127,6 +131,14 @@ impl<C: Clone> RaftLog<C> {
             i -= 1;
         }
         i
+    }
+
+    /// The newest configuration entry at or below `upto`, with its index.
+    pub fn last_config(&self, upto: LogIndex) -> Option<(LogIndex, &Membership)> {
+        self.slice(self.first_index(), upto).iter().rev().find_map(|e| match &e.payload {
+            Payload::Config(m) => Some((e.index, m)),
+            _ => None,
+        })
     }
 
     /// Is a log ending at (`last_index`, `last_term`) at least as up-to-date as

@@ -74,7 +74,7 @@ impl MajorityConfig {
         }
         if yes >= self.quorum() {
             VoteResult::Won
-        } else if no > self.voters.len() - self.quorum() {
+        } else if no > self.voters.len().saturating_sub(self.quorum()) {
             VoteResult::Lost
         } else {
             VoteResult::Pending
@@ -123,5 +123,130 @@ mod tests {
             no.insert(NodeId(i), false);
         }
         assert_eq!(c.vote_result(&no), VoteResult::Lost);
+    }
+}
+
+/// A joint configuration (§6): while C_old,new is in effect, elections and
+/// commitment need separate majorities of both C_old and C_new. With an
+/// empty C_old it is a plain majority of C_new.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JointConfig {
+    incoming: MajorityConfig,
+    outgoing: MajorityConfig,
+}
+
+impl JointConfig {
+    /// C_new = `incoming`, C_old = `outgoing` (empty when not joint).
+    pub fn new(
+        incoming: impl IntoIterator<Item = NodeId>,
+        outgoing: impl IntoIterator<Item = NodeId>,
+    ) -> Self {
+        JointConfig {
+            incoming: MajorityConfig::new(incoming),
+            outgoing: MajorityConfig::new(outgoing),
+        }
+    }
+
+    /// Is `id` a voter in either half?
+    pub fn contains(&self, id: NodeId) -> bool {
+        self.incoming.contains(id) || self.outgoing.contains(id)
+    }
+
+    /// Every voter, in id order.
+    pub fn voters(&self) -> Vec<NodeId> {
+        let mut v: Vec<NodeId> =
+            self.incoming.voters().iter().chain(self.outgoing.voters()).copied().collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Votes needed in C_new (for narration; C_old needs its own majority
+    /// too while joint).
+    pub fn quorum(&self) -> usize {
+        self.incoming.quorum()
+    }
+
+    /// The highest index stored on a majority of C_new and of C_old.
+    pub fn committed_index(&self, match_index: &BTreeMap<NodeId, LogIndex>) -> LogIndex {
+        let new = self.incoming.committed_index(match_index);
+        if self.outgoing.voters().is_empty() {
+            new
+        } else {
+            new.min(self.outgoing.committed_index(match_index))
+        }
+    }
+
+    /// Won only if both halves are won; lost if either is lost.
+    pub fn vote_result(&self, votes: &BTreeMap<NodeId, bool>) -> VoteResult {
+        let new = self.incoming.vote_result(votes);
+        let old = if self.outgoing.voters().is_empty() {
+            VoteResult::Won
+        } else {
+            self.outgoing.vote_result(votes)
+        };
+        match (new, old) {
+            (VoteResult::Won, VoteResult::Won) => VoteResult::Won,
+            (VoteResult::Lost, _) | (_, VoteResult::Lost) => VoteResult::Lost,
+            _ => VoteResult::Pending,
+        }
+    }
+}
+
+#[cfg(test)]
+mod joint_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The plain reference: an index is committed if more than half of each
+    /// non-empty half has a matchIndex at or above it; take the highest.
+    fn reference_committed(new: &[u8], old: &[u8], m: &BTreeMap<NodeId, LogIndex>) -> LogIndex {
+        let on_majority = |set: &[u8], idx: LogIndex| {
+            let set: std::collections::BTreeSet<u8> = set.iter().copied().collect();
+            set.is_empty()
+                || set.iter().filter(|&&v| m.get(&NodeId(v)).copied().unwrap_or(0) >= idx).count()
+                    * 2
+                    > set.len()
+        };
+        (0..=20).rev().find(|&i| on_majority(new, i) && on_majority(old, i)).unwrap_or(0)
+    }
+
+    fn reference_vote(new: &[u8], old: &[u8], votes: &BTreeMap<NodeId, bool>) -> VoteResult {
+        let half = |set: &[u8]| {
+            let set: std::collections::BTreeSet<u8> = set.iter().copied().collect();
+            if set.is_empty() {
+                return VoteResult::Won;
+            }
+            let yes = set.iter().filter(|&&v| votes.get(&NodeId(v)) == Some(&true)).count();
+            let no = set.iter().filter(|&&v| votes.get(&NodeId(v)) == Some(&false)).count();
+            if yes * 2 > set.len() {
+                VoteResult::Won
+            } else if (set.len() - no) * 2 <= set.len() {
+                VoteResult::Lost
+            } else {
+                VoteResult::Pending
+            }
+        };
+        match (half(new), half(old)) {
+            (VoteResult::Won, VoteResult::Won) => VoteResult::Won,
+            (VoteResult::Lost, _) | (_, VoteResult::Lost) => VoteResult::Lost,
+            _ => VoteResult::Pending,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn joint_quorum_matches_the_reference(
+            new in proptest::collection::vec(1u8..=9, 1..7),
+            old in proptest::collection::vec(1u8..=9, 0..7),
+            matches in proptest::collection::btree_map(1u8..=9, 0u64..=20, 0..9),
+            votes in proptest::collection::btree_map(1u8..=9, any::<bool>(), 0..9),
+        ) {
+            let m: BTreeMap<NodeId, LogIndex> = matches.into_iter().map(|(k, v)| (NodeId(k), v)).collect();
+            let v: BTreeMap<NodeId, bool> = votes.into_iter().map(|(k, v)| (NodeId(k), v)).collect();
+            let joint = JointConfig::new(new.iter().map(|&i| NodeId(i)), old.iter().map(|&i| NodeId(i)));
+            prop_assert_eq!(joint.committed_index(&m), reference_committed(&new, &old, &m));
+            prop_assert_eq!(joint.vote_result(&v), reference_vote(&new, &old, &v));
+        }
     }
 }

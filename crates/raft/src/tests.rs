@@ -16,6 +16,8 @@ type Cmd = &'static str;
 
 struct Cluster {
     tweak: fn(&mut Config),
+    /// Servers S1..=bootstrap start as the voters; later ones join empty.
+    bootstrap: u8,
     nodes: Vec<Option<RaftNode<Cmd>>>,
     disks: Vec<PersistentState<Cmd>>,
     applied: Vec<Vec<Entry<Cmd>>>,
@@ -41,6 +43,7 @@ impl Cluster {
     fn tweaked(n: u8, tweak: fn(&mut Config)) -> Self {
         let mut c = Cluster {
             tweak,
+            bootstrap: n,
             nodes: Vec::new(),
             disks: vec![PersistentState::default(); n as usize],
             applied: vec![Vec::new(); n as usize],
@@ -56,8 +59,9 @@ impl Cluster {
     }
 
     fn config(&self, i: u8) -> Config {
-        let n = self.disks.len() as u8;
-        let mut cfg = Config::new(s(i), (1..=n).map(s).collect());
+        let voters =
+            if i <= self.bootstrap { (1..=self.bootstrap).map(s).collect() } else { vec![] };
+        let mut cfg = Config::new(s(i), voters);
         (self.tweak)(&mut cfg);
         cfg
     }
@@ -94,7 +98,17 @@ impl Cluster {
         self.events[k].extend(ready.events);
     }
 
+    /// `i`'s election timeout fires. A timeout means time passed: the
+    /// clock moves on past the longest election timeout, so nobody is still
+    /// within a leader's lease (§6).
     fn time_out(&mut self, i: u8) {
+        self.now += 301;
+        self.time_out_early(i);
+    }
+
+    /// `i` times out without the clock moving: as if it alone stopped
+    /// hearing from the leader (it is cut off, or its timer is forced).
+    fn time_out_early(&mut self, i: u8) {
         self.with_node(i, |n, now| n.time_out(now));
     }
 
@@ -195,7 +209,7 @@ impl Cluster {
             .iter()
             .filter_map(|e| match e.payload {
                 Payload::Command(c) => Some(c),
-                Payload::Noop => None,
+                Payload::Noop | Payload::Config(_) => None,
             })
             .collect()
     }
@@ -205,7 +219,7 @@ impl Cluster {
             .iter()
             .filter_map(|e| match e.payload {
                 Payload::Command(c) => Some(c),
-                Payload::Noop => None,
+                Payload::Noop | Payload::Config(_) => None,
             })
             .collect()
     }
@@ -314,17 +328,21 @@ fn vote_refused_for_a_stale_term() {
 fn any_message_with_a_higher_term_makes_a_leader_step_down() {
     let mut c = Cluster::new(3);
     c.elect(1);
+    c.deliver_all();
     // S3 is cut off and times out twice: term 3.
-    c.time_out(3);
-    c.time_out(3);
+    c.time_out_early(3);
+    c.time_out_early(3);
     let vote_req = c.queue.iter().rev().find(|e| e.to == s(1)).cloned().unwrap();
     c.queue.clear();
+    // §6: a leader disregards the RequestVote itself …
     c.with_node(1, |n, now| n.step(now, vote_req.from, vote_req.msg));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    // … but S3's answer to its next heartbeat carries term 3 (§5.1).
+    c.heartbeat(1);
+    c.deliver_if(|e| e.to == s(3) || e.from == s(3));
     assert_eq!(c.node(1).role(), Role::Follower);
     assert_eq!(c.node(1).current_term(), 3);
-    // The new term cleared S1's term-1 self-vote, so it could vote for S3,
-    // whose log is as up-to-date as its own.
-    assert_eq!(c.node(1).voted_for(), Some(s(3)));
+    assert_eq!(c.node(1).voted_for(), None, "a new term clears votedFor");
 }
 
 #[test]
@@ -816,7 +834,7 @@ fn prevote_is_refused_while_the_voter_hears_from_a_live_leader() {
     let mut c = Cluster::tweaked(3, |cfg| cfg.pre_vote = true);
     c.elect(1);
     c.deliver_all();
-    c.time_out(3);
+    c.time_out_early(3);
     c.deliver_all();
     assert!(c.saw(2, |e| matches!(
         e,
@@ -864,12 +882,14 @@ fn without_check_quorum_a_cut_off_leader_keeps_believing_it_leads() {
 }
 
 #[test]
-fn check_quorum_followers_ignore_request_vote_while_their_leader_is_alive() {
-    let mut c = Cluster::tweaked(3, |cfg| cfg.check_quorum = true);
+fn followers_ignore_request_vote_while_their_leader_is_alive() {
+    // §6: "servers disregard RequestVote RPCs when they believe a current
+    // leader exists", so a server cut off from the leader cannot disrupt.
+    let mut c = Cluster::new(3);
     c.elect(1);
     c.deliver_all();
     let term = c.node(2).current_term();
-    c.time_out(3);
+    c.time_out_early(3);
     c.deliver_if(|e| e.to == s(2));
     assert!(c.saw(2, |e| matches!(e, Event::VoteIgnoredLeaderAlive { .. })));
     assert_eq!(c.node(2).current_term(), term, "the disruptive term was not adopted");
@@ -1031,4 +1051,184 @@ fn a_follower_forwards_a_read_and_serves_it_at_the_leaders_read_index() {
     c.deliver_all();
     assert_eq!(c.reads_ready(2), vec![(5, 2)]);
     assert!(c.node(2).last_applied() >= 2, "it can answer from its own state machine");
+}
+
+// ---------------------------------------------------------------- membership (§6, thesis ch. 4)
+
+use crate::membership::MembershipChange;
+
+impl Cluster {
+    /// Start a new, empty server that knows no configuration yet.
+    fn join(&mut self) -> u8 {
+        let i = self.nodes.len() as u8 + 1;
+        self.disks.push(PersistentState::default());
+        self.applied.push(Vec::new());
+        self.events.push(Vec::new());
+        let node = RaftNode::new(self.config(i), u64::from(i), self.now).unwrap();
+        self.nodes.push(Some(node));
+        i
+    }
+
+    fn change(&mut self, leader: u8, change: MembershipChange) -> Result<LogIndex, ProposeError> {
+        let mut out = None;
+        self.with_node(leader, |n, now| out = Some(n.propose_membership(now, change)));
+        out.unwrap()
+    }
+
+    fn settle(&mut self, leader: u8, rounds: usize) {
+        for _ in 0..rounds {
+            self.heartbeat(leader);
+            self.deliver_all();
+        }
+    }
+}
+
+fn voters(ids: &[u8]) -> std::collections::BTreeSet<NodeId> {
+    ids.iter().map(|&i| s(i)).collect()
+}
+
+#[test]
+fn a_learner_receives_the_log_but_does_not_count_toward_commitment() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    let l = c.join();
+    c.change(1, MembershipChange::AddLearner(s(l))).unwrap();
+    c.settle(1, 3);
+    assert!(c.node(l).membership().is_learner(s(l)));
+    // With S2 and S3 silent, S1 and the learner are not a majority.
+    let before = c.node(1).commit_index();
+    c.propose(1, "x").unwrap();
+    c.deliver_if(|e| e.to == s(l) || e.from == s(l));
+    assert_eq!(c.node(1).commit_index(), before);
+    assert_eq!(c.commands(l), vec!["x"], "the learner has the entry all the same");
+    // A learner never campaigns.
+    c.time_out(l);
+    assert_eq!(c.node(l).role(), Role::Follower);
+}
+
+#[test]
+fn seed_002_scaling_out_a_new_server_catches_up_as_a_learner_then_becomes_a_voter() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    for cmd in ["a", "b", "c"] {
+        c.propose(1, cmd).unwrap();
+    }
+    c.settle(1, 2);
+    let new = c.join();
+    c.change(1, MembershipChange::AddServer(s(new))).unwrap();
+    c.settle(1, 6);
+    let m = c.node(1).membership().clone();
+    assert!(m.voters.contains(&s(new)), "promoted once caught up: {m}");
+    assert_eq!(c.commands(new), vec!["a", "b", "c"]);
+    assert!(c.saw(1, |e| matches!(
+        e,
+        Event::ConfigChangeProposed { change: MembershipChange::PromoteLearner(_), .. }
+    )));
+    // Four voters now: commitment needs three.
+    let before = c.node(1).commit_index();
+    c.propose(1, "d").unwrap();
+    c.deliver_if(|e| e.to.0 <= 2 && e.from.0 <= 2);
+    assert_eq!(c.node(1).commit_index(), before, "two of four is not a majority");
+}
+
+#[test]
+fn a_server_uses_the_newest_configuration_in_its_log_even_uncommitted() {
+    let mut c = Cluster::new(5);
+    c.elect(1);
+    c.deliver_all();
+    let new = c.join();
+    c.change(1, MembershipChange::AddLearner(s(new))).unwrap();
+    // S2 gets the entry; nobody acknowledges back, so it is uncommitted.
+    c.deliver_if(|e| e.to == s(2));
+    assert!(c.node(2).membership().is_learner(s(new)));
+    assert!(c.node(2).commit_index() < c.node(2).membership_index());
+    // S2 then loses it to a leader that never had it (S3, elected by S3, S4
+    // and S5), and goes back to the configuration before it.
+    c.queue.clear();
+    c.crash(1);
+    c.elect_within(3, &[3, 4, 5]);
+    c.settle(3, 3);
+    assert!(!c.node(2).membership().is_learner(s(new)), "the truncated configuration is gone");
+}
+
+#[test]
+fn joint_consensus_needs_majorities_of_both_configurations_then_moves_to_c_new() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    let (a, b) = (c.join(), c.join());
+    c.change(1, MembershipChange::ChangeVoters(voters(&[1, a, b]))).unwrap();
+    assert!(c.node(1).membership().is_joint());
+    // Only C_old's S2 and S3 acknowledge: C_new = {S1, S4, S5} has no majority.
+    let joint_index = c.node(1).membership_index();
+    c.deliver_if(|e| e.to.0 <= 3 && e.from.0 <= 3);
+    assert!(c.node(1).commit_index() < joint_index, "a majority of C_old alone is not enough");
+    c.settle(1, 6);
+    let m = c.node(1).membership().clone();
+    assert!(!m.is_joint(), "C_new follows once C_old,new commits: {m}");
+    assert_eq!(m.voters, voters(&[1, a, b]));
+    assert!(c.node(1).commit_index() >= c.node(1).membership_index());
+    assert!(c.saw(1, |e| matches!(e, Event::LeavingJoint { .. })));
+}
+
+#[test]
+fn a_leader_left_out_of_c_new_steps_down_once_c_new_commits() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    let d = c.join();
+    c.change(1, MembershipChange::ChangeVoters(voters(&[2, 3, d]))).unwrap();
+    c.settle(1, 8);
+    assert_eq!(c.node(1).role(), Role::Follower);
+    assert!(c.saw(1, |e| matches!(e, Event::RemovedFromCluster)));
+    // The remaining servers elect a leader among themselves, and the removed
+    // S1 never campaigns.
+    c.now += 400;
+    c.time_out(1);
+    assert_eq!(c.node(1).role(), Role::Follower);
+    c.elect(2);
+    assert!(!c.node(2).voters().contains(&s(1)));
+}
+
+#[test]
+fn membership_changes_go_one_at_a_time() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    let (a, b) = (c.join(), c.join());
+    let first = c.change(1, MembershipChange::AddLearner(s(a))).unwrap();
+    assert_eq!(
+        c.change(1, MembershipChange::AddLearner(s(b))),
+        Err(ProposeError::ConfigChangeInProgress { index: first })
+    );
+    assert!(matches!(
+        c.change(1, MembershipChange::RemoveServer(s(9))),
+        Err(ProposeError::ConfigChangeInProgress { .. })
+    ));
+    c.settle(1, 2);
+    assert!(matches!(
+        c.change(1, MembershipChange::RemoveServer(s(9))),
+        Err(ProposeError::InvalidConfigChange { .. })
+    ));
+}
+
+#[test]
+fn a_removed_server_that_missed_its_removal_does_not_disrupt_the_cluster() {
+    let mut c = Cluster::new(4);
+    c.elect(1);
+    c.deliver_all();
+    c.change(1, MembershipChange::RemoveServer(s(4))).unwrap();
+    // S4 never hears of its removal.
+    c.deliver_if(|e| e.to != s(4));
+    c.settle(1, 2);
+    let term = c.node(1).current_term();
+    // Its timer fires again and again; the others are hearing from S1.
+    for _ in 0..3 {
+        c.time_out_early(4);
+        c.deliver_all();
+    }
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert_eq!(c.node(1).current_term(), term, "no term inflation reached the cluster");
 }

@@ -78,6 +78,8 @@ pub struct Touched {
 /// The checker's memory across a run.
 #[derive(Clone, Debug, Default)]
 pub struct Checker {
+    /// The voters the cluster started with.
+    bootstrap: Vec<NodeId>,
     leaders: BTreeMap<Term, NodeId>,
     /// Each current leader's log as of the last check, with its term.
     leader_logs: BTreeMap<NodeId, (Term, Vec<Entry<KvCommand>>)>,
@@ -90,6 +92,11 @@ pub struct Checker {
 type Node = RaftNode<KvCommand>;
 
 impl Checker {
+    /// A checker for a cluster that starts with these voters.
+    pub fn new(bootstrap: impl IntoIterator<Item = NodeId>) -> Self {
+        Checker { bootstrap: bootstrap.into_iter().collect(), ..Checker::default() }
+    }
+
     /// Entries known committed so far, oldest first.
     pub fn committed(&self) -> &[Entry<KvCommand>] {
         &self.committed
@@ -199,20 +206,28 @@ impl Checker {
         }
 
         if touched.truncated {
-            // Every committed entry must still be on a majority of disks.
-            let majority = disks.len() / 2 + 1;
+            // Every committed entry must still be on a majority of the
+            // disks of the committed configuration's voters (of both halves
+            // while joint).
+            let membership = self.committed_membership(disks);
+            let quorum = membership.quorum();
             for e in &self.committed {
-                let holders = disks.values().filter(|d| d.log.get(e.index) == Some(e)).count();
-                if holders < majority {
+                let tally: BTreeMap<NodeId, bool> = quorum
+                    .voters()
+                    .into_iter()
+                    .map(|v| (v, disks.get(&v).is_some_and(|d| d.log.get(e.index) == Some(e))))
+                    .collect();
+                let holders = tally.values().filter(|&&h| h).count();
+                if quorum.vote_result(&tally) != raft::quorum::VoteResult::Won {
                     v(
                         Invariant::CommittedEntryNeverLost,
                         vec![id],
                         Some(e.index),
                         format!(
-                            "committed entry {} (term {}) is now on {holders} of {} servers, fewer than a majority",
+                            "committed entry {} (term {}) is now on {holders} of {} voters, fewer than a majority",
                             e.index,
                             e.term,
-                            disks.len()
+                            tally.len()
                         ),
                     );
                     break;
@@ -220,6 +235,27 @@ impl Checker {
             }
         }
         found
+    }
+
+    /// The newest configuration among committed entries; before any, the
+    /// servers the cluster started with (every server with a non-empty
+    /// bootstrap is one of them: they are the ones present at the start).
+    fn committed_membership(
+        &self,
+        disks: &BTreeMap<NodeId, &PersistentState<KvCommand>>,
+    ) -> raft::Membership {
+        self.committed
+            .iter()
+            .rev()
+            .find_map(|e| match &e.payload {
+                raft::Payload::Config(m) => Some(m.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| {
+                raft::Membership::of_voters(
+                    self.bootstrap.iter().copied().filter(|v| disks.contains_key(v)),
+                )
+            })
     }
 
     /// A server applied `entry` to its state machine.

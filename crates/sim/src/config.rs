@@ -12,7 +12,8 @@ pub const MAX_SERVERS: u8 = 9;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SimConfig {
-    /// Number of servers, 1 to 9.
+    /// Number of servers the cluster starts with, 1 to 9 (more can be
+    /// added while it runs, up to 9).
     pub servers: u8,
     /// Seed of every random choice in the run.
     pub seed: u64,
@@ -106,9 +107,16 @@ impl SimConfig {
         self.raft_config(raft::NodeId(1)).validate()
     }
 
-    /// The Raft settings of server `id` in this cluster.
+    /// The Raft settings of server `id` in this cluster. The first
+    /// `servers` start as its voters; a server added later starts knowing no
+    /// configuration and learns it from the leader's log.
     pub fn raft_config(&self, id: raft::NodeId) -> raft::Config {
-        let mut c = raft::Config::new(id, (1..=self.servers).map(raft::NodeId).collect());
+        let voters = if id.0 <= self.servers {
+            (1..=self.servers).map(raft::NodeId).collect()
+        } else {
+            Vec::new()
+        };
+        let mut c = raft::Config::new(id, voters);
         c.election_timeout_min = self.election_timeout_min;
         c.election_timeout_max = self.election_timeout_max;
         c.heartbeat_interval = self.heartbeat_interval;

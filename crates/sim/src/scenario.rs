@@ -53,6 +53,13 @@ pub enum Action {
     TransferLeadership(NodeId),
     /// Change how Gets are served.
     SetReadMode(raft::ReadMode),
+    /// Start a new server and ask the leader to add it: it catches up as a
+    /// learner and becomes a voter (thesis §4.2.1).
+    AddServer,
+    /// Ask the leader to remove a server from the configuration.
+    RemoveServer(NodeId),
+    /// Ask the leader to replace the voters through joint consensus (§6).
+    ChangeVoters(Vec<NodeId>),
 }
 
 impl fmt::Display for Action {
@@ -83,6 +90,13 @@ impl fmt::Display for Action {
             }
             Action::TransferLeadership(to) => write!(f, "hand leadership to {to}"),
             Action::SetReadMode(m) => write!(f, "serve reads {}", m.name()),
+            Action::AddServer => write!(f, "add a server"),
+            Action::RemoveServer(id) => write!(f, "remove {id}"),
+            Action::ChangeVoters(v) => write!(
+                f,
+                "change the voters to {{{}}}",
+                v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ")
+            ),
         }
     }
 }

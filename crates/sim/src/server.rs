@@ -87,9 +87,11 @@ impl Server {
             Err(raft::ProposeError::TransferInProgress { target }) => {
                 Some(ClientReply::Redirect { seq: req.seq, leader: Some(target) })
             }
-            Err(raft::ProposeError::InvalidTransferTarget { .. }) => {
-                unreachable!("propose never refuses a transfer target")
-            }
+            Err(
+                e @ (raft::ProposeError::InvalidTransferTarget { .. }
+                | raft::ProposeError::ConfigChangeInProgress { .. }
+                | raft::ProposeError::InvalidConfigChange { .. }),
+            ) => unreachable!("propose never refuses a command with {e}"),
         }
     }
 

@@ -40,6 +40,7 @@ impl Sim {
     /// A fresh cluster: every server up, empty logs, term 0.
     pub fn new(config: SimConfig) -> Result<Self, String> {
         config.validate()?;
+        let bootstrap: Vec<NodeId> = (1..=config.servers).map(NodeId).collect();
         let mut rng = Rng::new(config.seed);
         let servers = (1..=config.servers)
             .map(|i| {
@@ -56,7 +57,7 @@ impl Sim {
             network: Network::default(),
             clients: BTreeMap::new(),
             history: History::default(),
-            checker: Checker::default(),
+            checker: Checker::new(bootstrap),
             violations: Vec::new(),
             trace: Trace::default(),
         })
@@ -74,7 +75,7 @@ impl Sim {
     }
     /// The server ids, S1…Sn.
     pub fn ids(&self) -> impl Iterator<Item = NodeId> {
-        (1..=self.config.servers).map(NodeId)
+        (1..=self.servers.len() as u8).map(NodeId)
     }
     /// A running server, or `None` if it is down.
     pub fn server(&self, id: NodeId) -> Option<&Server> {
@@ -229,6 +230,22 @@ impl Sim {
                     s.raft.set_read_mode(mode);
                 }
             }
+            Action::AddServer => {
+                let id = NodeId(self.servers.len() as u8 + 1);
+                self.change_membership(raft::MembershipChange::AddServer(id))?;
+                let seed = self.rng.next_u64();
+                let node = RaftNode::new(self.config.raft_config(id), seed, self.now)?;
+                self.servers.push(Some(Server::new(node)));
+                self.disks.push(PersistentState::default());
+            }
+            Action::RemoveServer(id) => {
+                self.change_membership(raft::MembershipChange::RemoveServer(id))?;
+            }
+            Action::ChangeVoters(v) => {
+                self.change_membership(raft::MembershipChange::ChangeVoters(
+                    v.into_iter().collect(),
+                ))?;
+            }
             Action::TransferLeadership(to) => {
                 let leader = self.leader().expect("validated: a leader exists");
                 let mut result = Ok(());
@@ -241,12 +258,12 @@ impl Sim {
 
     fn validate(&self, action: &Action) -> Result<(), String> {
         let known = |id: NodeId| {
-            if (1..=self.config.servers).contains(&id.0) {
+            if (1..=self.servers.len() as u8).contains(&id.0) {
                 Ok(())
             } else {
                 Err(format!(
                     "there is no server {id}: the cluster has S1 to S{}",
-                    self.config.servers
+                    self.servers.len()
                 ))
             }
         };
@@ -278,6 +295,31 @@ impl Sim {
                 }
             }
             Action::SetFeature { .. } | Action::SetReadMode(_) => {}
+            Action::AddServer => {
+                if self.servers.len() >= usize::from(crate::config::MAX_SERVERS) {
+                    return Err(format!(
+                        "the playground holds at most {} servers",
+                        crate::config::MAX_SERVERS
+                    ));
+                }
+                if self.leader().is_none() {
+                    return Err("there is no leader to add a server through".into());
+                }
+            }
+            Action::RemoveServer(id) => {
+                known(*id)?;
+                if self.leader().is_none() {
+                    return Err("there is no leader to remove a server through".into());
+                }
+            }
+            Action::ChangeVoters(v) => {
+                for id in v {
+                    known(*id)?;
+                }
+                if self.leader().is_none() {
+                    return Err("there is no leader to change the configuration through".into());
+                }
+            }
             Action::TransferLeadership(to) => {
                 known(*to)?;
                 match self.leader() {
@@ -296,6 +338,14 @@ impl Sim {
     }
 
     // ----- servers -----
+
+    /// Ask the current leader for a membership change.
+    fn change_membership(&mut self, change: raft::MembershipChange) -> Result<(), String> {
+        let leader = self.leader().expect("validated: a leader exists");
+        let mut result = Ok(0);
+        self.with_server(leader, |s, now| result = s.raft.propose_membership(now, change));
+        result.map(|_| ()).map_err(|e| e.to_string())
+    }
 
     /// Run `f` on a live server, then carry out its Ready: persist, send,
     /// apply, narrate, and check every safety property.
@@ -465,7 +515,7 @@ impl Sim {
     /// The next server after `after`, round robin: where a client tries when
     /// it knows no leader.
     fn next_server(&self, after: NodeId) -> NodeId {
-        NodeId(after.0 % self.config.servers + 1)
+        NodeId(after.0 % self.servers.len() as u8 + 1)
     }
 
     fn client_retry(&mut self, client: ClientId) {

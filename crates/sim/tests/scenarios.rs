@@ -292,3 +292,48 @@ fn gets_are_served_without_log_entries_by_read_index_and_by_lease() {
         assert!(sim.violations().is_empty());
     }
 }
+
+#[test]
+fn adding_a_server_makes_it_a_learner_that_catches_up_then_a_voter() {
+    let mut sim = cluster(3, 40);
+    run_until(&mut sim, 2000, |w| w.leader().is_some());
+    submit(&mut sim, "put x 1", Target::Leader);
+    assert!(run_until(&mut sim, 2000, |w| w.history().ops[0].returned.is_some()));
+    sim.act(Action::AddServer).unwrap();
+    let new = s(4);
+    assert!(run_until(&mut sim, 3000, |w| {
+        let l = w.leader().and_then(|l| w.server(l)).map(|s| s.raft.membership().clone());
+        l.is_some_and(|m| m.voters.contains(&new))
+    }));
+    sim.run_until(sim.now() + 300);
+    assert_eq!(kv(&sim, 4, "x").as_deref(), Some("1"), "the new server applied the log");
+    assert!(sim.violations().is_empty());
+}
+
+#[test]
+fn removing_a_server_and_joint_consensus_keep_the_cluster_safe_and_live() {
+    let mut sim = cluster(5, 41);
+    run_until(&mut sim, 2000, |w| w.leader().is_some());
+    let leader = sim.leader().unwrap();
+    let victim = sim.ids().find(|&i| i != leader).unwrap();
+    sim.act(Action::RemoveServer(victim)).unwrap();
+    assert!(run_until(&mut sim, 2000, |w| {
+        w.server(leader).is_some_and(|s| {
+            !s.raft.membership().members().contains(&victim)
+                && s.raft.commit_index() >= s.raft.membership_index()
+        })
+    }));
+    // Joint consensus to three voters that leave the leader out.
+    let keep: Vec<NodeId> = sim.ids().filter(|&i| i != leader && i != victim).take(3).collect();
+    sim.act(Action::ChangeVoters(keep.clone())).unwrap();
+    assert!(run_until(&mut sim, 4000, |w| w.leader().is_some_and(|l| keep.contains(&l))));
+    let new_leader = sim.leader().unwrap();
+    let m = sim.server(new_leader).unwrap().raft.membership().clone();
+    assert!(!m.is_joint());
+    assert_eq!(m.voters, keep.iter().copied().collect());
+    // The old leader and the removed server stay quiet; commands still commit.
+    submit(&mut sim, "put y 2", Target::Leader);
+    assert!(run_until(&mut sim, 3000, |w| w.history().ops.last().unwrap().returned.is_some()));
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    assert!(sim.act(Action::RemoveServer(NodeId(9))).unwrap_err().contains("no server S9"));
+}

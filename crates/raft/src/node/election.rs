@@ -7,6 +7,7 @@ use crate::message::{Message, RequestVote, RequestVoteReply};
 use crate::progress::Progress;
 use crate::quorum::VoteResult;
 use crate::types::{NodeId, Role, Time};
+use std::collections::BTreeMap;
 
 impl<C: Clone> RaftNode<C> {
     /// The election timeout fired: campaign, or with PreVote first ask
@@ -47,7 +48,7 @@ impl<C: Clone> RaftNode<C> {
             last_log_term: self.log.last_term(),
             leadership_transfer: false,
         };
-        for peer in self.peers() {
+        for peer in self.voting_peers() {
             self.send(peer, Message::PreVote(request.clone()));
         }
     }
@@ -79,7 +80,7 @@ impl<C: Clone> RaftNode<C> {
             last_log_term: self.log.last_term(),
             leadership_transfer,
         };
-        for peer in self.peers() {
+        for peer in self.voting_peers() {
             self.send(peer, Message::RequestVote(request.clone()));
         }
     }
@@ -134,11 +135,14 @@ impl<C: Clone> RaftNode<C> {
     pub(super) fn check_quorum(&mut self, now: Time) {
         let mut heard = self.recent_active.clone();
         heard.insert(self.config.id);
-        let active = self.quorum.voters().iter().filter(|v| heard.contains(v)).count();
+        // While joint, a majority of each half must have been heard (§6).
+        let tally: BTreeMap<NodeId, bool> =
+            self.quorum.voters().into_iter().map(|v| (v, heard.contains(&v))).collect();
+        let active = tally.values().filter(|&&h| h).count();
         let needed = self.quorum.quorum();
         self.recent_active.clear();
         self.check_quorum_deadline = now + self.config.election_timeout_min;
-        if active < needed {
+        if self.quorum.vote_result(&tally) != VoteResult::Won {
             self.ready.events.push(Event::LostQuorum { active, needed });
             let term = self.hard_state.current_term;
             self.become_follower(now, term);

@@ -12,9 +12,10 @@ pub use read::ReadState;
 use crate::config::Config;
 use crate::event::Event;
 use crate::log::{Entry, RaftLog};
+use crate::membership::{Membership, MembershipChange};
 use crate::message::{Envelope, Message};
 use crate::progress::Progress;
-use crate::quorum::MajorityConfig;
+use crate::quorum::JointConfig;
 use crate::rng::Rng;
 use crate::storage::{HardState, PersistentState};
 use crate::types::{LogIndex, NodeId, Role, Term, Time};
@@ -95,6 +96,17 @@ pub enum ProposeError {
         /// The server asked for.
         target: NodeId,
     },
+    /// An earlier configuration change is not committed yet: one at a time
+    /// (thesis §4.1).
+    ConfigChangeInProgress {
+        /// Index of the uncommitted configuration entry.
+        index: LogIndex,
+    },
+    /// The change makes no sense for the current configuration.
+    InvalidConfigChange {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl fmt::Display for ProposeError {
@@ -112,6 +124,11 @@ impl fmt::Display for ProposeError {
             ProposeError::InvalidTransferTarget { target } => {
                 write!(f, "leadership cannot be handed to {target}: it must be another voter")
             }
+            ProposeError::ConfigChangeInProgress { index } => write!(
+                f,
+                "the configuration change at index {index} is not committed yet; one change at a time"
+            ),
+            ProposeError::InvalidConfigChange { reason } => f.write_str(reason),
         }
     }
 }
@@ -120,7 +137,14 @@ impl fmt::Display for ProposeError {
 #[derive(Clone, Debug)]
 pub struct RaftNode<C> {
     config: Config,
-    quorum: MajorityConfig,
+    /// The configuration in effect: the newest in the log, committed or not
+    /// (§6), the index of its entry (0 for the bootstrap configuration), and
+    /// its quorum rules.
+    membership: Membership,
+    membership_index: LogIndex,
+    quorum: JointConfig,
+    /// Learners the leader will promote once they have caught up.
+    promote_when_caught_up: BTreeSet<NodeId>,
     rng: Rng,
     // Persistent (Figure 2): survives crashes.
     hard_state: HardState,
@@ -178,7 +202,10 @@ impl<C: Clone> RaftNode<C> {
             persistent.hard_state.voted_for = None;
         }
         let mut node = RaftNode {
-            quorum: MajorityConfig::new(config.voters.iter().copied()),
+            membership: Membership::default(),
+            membership_index: 0,
+            quorum: JointConfig::new([], []),
+            promote_when_caught_up: BTreeSet::new(),
             config,
             rng: Rng::new(seed),
             hard_state: persistent.hard_state,
@@ -204,6 +231,7 @@ impl<C: Clone> RaftNode<C> {
             reads_awaiting_commit: Vec::new(),
             ready: Ready::default(),
         };
+        node.refresh_membership();
         node.reset_election_timer(now);
         if node.config.bugs.keep_commit_index_on_restart {
             // The bug: treat the whole log on disk as committed.
@@ -280,12 +308,10 @@ impl<C: Clone> RaftNode<C> {
                 // election timeout disregards RequestVote, so a server that
                 // was cut off (or removed) cannot disrupt the cluster.
                 Message::RequestVote(rv)
-                    if (self.config.check_quorum
-                        || self.config.read_mode == crate::config::ReadMode::Lease)
-                        && !rv.leadership_transfer
-                        && self.in_lease(now) =>
+                    if !rv.leadership_transfer
+                        && (self.role == Role::Leader || self.in_lease(now)) =>
                 {
-                    let leader = self.leader.expect("in lease means a known leader");
+                    let leader = self.leader.expect("a leader or a follower in lease knows one");
                     self.ready
                         .events
                         .push(Event::VoteIgnoredLeaderAlive { candidate: from, leader });
@@ -414,15 +440,127 @@ impl<C: Clone> RaftNode<C> {
     pub fn progress(&self) -> &BTreeMap<NodeId, Progress> {
         &self.progress
     }
-    /// The voting servers.
-    pub fn voters(&self) -> &[NodeId] {
+    /// The voting servers (of both halves while joint).
+    pub fn voters(&self) -> Vec<NodeId> {
         self.quorum.voters()
+    }
+    /// The configuration in effect: the newest in the log (§6).
+    pub fn membership(&self) -> &Membership {
+        &self.membership
+    }
+    /// Index of the entry that holds the configuration in effect (0 for the
+    /// configuration the cluster started with).
+    pub fn membership_index(&self) -> LogIndex {
+        self.membership_index
     }
 
     // ----- shared helpers -----
 
+    /// Every other member, learners included: whom a leader replicates to.
     fn peers(&self) -> Vec<NodeId> {
-        self.quorum.voters().iter().copied().filter(|&p| p != self.config.id).collect()
+        self.membership.members().into_iter().filter(|&p| p != self.config.id).collect()
+    }
+
+    /// Every other voter: whom a candidate asks for votes.
+    fn voting_peers(&self) -> Vec<NodeId> {
+        self.quorum.voters().into_iter().filter(|&p| p != self.config.id).collect()
+    }
+
+    /// Adopt the newest configuration in the log (or the bootstrap one).
+    /// Called whenever the log changes in a way that can change it.
+    fn refresh_membership(&mut self) {
+        let (index, m) = match self.log.last_config(self.log.last_index()) {
+            Some((i, m)) => (i, m.clone()),
+            None => (0, Membership::of_voters(self.config.voters.iter().copied())),
+        };
+        if index == self.membership_index && m == self.membership {
+            return;
+        }
+        self.quorum = m.quorum();
+        self.membership = m;
+        self.membership_index = index;
+        if index > 0 {
+            self.ready
+                .events
+                .push(Event::ConfigurationInEffect { index, membership: self.membership.clone() });
+        }
+        if self.role == Role::Leader {
+            let last = self.log.last_index();
+            let members = self.membership.members();
+            self.progress.retain(|p, _| members.contains(p));
+            for p in self.peers() {
+                self.progress.entry(p).or_insert_with(|| crate::progress::Progress::new(last));
+            }
+        }
+    }
+
+    /// A leader asks for a membership change; it goes into the log as a
+    /// configuration entry.
+    pub fn propose_membership(
+        &mut self,
+        now: Time,
+        change: MembershipChange,
+    ) -> Result<LogIndex, ProposeError> {
+        if self.role != Role::Leader {
+            return Err(ProposeError::NotLeader { leader_hint: self.leader });
+        }
+        if let Some((target, _)) = self.transfer {
+            return Err(ProposeError::TransferInProgress { target });
+        }
+        if self.membership_index > self.commit_index {
+            return Err(ProposeError::ConfigChangeInProgress { index: self.membership_index });
+        }
+        let next = self
+            .membership
+            .apply(&change)
+            .map_err(|reason| ProposeError::InvalidConfigChange { reason })?;
+        if let MembershipChange::AddServer(id) = change {
+            self.promote_when_caught_up.insert(id);
+        }
+        let index = self.append_as_leader(crate::log::Payload::Config(next));
+        self.ready.events.push(Event::ConfigChangeProposed { index, change });
+        self.refresh_membership();
+        self.maybe_commit(now);
+        self.broadcast_entries(now);
+        Ok(index)
+    }
+
+    /// After commitIndex moved on a leader: finish a joint change (append
+    /// C_new once C_old,new is committed), step down if C_new left this
+    /// server out (§6), and promote learners that have caught up.
+    pub(super) fn after_leader_commit(&mut self, now: Time) {
+        if self.role != Role::Leader || self.membership_index > self.commit_index {
+            return;
+        }
+        if self.membership.is_joint() {
+            let next = self.membership.leave_joint();
+            let index = self.append_as_leader(crate::log::Payload::Config(next));
+            self.ready.events.push(Event::LeavingJoint { index });
+            self.refresh_membership();
+            self.maybe_commit(now);
+            self.broadcast_entries(now);
+        } else if !self.membership.is_voter(self.config.id) {
+            self.ready.events.push(Event::RemovedFromCluster);
+            let term = self.hard_state.current_term;
+            self.become_follower(now, term);
+        } else {
+            self.maybe_promote(now);
+        }
+    }
+
+    /// Promote the first learner that was added as a server and now holds
+    /// every committed entry.
+    pub(super) fn maybe_promote(&mut self, now: Time) {
+        let commit = self.commit_index;
+        let ready = self.promote_when_caught_up.iter().copied().find(|id| {
+            self.membership.is_learner(*id)
+                && self.progress.get(id).is_some_and(|p| p.match_index >= commit)
+        });
+        if let Some(id) = ready {
+            if self.propose_membership(now, MembershipChange::PromoteLearner(id)).is_ok() {
+                self.promote_when_caught_up.remove(&id);
+            }
+        }
     }
 
     fn send(&mut self, to: NodeId, msg: Message<C>) {
@@ -465,6 +603,7 @@ impl<C: Clone> RaftNode<C> {
         self.progress.clear();
         self.recent_active.clear();
         self.transfer = None;
+        self.promote_when_caught_up.clear();
         self.drop_reads();
         if previous == Role::Leader {
             // A deposed leader had no election timer running.

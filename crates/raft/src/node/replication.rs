@@ -151,6 +151,7 @@ impl<C: Clone> RaftNode<C> {
         let match_index = m.prev_log_index + m.entries.len() as LogIndex;
         let round = m.round;
         let mut new_entries = Vec::new();
+        let mut truncated_any = false;
         let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
             self.log.slice(m.prev_log_index + 1, self.log.last_index()).to_vec()
         } else {
@@ -166,6 +167,7 @@ impl<C: Clone> RaftNode<C> {
                 Some(_) => {
                     let removed = (self.log.last_index() - entry.index + 1) as usize;
                     self.log.truncate_from(entry.index);
+                    truncated_any = true;
                     self.ready.log_writes.push(LogWrite::TruncateFrom(entry.index));
                     self.ready
                         .events
@@ -181,11 +183,18 @@ impl<C: Clone> RaftNode<C> {
             new_entries.extend(old_suffix.into_iter().filter(|e| e.index >= after));
         }
         let appended = new_entries.len();
+        let config_changed = truncated_any
+            || new_entries.iter().any(|e| matches!(e.payload, crate::log::Payload::Config(_)));
         if !new_entries.is_empty() {
             for e in &new_entries {
                 self.log.push(e.clone());
             }
             self.ready.log_writes.push(LogWrite::Append(new_entries));
+        }
+        if config_changed {
+            // §6: the newest configuration in the log is the one in effect,
+            // committed or not; a truncation can bring an older one back.
+            self.refresh_membership();
         }
         self.ready.events.push(Event::AppendAccepted { leader: from, match_index, appended });
 
@@ -243,6 +252,7 @@ impl<C: Clone> RaftNode<C> {
             }
             self.send_entries(now, from);
             self.maybe_send_timeout_now(from);
+            self.maybe_promote(now);
             return;
         }
         // A rejection at or below matchIndex, or (while probing) of anything
@@ -276,6 +286,7 @@ impl<C: Clone> RaftNode<C> {
         }
         if current_term && n == self.commit_index {
             self.release_reads_awaiting_commit(now);
+            self.after_leader_commit(now);
         }
     }
 

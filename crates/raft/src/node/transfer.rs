@@ -15,7 +15,7 @@ impl<C: Clone> RaftNode<C> {
         if self.role != Role::Leader {
             return Err(ProposeError::NotLeader { leader_hint: self.leader });
         }
-        if target == self.config.id || !self.progress.contains_key(&target) {
+        if target == self.config.id || !self.quorum.contains(target) {
             return Err(ProposeError::InvalidTransferTarget { target });
         }
         self.transfer = Some((target, now + self.config.election_timeout_max));
