@@ -235,6 +235,29 @@ pub enum Event {
     },
     /// C_new, which leaves this leader out, is committed: it steps down.
     RemovedFromCluster,
+    /// The server compacted its log into a snapshot (§7).
+    SnapshotTaken {
+        /// The last index the snapshot covers.
+        index: LogIndex,
+        /// Entries discarded from the log.
+        discarded: usize,
+    },
+    /// A follower's nextIndex is below the leader's first stored entry: the
+    /// leader sends its snapshot instead (§7).
+    SnapshotSent {
+        /// The follower.
+        peer: NodeId,
+        /// The snapshot's last index.
+        index: LogIndex,
+    },
+    /// The server installed the leader's snapshot, replacing its state
+    /// machine and the log it covers.
+    SnapshotInstalled {
+        /// The snapshot's last index.
+        index: LogIndex,
+        /// The leader.
+        leader: NodeId,
+    },
     /// The server granted its vote.
     VoteGranted {
         /// The candidate.
@@ -359,6 +382,17 @@ impl fmt::Display for Event {
             }
             Event::RemovedFromCluster => {
                 write!(f, "is not in the committed configuration: stepping down")
+            }
+            Event::SnapshotTaken { index, discarded } => write!(
+                f,
+                "took a snapshot through index {index} and discarded {discarded} log entries"
+            ),
+            Event::SnapshotSent { peer, index } => write!(
+                f,
+                "{peer} needs entries already compacted: sent it the snapshot through index {index}"
+            ),
+            Event::SnapshotInstalled { index, leader } => {
+                write!(f, "installed {leader}'s snapshot through index {index}")
             }
             Event::ReadQueued { index, .. } => write!(
                 f,

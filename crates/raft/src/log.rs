@@ -141,6 +141,31 @@ impl<C: Clone> RaftLog<C> {
         })
     }
 
+    /// The index and term of the last entry folded into a snapshot (0, 0 if
+    /// none): the point every stored entry follows.
+    pub fn snapshot_point(&self) -> (LogIndex, Term) {
+        (self.prev_index, self.prev_term)
+    }
+
+    /// Discard every entry up to and including `index`, which a snapshot
+    /// now covers (§7). Later entries stay. If the log does not reach
+    /// `index` (a follower installing the leader's snapshot), it is emptied.
+    pub fn compact_to(&mut self, index: LogIndex, term: Term) {
+        if index <= self.prev_index {
+            return;
+        }
+        // §7: if the log has the snapshot's last entry, keep what follows;
+        // otherwise discard the whole log.
+        if self.term_at(index) == Some(term) {
+            let drop = (index - self.prev_index) as usize;
+            self.entries.drain(..drop);
+        } else {
+            self.entries.clear();
+        }
+        self.prev_index = index;
+        self.prev_term = term;
+    }
+
     /// Is a log ending at (`last_index`, `last_term`) at least as up-to-date as
     /// this one? Compare the last terms; if equal, the longer log wins
     /// (§5.4.1).

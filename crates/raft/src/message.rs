@@ -3,6 +3,7 @@
 //! down (§5.1).
 
 use crate::log::Entry;
+use crate::storage::Snapshot;
 use crate::types::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
@@ -75,6 +76,24 @@ pub struct AppendEntriesReply {
     pub round: u64,
 }
 
+/// InstallSnapshot (§7, Figure 13), sent in one piece.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallSnapshot {
+    /// The leader's term.
+    pub term: Term,
+    /// The snapshot.
+    pub snapshot: Snapshot,
+}
+
+/// The answer to InstallSnapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallSnapshotReply {
+    /// The follower's currentTerm.
+    pub term: Term,
+    /// The follower's log now matches the leader's through this index.
+    pub last_index: LogIndex,
+}
+
 /// A follower asks the leader for a read index on behalf of a client's Get
 /// (thesis §6.4: followers can serve reads this way too).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +137,11 @@ pub enum Message<C> {
     /// The leader tells a caught-up follower to start an election at once
     /// (leadership transfer, thesis §3.10).
     TimeoutNow(TimeoutNow),
+    /// The leader sends its snapshot to a follower that needs entries it has
+    /// already compacted away (§7).
+    InstallSnapshot(InstallSnapshot),
+    /// The follower installed (or already had) the snapshot.
+    InstallSnapshotReply(InstallSnapshotReply),
     /// A follower forwards a read to the leader.
     ReadIndex(ReadIndex),
     /// The leader's confirmed read index for a follower's read.
@@ -143,6 +167,8 @@ impl<C> Message<C> {
             Message::PreVote(m) => m.term,
             Message::PreVoteReply(m) => m.term,
             Message::TimeoutNow(m) => m.term,
+            Message::InstallSnapshot(m) => m.term,
+            Message::InstallSnapshotReply(m) => m.term,
             Message::ReadIndex(m) => m.term,
             Message::ReadIndexReply(m) => m.term,
         }
@@ -158,6 +184,8 @@ impl<C> Message<C> {
             Message::PreVote(_) => "PreVote",
             Message::PreVoteReply(_) => "PreVoteReply",
             Message::TimeoutNow(_) => "TimeoutNow",
+            Message::InstallSnapshot(_) => "InstallSnapshot",
+            Message::InstallSnapshotReply(_) => "InstallSnapshotReply",
             Message::ReadIndex(_) => "ReadIndex",
             Message::ReadIndexReply(_) => "ReadIndexReply",
         }
@@ -171,6 +199,7 @@ impl<C> Message<C> {
                 | Message::AppendEntriesReply(_)
                 | Message::PreVoteReply(_)
                 | Message::ReadIndexReply(_)
+                | Message::InstallSnapshotReply(_)
         )
     }
 }

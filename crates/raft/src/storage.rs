@@ -7,7 +7,8 @@
 //! "remembering" a commitIndex it has no right to.
 
 use crate::log::RaftLog;
-use crate::types::{NodeId, Term};
+use crate::membership::Membership;
+use crate::types::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
 /// currentTerm and votedFor: the two persistent scalars.
@@ -19,17 +20,38 @@ pub struct HardState {
     pub voted_for: Option<NodeId>,
 }
 
+/// A snapshot (§7): the state machine as of `last_included_index`, which
+/// replaces every log entry up to it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The last entry the snapshot covers.
+    pub last_included_index: LogIndex,
+    /// That entry's term, for the consistency check of the entry after it.
+    pub last_included_term: Term,
+    /// The configuration as of that entry (§7: snapshots carry it, since the
+    /// entries that held it are gone).
+    pub membership: Membership,
+    /// The state machine's own encoding of its state; opaque to Raft.
+    pub data: Vec<u8>,
+}
+
 /// Everything a server keeps on disk: enough, and only enough, to restart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersistentState<C> {
     /// currentTerm and votedFor.
     pub hard_state: HardState,
-    /// The log of entries.
+    /// The log of entries after the snapshot.
     pub log: RaftLog<C>,
+    /// The latest snapshot, if the log was ever compacted.
+    pub snapshot: Option<Snapshot>,
 }
 
 impl<C> Default for PersistentState<C> {
     fn default() -> Self {
-        PersistentState { hard_state: HardState::default(), log: RaftLog::default() }
+        PersistentState {
+            hard_state: HardState::default(),
+            log: RaftLog::default(),
+            snapshot: None,
+        }
     }
 }

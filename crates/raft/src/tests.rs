@@ -90,6 +90,10 @@ impl Cluster {
             match w {
                 LogWrite::TruncateFrom(i) => self.disks[k].log.truncate_from(i),
                 LogWrite::Append(es) => es.into_iter().for_each(|e| self.disks[k].log.push(e)),
+                LogWrite::Snapshot(snap) => {
+                    self.disks[k].log.compact_to(snap.last_included_index, snap.last_included_term);
+                    self.disks[k].snapshot = Some(snap);
+                }
             }
         }
         assert_eq!(self.disks[k], node.persistent_state(), "disk out of step with {}", node.id());
@@ -1231,4 +1235,146 @@ fn a_removed_server_that_missed_its_removal_does_not_disrupt_the_cluster() {
     }
     assert_eq!(c.node(1).role(), Role::Leader);
     assert_eq!(c.node(1).current_term(), term, "no term inflation reached the cluster");
+}
+
+// ---------------------------------------------------------------- snapshots (§7)
+
+impl Cluster {
+    /// Server `i` snapshots everything it has applied, with `data` standing
+    /// for its state machine.
+    fn snapshot(&mut self, i: u8, data: &[u8]) -> Result<(), String> {
+        let mut out = None;
+        let index = self.node(i).last_applied();
+        self.with_node(i, |n, _| out = Some(n.compact(index, data.to_vec())));
+        out.unwrap()
+    }
+}
+
+#[test]
+fn compaction_discards_applied_entries_and_keeps_the_rest() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    for cmd in ["a", "b", "c"] {
+        c.propose(1, cmd).unwrap();
+    }
+    c.deliver_all();
+    c.snapshot(1, b"abc").unwrap();
+    let n = c.node(1);
+    assert_eq!(n.log().snapshot_point(), (4, 1));
+    assert!(n.log().entries().is_empty());
+    assert_eq!(
+        c.disks[0].snapshot.as_ref().unwrap().data,
+        b"abc".to_vec(),
+        "the snapshot is on disk"
+    );
+    assert!(c.snapshot(1, b"again").unwrap_err().contains("already compacted"));
+    // Entries after the snapshot point still replicate normally.
+    c.propose(1, "d").unwrap();
+    c.deliver_all();
+    assert_eq!(c.node(2).log().last_index(), 5);
+}
+
+#[test]
+fn a_follower_behind_the_leaders_snapshot_receives_install_snapshot() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    c.crash(3);
+    for cmd in ["a", "b", "c"] {
+        c.propose(1, cmd).unwrap();
+    }
+    c.deliver_all();
+    c.snapshot(1, b"state-after-abc").unwrap();
+    c.propose(1, "d").unwrap();
+    c.deliver_all();
+    c.restart(3);
+    c.settle(1, 4);
+    assert!(c.saw(1, |e| matches!(e, Event::SnapshotSent { peer, index: 4 } if *peer == s(3))));
+    assert!(c.saw(3, |e| matches!(e, Event::SnapshotInstalled { index: 4, .. })));
+    let n3 = c.node(3);
+    assert_eq!(n3.log().snapshot_point(), (4, 1));
+    assert_eq!(n3.log().last_index(), c.node(1).log().last_index());
+    assert_eq!(n3.commit_index(), c.node(1).commit_index());
+    assert_eq!(c.applied_commands(3), vec!["d"], "the snapshot stood in for a, b and c");
+}
+
+#[test]
+fn a_restart_rebuilds_from_snapshot_plus_log() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    for cmd in ["a", "b"] {
+        c.propose(1, cmd).unwrap();
+    }
+    c.settle(1, 1);
+    c.snapshot(2, b"ab").unwrap();
+    c.propose(1, "c").unwrap();
+    c.settle(1, 1);
+    c.crash(2);
+    c.restart(2);
+    let n = c.node(2);
+    let snap = n.snapshot().unwrap().clone();
+    assert_eq!(n.commit_index(), snap.last_included_index, "what the snapshot covers is committed");
+    assert_eq!(n.log().last_index(), 4);
+    c.settle(1, 1);
+    let reapplied: Vec<u64> = c.applied[1].iter().map(|e| e.index).collect();
+    let expected: Vec<u64> = (snap.last_included_index + 1..=4).collect();
+    assert_eq!(reapplied, expected, "only entries after the snapshot are re-applied");
+}
+
+#[test]
+fn a_snapshot_carries_the_configuration_its_entries_held() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.deliver_all();
+    let l = c.join();
+    c.change(1, MembershipChange::AddLearner(s(l))).unwrap();
+    c.settle(1, 3);
+    c.snapshot(1, b"").unwrap();
+    assert!(c.node(1).snapshot().unwrap().membership.is_learner(s(l)));
+    c.crash(1);
+    c.restart(1);
+    assert!(c.node(1).membership().is_learner(s(l)), "the configuration survives compaction");
+}
+
+#[test]
+fn a_leader_that_steps_down_in_its_own_term_names_no_leader() {
+    let mut c = Cluster::tweaked(3, |cfg| cfg.check_quorum = true);
+    c.elect(1);
+    c.deliver_all();
+    // Two CheckQuorum windows: the first still counts the election replies.
+    for _ in 0..8 {
+        c.heartbeat(1);
+        c.queue.clear();
+        if c.node(1).role() != Role::Leader {
+            break;
+        }
+    }
+    assert_eq!(c.node(1).role(), Role::Follower);
+    assert_eq!(c.node(1).leader(), None, "it must not redirect clients to itself");
+    assert_eq!(c.propose(1, "x"), Err(ProposeError::NotLeader { leader_hint: None }));
+}
+
+#[test]
+fn a_leader_that_removed_itself_and_restarted_before_c_new_committed_can_still_be_elected() {
+    // Thesis §4.2.2: until C_new commits, a server left out of it may still
+    // be needed to elect a leader. Two servers: S1 removes itself, the entry
+    // never reaches S2, S1 restarts. S2 cannot win without S1's vote (S1's
+    // log is ahead), so S1 must campaign to finish the change.
+    let mut c = Cluster::new(2);
+    c.elect(1);
+    c.deliver_all();
+    c.change(1, MembershipChange::RemoveServer(s(1))).unwrap();
+    c.queue.clear();
+    c.crash(1);
+    c.restart(1);
+    c.time_out(1);
+    c.deliver_all();
+    // It won, replicated C_new to S2, saw it commit, and stepped down.
+    assert!(c.saw(1, |e| matches!(e, Event::BecameLeader { .. })));
+    assert!(c.saw(1, |e| matches!(e, Event::RemovedFromCluster)));
+    assert_eq!(c.node(1).role(), Role::Follower);
+    assert_eq!(c.node(2).membership().voters, voters(&[2]));
+    c.elect(2);
 }

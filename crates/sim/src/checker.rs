@@ -134,20 +134,27 @@ impl Checker {
             // Leader Append-Only, and Leader Completeness on taking office.
             match self.leader_logs.get(&id) {
                 Some((t, old)) if *t == term => {
-                    if old.len() > log.len() || old[..] != log[..old.len()] {
-                        let at = old.iter().zip(log).position(|(a, b)| a != b).unwrap_or(log.len());
+                    // Entries folded into a snapshot are not removed: only
+                    // the ones still stored are compared.
+                    let first = node.log().first_index();
+                    let changed = old
+                        .iter()
+                        .filter(|e| e.index >= first)
+                        .find(|e| node.log().get(e.index) != Some(*e))
+                        .map(|e| e.index);
+                    if let Some(at) = changed {
                         v(
                             Invariant::LeaderAppendOnly,
                             vec![id],
-                            Some(at as LogIndex + 1),
-                            format!("leader {id} of term {term} changed or removed its entry at index {}", at + 1),
+                            Some(at),
+                            format!("leader {id} of term {term} changed or removed its entry at index {at}"),
                         );
                     }
                 }
                 _ => {
-                    if let Some(missing) =
-                        self.committed.iter().find(|e| node.log().get(e.index) != Some(e))
-                    {
+                    if let Some(missing) = self.committed.iter().find(|e| {
+                        e.index >= node.log().first_index() && node.log().get(e.index) != Some(e)
+                    }) {
                         v(
                             Invariant::LeaderCompleteness,
                             vec![id],
@@ -169,7 +176,7 @@ impl Checker {
 
         // What this server says is committed must agree with what anyone
         // ever committed, and extends the record.
-        for i in 1..=node.commit_index() {
+        for i in node.log().first_index()..=node.commit_index() {
             let Some(entry) = node.log().get(i) else {
                 break;
             };
@@ -184,7 +191,12 @@ impl Checker {
                     ),
                 ),
                 Some(_) => {}
-                None => self.committed.push(entry.clone()),
+                // Only a contiguous extension: a server whose log starts
+                // after a snapshot cannot fill a gap in the record.
+                None if self.committed.len() as LogIndex == i - 1 => {
+                    self.committed.push(entry.clone())
+                }
+                None => {}
             }
         }
 
@@ -215,7 +227,7 @@ impl Checker {
                 let tally: BTreeMap<NodeId, bool> = quorum
                     .voters()
                     .into_iter()
-                    .map(|v| (v, disks.get(&v).is_some_and(|d| d.log.get(e.index) == Some(e))))
+                    .map(|v| (v, disks.get(&v).is_some_and(|d| holds(d, e))))
                     .collect();
                 let holders = tally.values().filter(|&&h| h).count();
                 if quorum.vote_result(&tally) != raft::quorum::VoteResult::Won {
@@ -287,12 +299,23 @@ impl Checker {
 /// If two logs share an entry (same index and term) but differ somewhere
 /// before it, the first index where they differ.
 fn log_matching_break(a: &[Entry<KvCommand>], b: &[Entry<KvCommand>]) -> Option<LogIndex> {
-    // Logs here start at index 1 (no compaction yet).
-    let mut i = a.len().min(b.len());
-    while i > 0 && a[i - 1].term != b[i - 1].term {
-        i -= 1;
+    // Logs may start after a snapshot: compare by index where both store.
+    fn get(l: &[Entry<KvCommand>], i: LogIndex) -> Option<&Entry<KvCommand>> {
+        l.get(i.checked_sub(l.first()?.index)? as usize)
     }
-    (0..i).find(|&k| a[k] != b[k]).map(|k| k as LogIndex + 1)
+    let lo = a.first()?.index.max(b.first()?.index);
+    let mut hi = a.last()?.index.min(b.last()?.index);
+    while hi >= lo && get(a, hi).map(|e| e.term) != get(b, hi).map(|e| e.term) {
+        hi -= 1;
+    }
+    (lo..=hi).find(|&i| get(a, i) != get(b, i))
+}
+
+/// Does this disk hold committed entry `e`, in its log or folded into its
+/// snapshot?
+fn holds(d: &PersistentState<KvCommand>, e: &Entry<KvCommand>) -> bool {
+    d.log.get(e.index) == Some(e)
+        || d.snapshot.as_ref().is_some_and(|s| s.last_included_index >= e.index)
 }
 
 #[cfg(test)]

@@ -39,6 +39,9 @@ pub struct SimConfig {
     pub pre_vote: bool,
     /// CheckQuorum (thesis §6.2).
     pub check_quorum: bool,
+    /// Take a snapshot when this many applied entries sit in a server's log
+    /// since its last snapshot; `None` never compacts on its own (§7).
+    pub snapshot_threshold: Option<u64>,
     /// Most entries one AppendEntries carries (batching).
     pub max_entries_per_append: usize,
     /// Most AppendEntries with entries in flight to one follower once the
@@ -65,6 +68,7 @@ impl Default for SimConfig {
             read_mode: raft::ReadMode::Log,
             pre_vote: false,
             check_quorum: false,
+            snapshot_threshold: None,
             max_entries_per_append: 16,
             max_inflight: 4,
             bugs: raft::BugSwitches::default(),
@@ -100,6 +104,9 @@ impl SimConfig {
         }
         if !(0.0..=100.0).contains(&self.loss_percent) || self.loss_percent.is_nan() {
             return Err("message loss must be between 0% and 100%".into());
+        }
+        if self.snapshot_threshold == Some(0) {
+            return Err("the snapshot threshold must be at least 1 entry".into());
         }
         if self.client_timeout == 0 {
             return Err("the client timeout must be above 0 ms".into());

@@ -53,6 +53,10 @@ pub enum Action {
     TransferLeadership(NodeId),
     /// Change how Gets are served.
     SetReadMode(raft::ReadMode),
+    /// Make a server snapshot its state machine and compact its log.
+    Snapshot(NodeId),
+    /// Set (or with `None` clear) the automatic snapshot threshold.
+    SetSnapshotThreshold(Option<u64>),
     /// Start a new server and ask the leader to add it: it catches up as a
     /// learner and becomes a voter (thesis §4.2.1).
     AddServer,
@@ -91,6 +95,9 @@ impl fmt::Display for Action {
             Action::TransferLeadership(to) => write!(f, "hand leadership to {to}"),
             Action::SetReadMode(m) => write!(f, "serve reads {}", m.name()),
             Action::AddServer => write!(f, "add a server"),
+            Action::Snapshot(id) => write!(f, "snapshot {id}"),
+            Action::SetSnapshotThreshold(Some(n)) => write!(f, "snapshot every {n} entries"),
+            Action::SetSnapshotThreshold(None) => write!(f, "stop automatic snapshots"),
             Action::RemoveServer(id) => write!(f, "remove {id}"),
             Action::ChangeVoters(v) => write!(
                 f,

@@ -95,6 +95,17 @@ impl Server {
         }
     }
 
+    /// Snapshot everything applied so far (§7).
+    pub fn try_compact(&mut self) -> Result<(), String> {
+        let index = self.raft.last_applied();
+        self.raft.compact(index, self.kv.encode())
+    }
+
+    /// Snapshot everything applied so far, if there is anything new.
+    pub fn compact(&mut self, _now: raft::Time) {
+        let _ = self.try_compact();
+    }
+
     /// Raft confirmed these reads: each may be answered once lastApplied
     /// reaches its read index.
     pub fn reads_confirmed(&mut self, states: &[raft::ReadState]) {

@@ -5,7 +5,7 @@
 use crate::checker::{Checker, Touched, Violation};
 use crate::client::{Client, History, Pending, Target};
 use crate::config::SimConfig;
-use crate::kv::{ClientId, KvCommand};
+use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet};
 use crate::scenario::Action;
 use crate::server::Server;
@@ -189,8 +189,17 @@ impl Sim {
             Action::Restart(id) => {
                 let seed = self.rng.next_u64();
                 let cfg = self.config.raft_config(id);
-                let node = RaftNode::restart(cfg, self.disk(id).clone(), seed, self.now)?;
-                self.servers[id.0 as usize - 1] = Some(Server::new(node));
+                let disk = self.disk(id).clone();
+                // The state machine comes back from the snapshot; the
+                // entries after it are re-applied as they commit again.
+                let kv = match &disk.snapshot {
+                    Some(s) => KvStore::decode(&s.data)?,
+                    None => KvStore::default(),
+                };
+                let node = RaftNode::restart(cfg, disk, seed, self.now)?;
+                let mut server = Server::new(node);
+                server.kv = kv;
+                self.servers[id.0 as usize - 1] = Some(server);
                 self.trace.push(self.now, TraceEvent::Restarted(id));
             }
             Action::TimeOut(id) => self.with_server(id, |s, now| s.raft.time_out(now)),
@@ -230,6 +239,12 @@ impl Sim {
                     s.raft.set_read_mode(mode);
                 }
             }
+            Action::Snapshot(id) => {
+                let mut result = Ok(());
+                self.with_server(id, |s, _| result = s.try_compact());
+                result?;
+            }
+            Action::SetSnapshotThreshold(n) => self.config.snapshot_threshold = n,
             Action::AddServer => {
                 let id = NodeId(self.servers.len() as u8 + 1);
                 self.change_membership(raft::MembershipChange::AddServer(id))?;
@@ -295,6 +310,17 @@ impl Sim {
                 }
             }
             Action::SetFeature { .. } | Action::SetReadMode(_) => {}
+            Action::Snapshot(id) => {
+                known(*id)?;
+                if self.server(*id).is_none() {
+                    return Err(format!("{id} is down"));
+                }
+            }
+            Action::SetSnapshotThreshold(n) => {
+                if *n == Some(0) {
+                    return Err("the snapshot threshold must be at least 1 entry".into());
+                }
+            }
             Action::AddServer => {
                 if self.servers.len() >= usize::from(crate::config::MAX_SERVERS) {
                     return Err(format!(
@@ -339,6 +365,17 @@ impl Sim {
 
     // ----- servers -----
 
+    /// Snapshot a server whose log holds more applied entries than the
+    /// threshold since its last snapshot.
+    fn maybe_compact(&mut self, id: NodeId) {
+        let Some(threshold) = self.config.snapshot_threshold else { return };
+        let Some(s) = self.server(id) else { return };
+        let (from, _) = s.raft.log().snapshot_point();
+        if s.raft.last_applied() >= from + threshold {
+            self.with_server(id, Server::compact);
+        }
+    }
+
     /// Ask the current leader for a membership change.
     fn change_membership(&mut self, change: raft::MembershipChange) -> Result<(), String> {
         let leader = self.leader().expect("validated: a leader exists");
@@ -374,6 +411,12 @@ impl Sim {
                     self.disks[k].log.truncate_from(i);
                 }
                 LogWrite::Append(es) => es.into_iter().for_each(|e| self.disks[k].log.push(e)),
+                LogWrite::Snapshot(snap) => {
+                    touched.truncated = true;
+                    let d = &mut self.disks[k];
+                    d.log.compact_to(snap.last_included_index, snap.last_included_term);
+                    d.snapshot = Some(snap);
+                }
             }
         }
         for event in ready.events {
@@ -386,6 +429,9 @@ impl Sim {
         // 3. Apply, answering clients whose requests this server accepted,
         // then any reads whose read index is now applied.
         if let Some(server) = self.servers[k].as_mut() {
+            if let Some(snap) = &ready.install_snapshot {
+                server.kv = KvStore::decode(&snap.data).expect("snapshots hold what encode wrote");
+            }
             server.reads_confirmed(&ready.read_states);
         }
         for entry in &ready.committed {
@@ -403,6 +449,7 @@ impl Sim {
                 self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
             }
         }
+        self.maybe_compact(id);
         let answers =
             self.servers[k].as_mut().map(Server::answer_applied_reads).unwrap_or_default();
         for (client, reply) in answers {
@@ -546,18 +593,19 @@ impl Sim {
                 self.client_start_next(client);
             }
             ClientReply::Redirect { seq, leader } if seq == p.seq => {
-                c.leader_guess = leader;
+                // A redirect back to the sender names nobody useful.
+                c.leader_guess = leader.filter(|&l| l != from);
                 match leader.filter(|&l| l != from) {
                     Some(l) => self.client_resend(client, l, "was redirected"),
                     None => {
                         // No leader known: wait a heartbeat, then try the
-                        // next server rather than spin.
-                        let next = self.next_server(from);
+                        // next server after `from` (client_retry moves on)
+                        // rather than spin.
                         let wait = self.config.heartbeat_interval;
                         if let Some(p) =
                             self.clients.get_mut(&client).and_then(|c| c.pending.as_mut())
                         {
-                            p.to = next;
+                            p.to = from;
                             p.retry_at = self.now + wait;
                         }
                     }

@@ -337,3 +337,38 @@ fn removing_a_server_and_joint_consensus_keep_the_cluster_safe_and_live() {
     assert!(sim.violations().is_empty(), "{:?}", sim.violations());
     assert!(sim.act(Action::RemoveServer(NodeId(9))).unwrap_err().contains("no server S9"));
 }
+
+#[test]
+fn snapshots_compact_logs_and_bring_a_far_behind_server_back_by_install_snapshot() {
+    let config =
+        SimConfig { servers: 3, seed: 50, snapshot_threshold: Some(4), ..SimConfig::default() };
+    let mut sim = Sim::new(config).unwrap();
+    run_until(&mut sim, 2000, |w| w.leader().is_some());
+    let leader = sim.leader().unwrap();
+    let lagger = sim.ids().find(|&i| i != leader).unwrap();
+    sim.act(Action::Crash(lagger)).unwrap();
+    for i in 0..10 {
+        submit(&mut sim, &format!("put k{i} {i}"), Target::Leader);
+    }
+    assert!(run_until(&mut sim, 5000, |w| w.history().ops.iter().all(|o| o.returned.is_some())));
+    let (compacted, _) = sim.server(leader).unwrap().raft.log().snapshot_point();
+    assert!(compacted >= 4, "the leader compacted its log (through {compacted})");
+    sim.act(Action::Restart(lagger)).unwrap();
+    assert!(run_until(&mut sim, 3000, |w| {
+        let l = w.server(leader).unwrap();
+        w.server(lagger)
+            .is_some_and(|s| s.raft.commit_index() == l.raft.commit_index() && s.kv == l.kv)
+    }));
+    assert!(sim.trace().recent().any(|e| matches!(&e.event,
+        sim::TraceEvent::Raft { event: raft::Event::SnapshotInstalled { .. }, node } if *node == lagger)));
+    // A restart rebuilds the store from snapshot + log.
+    sim.act(Action::Crash(lagger)).unwrap();
+    sim.act(Action::Restart(lagger)).unwrap();
+    assert_eq!(
+        kv(&sim, lagger.0, "k0").as_deref(),
+        Some("0"),
+        "restored from the snapshot at once"
+    );
+    assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    assert!(sim.act(Action::SetSnapshotThreshold(Some(0))).is_err());
+}

@@ -13,7 +13,7 @@ impl<C: Clone> RaftNode<C> {
     /// The election timeout fired: campaign, or with PreVote first ask
     /// whether a campaign could succeed.
     pub(super) fn start_election(&mut self, now: Time) {
-        if !self.quorum.contains(self.config.id) {
+        if !self.may_campaign() {
             // Not a voter (removed, or not yet added): nothing to campaign
             // for. Keep the timer running quietly.
             self.reset_election_timer(now);
@@ -147,6 +147,20 @@ impl<C: Clone> RaftNode<C> {
             let term = self.hard_state.current_term;
             self.become_follower(now, term);
         }
+    }
+
+    /// A voter campaigns. So does a server that was a voter before its newest
+    /// configuration, while that configuration is not known to be committed:
+    /// until C_new commits, the cluster may still need it to elect a leader
+    /// that can commit C_new (thesis §4.2.2) — a leader that removed itself
+    /// and restarted is the classic case.
+    fn may_campaign(&self) -> bool {
+        let id = self.config.id;
+        if self.quorum.contains(id) {
+            return true;
+        }
+        self.membership_index > self.commit_index
+            && self.membership_at(self.membership_index - 1).is_voter(id)
     }
 
     /// The §5.4.1 check: refuse a candidate whose log is behind ours.

@@ -5,6 +5,7 @@
 mod election;
 mod read;
 mod replication;
+mod snapshot;
 mod transfer;
 
 pub use read::ReadState;
@@ -17,7 +18,7 @@ use crate::message::{Envelope, Message};
 use crate::progress::Progress;
 use crate::quorum::JointConfig;
 use crate::rng::Rng;
-use crate::storage::{HardState, PersistentState};
+use crate::storage::{HardState, PersistentState, Snapshot};
 use crate::types::{LogIndex, NodeId, Role, Term, Time};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -29,6 +30,8 @@ pub enum LogWrite<C> {
     TruncateFrom(LogIndex),
     /// Append these entries at the end.
     Append(Vec<Entry<C>>),
+    /// Store this snapshot and discard the log entries it covers (§7).
+    Snapshot(Snapshot),
 }
 
 /// What the caller must do after handing the node an input, in this order:
@@ -48,6 +51,9 @@ pub struct Ready<C> {
     pub committed: Vec<Entry<C>>,
     /// Reads that may be answered once lastApplied reaches their index.
     pub read_states: Vec<ReadState>,
+    /// A snapshot from the leader: replace the state machine with it
+    /// (before applying `committed`, which follow it).
+    pub install_snapshot: Option<Snapshot>,
     /// What the server decided, and why, for narration.
     pub events: Vec<Event>,
 }
@@ -56,6 +62,7 @@ impl<C> Default for Ready<C> {
     fn default() -> Self {
         Ready {
             read_states: Vec::new(),
+            install_snapshot: None,
             hard_state: None,
             log_writes: Vec::new(),
             messages: Vec::new(),
@@ -73,6 +80,7 @@ impl<C> Ready<C> {
             && self.messages.is_empty()
             && self.committed.is_empty()
             && self.read_states.is_empty()
+            && self.install_snapshot.is_none()
             && self.events.is_empty()
     }
 }
@@ -149,6 +157,7 @@ pub struct RaftNode<C> {
     // Persistent (Figure 2): survives crashes.
     hard_state: HardState,
     log: RaftLog<C>,
+    snapshot: Option<Snapshot>,
     // Volatile on all servers.
     role: Role,
     leader: Option<NodeId>,
@@ -210,6 +219,7 @@ impl<C: Clone> RaftNode<C> {
             rng: Rng::new(seed),
             hard_state: persistent.hard_state,
             log: persistent.log,
+            snapshot: persistent.snapshot,
             role: Role::Follower,
             leader: None,
             commit_index: 0,
@@ -231,6 +241,10 @@ impl<C: Clone> RaftNode<C> {
             reads_awaiting_commit: Vec::new(),
             ready: Ready::default(),
         };
+        // Entries in a snapshot are committed and applied by definition.
+        let snapshot_index = node.snapshot.as_ref().map_or(0, |s| s.last_included_index);
+        node.commit_index = snapshot_index;
+        node.last_applied = snapshot_index;
         node.refresh_membership();
         node.reset_election_timer(now);
         if node.config.bugs.keep_commit_index_on_restart {
@@ -338,6 +352,8 @@ impl<C: Clone> RaftNode<C> {
             Message::PreVote(m) => self.handle_pre_vote(now, from, m),
             Message::PreVoteReply(m) => self.handle_pre_vote_reply(now, from, m),
             Message::TimeoutNow(_) => self.handle_timeout_now(now, from),
+            Message::InstallSnapshot(m) => self.handle_install_snapshot(now, from, m),
+            Message::InstallSnapshotReply(m) => self.handle_install_snapshot_reply(now, from, m),
             Message::ReadIndex(m) => self.handle_read_index(now, from, m),
             Message::ReadIndexReply(m) => self.handle_read_index_reply(m),
         }
@@ -413,7 +429,11 @@ impl<C: Clone> RaftNode<C> {
     }
     /// The persistent state, as it must be on disk after the last Ready.
     pub fn persistent_state(&self) -> PersistentState<C> {
-        PersistentState { hard_state: self.hard_state.clone(), log: self.log.clone() }
+        PersistentState {
+            hard_state: self.hard_state.clone(),
+            log: self.log.clone(),
+            snapshot: self.snapshot.clone(),
+        }
     }
     /// When the election timer fires (meaningless for a leader).
     pub fn election_deadline(&self) -> Time {
@@ -471,7 +491,7 @@ impl<C: Clone> RaftNode<C> {
     fn refresh_membership(&mut self) {
         let (index, m) = match self.log.last_config(self.log.last_index()) {
             Some((i, m)) => (i, m.clone()),
-            None => (0, Membership::of_voters(self.config.voters.iter().copied())),
+            None => (self.log.snapshot_point().0, self.base_membership()),
         };
         if index == self.membership_index && m == self.membership {
             return;
@@ -606,8 +626,10 @@ impl<C: Clone> RaftNode<C> {
         self.promote_when_caught_up.clear();
         self.drop_reads();
         if previous == Role::Leader {
-            // A deposed leader had no election timer running.
+            // A deposed leader had no election timer running, and is no
+            // longer anyone's leader, not even in its own eyes.
             self.reset_election_timer(now);
+            self.leader = None;
         }
         if previous != Role::Follower {
             self.ready.events.push(Event::BecameFollower { term, previous });

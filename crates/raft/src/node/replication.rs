@@ -87,10 +87,11 @@ impl<C: Clone> RaftNode<C> {
     }
 
     fn send_append(&mut self, peer: NodeId, prev_log_index: LogIndex, entries: Vec<Entry<C>>) {
-        let prev_log_term = self
-            .log
-            .term_at(prev_log_index)
-            .expect("a leader's log holds every index it sends from");
+        let Some(prev_log_term) = self.log.term_at(prev_log_index) else {
+            // §7: the entry is compacted away; only the snapshot can help.
+            self.send_snapshot(peer);
+            return;
+        };
         let msg = AppendEntries {
             term: self.hard_state.current_term,
             prev_log_index,
@@ -120,6 +121,21 @@ impl<C: Clone> RaftNode<C> {
         self.leader = Some(from);
         self.last_leader_contact = Some(now);
         self.reset_election_timer(now);
+
+        // Entries up to our snapshot are committed, so they match the
+        // leader's: say how far we are and let it continue from there.
+        let (snapshot_index, _) = self.log.snapshot_point();
+        if m.prev_log_index < snapshot_index {
+            let reply = AppendEntriesReply {
+                term: self.hard_state.current_term,
+                success: true,
+                index: self.commit_index,
+                conflict_hint: 0,
+                round: m.round,
+            };
+            self.send(from, Message::AppendEntriesReply(reply));
+            return;
+        }
 
         // Rule 2: reply false if the log has no entry at prevLogIndex whose
         // term matches prevLogTerm.
