@@ -116,17 +116,26 @@ impl<C: Clone> RaftNode<C> {
         if self.role != Role::PreCandidate || !relevant || !self.quorum.contains(from) {
             return;
         }
-        self.votes.insert(from, m.vote_granted);
-        let votes = self.votes.values().filter(|&&g| g).count();
+        let (votes, needed, won) = self.tally(from, m.vote_granted);
         self.ready.events.push(Event::PreVoteReceived {
             from,
             granted: m.vote_granted,
             votes,
-            needed: self.quorum.quorum(),
+            needed,
         });
-        if self.quorum.vote_result(&self.votes) == VoteResult::Won {
+        if won {
             self.campaign(now, false);
         }
+    }
+
+    /// Record a (pre-)vote and count: votes granted so far, votes needed
+    /// (in C_new), and whether the election is won (in both halves while
+    /// joint).
+    fn tally(&mut self, from: NodeId, granted: bool) -> (usize, usize, bool) {
+        self.votes.insert(from, granted);
+        let votes = self.votes.values().filter(|&&g| g).count();
+        let won = self.quorum.vote_result(&self.votes) == VoteResult::Won;
+        (votes, self.quorum.quorum(), won)
     }
 
     /// CheckQuorum (thesis §6.2): every minimum election timeout, a leader
@@ -213,15 +222,14 @@ impl<C: Clone> RaftNode<C> {
         {
             return;
         }
-        self.votes.insert(from, m.vote_granted);
-        let votes = self.votes.values().filter(|&&g| g).count();
+        let (votes, needed, won) = self.tally(from, m.vote_granted);
         self.ready.events.push(Event::VoteReceived {
             from,
             granted: m.vote_granted,
             votes,
-            needed: self.quorum.quorum(),
+            needed,
         });
-        if self.quorum.vote_result(&self.votes) == VoteResult::Won {
+        if won {
             self.become_leader(now);
         }
     }

@@ -602,6 +602,19 @@ impl<C: Clone> RaftNode<C> {
 
     /// Revert to follower in `term` (§5.1). votedFor is cleared only when
     /// the term actually changes: one vote per term.
+    /// `from` leads our current term (it sent AppendEntries or a snapshot
+    /// in it): a candidate concedes (§5.2), everyone notes the contact and
+    /// restarts its election timer.
+    fn follow(&mut self, now: Time, from: NodeId) {
+        if self.role != Role::Follower {
+            let term = self.hard_state.current_term;
+            self.become_follower(now, term);
+        }
+        self.leader = Some(from);
+        self.last_leader_contact = Some(now);
+        self.reset_election_timer(now);
+    }
+
     /// Has this follower heard from its leader within the minimum election
     /// timeout? Then the leader is presumed alive (§6, thesis §9.6).
     fn in_lease(&self, now: Time) -> bool {

@@ -113,14 +113,7 @@ impl<C: Clone> RaftNode<C> {
             self.reject_append(from, &m, 0, reason);
             return;
         }
-        // The sender leads this term. A candidate that hears from it
-        // concedes (§5.2); everyone restarts its election timer.
-        if self.role != Role::Follower {
-            self.become_follower(now, term);
-        }
-        self.leader = Some(from);
-        self.last_leader_contact = Some(now);
-        self.reset_election_timer(now);
+        self.follow(now, from);
 
         // Entries up to our snapshot are committed, so they match the
         // leader's: say how far we are and let it continue from there.

@@ -81,12 +81,7 @@ impl<C: Clone> RaftNode<C> {
             self.send(from, Message::InstallSnapshotReply(reply));
             return;
         }
-        if self.role != Role::Follower {
-            self.become_follower(now, term);
-        }
-        self.leader = Some(from);
-        self.last_leader_contact = Some(now);
-        self.reset_election_timer(now);
+        self.follow(now, from);
         let s = m.snapshot;
         let index = s.last_included_index;
         if index > self.commit_index {
