@@ -22,6 +22,8 @@ struct Cluster {
     disks: Vec<PersistentState<Cmd>>,
     applied: Vec<Vec<Entry<Cmd>>>,
     events: Vec<Vec<Event>>,
+    /// Every event of every server, in the order they happened.
+    timeline: Vec<(u8, Event)>,
     queue: Vec<Envelope<Cmd>>,
     now: Time,
 }
@@ -48,6 +50,7 @@ impl Cluster {
             disks: vec![PersistentState::default(); n as usize],
             applied: vec![Vec::new(); n as usize],
             events: vec![Vec::new(); n as usize],
+            timeline: Vec::new(),
             queue: Vec::new(),
             now: 0,
         };
@@ -99,6 +102,7 @@ impl Cluster {
         assert_eq!(self.disks[k], node.persistent_state(), "disk out of step with {}", node.id());
         self.queue.extend(ready.messages);
         self.applied[k].extend(ready.committed);
+        self.timeline.extend(ready.events.iter().map(|e| (i, e.clone())));
         self.events[k].extend(ready.events);
     }
 
@@ -1378,3 +1382,5 @@ fn a_leader_that_removed_itself_and_restarted_before_c_new_committed_can_still_b
     assert_eq!(c.node(2).membership().voters, voters(&[2]));
     c.elect(2);
 }
+
+mod interaction;
