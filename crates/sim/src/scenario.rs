@@ -53,6 +53,21 @@ pub enum Action {
     TransferLeadership(NodeId),
     /// Change how Gets are served.
     SetReadMode(raft::ReadMode),
+    /// Change batching and flow control on every server.
+    SetFlowControl {
+        /// Most entries per AppendEntries.
+        max_entries_per_append: usize,
+        /// Most AppendEntries in flight per follower.
+        max_inflight: usize,
+    },
+    /// Turn a deliberate protocol mistake on or off on every server, by its
+    /// name in [`raft::BugSwitches::NAMES`].
+    SetBug {
+        /// The switch.
+        name: String,
+        /// On or off.
+        on: bool,
+    },
     /// Make a server snapshot its state machine and compact its log.
     Snapshot(NodeId),
     /// Set (or with `None` clear) the automatic snapshot threshold.
@@ -96,6 +111,12 @@ impl fmt::Display for Action {
             Action::SetReadMode(m) => write!(f, "serve reads {}", m.name()),
             Action::AddServer => write!(f, "add a server"),
             Action::Snapshot(id) => write!(f, "snapshot {id}"),
+            Action::SetFlowControl { max_entries_per_append, max_inflight } => write!(
+                f,
+                "send at most {max_entries_per_append} entries per AppendEntries, {max_inflight} in flight"
+            ),
+            Action::SetBug { name, on: true } => write!(f, "break Raft: {name}"),
+            Action::SetBug { name, on: false } => write!(f, "repair Raft: {name}"),
             Action::SetSnapshotThreshold(Some(n)) => write!(f, "snapshot every {n} entries"),
             Action::SetSnapshotThreshold(None) => write!(f, "stop automatic snapshots"),
             Action::RemoveServer(id) => write!(f, "remove {id}"),

@@ -245,6 +245,20 @@ impl Sim {
                 result?;
             }
             Action::SetSnapshotThreshold(n) => self.config.snapshot_threshold = n,
+            Action::SetFlowControl { max_entries_per_append, max_inflight } => {
+                self.config.max_entries_per_append = max_entries_per_append;
+                self.config.max_inflight = max_inflight;
+                for s in self.servers.iter_mut().flatten() {
+                    s.raft.set_flow_control(max_entries_per_append, max_inflight);
+                }
+            }
+            Action::SetBug { name, on } => {
+                self.config.bugs.set(&name, on);
+                let bugs = self.config.bugs.clone();
+                for s in self.servers.iter_mut().flatten() {
+                    s.raft.set_bugs(bugs.clone());
+                }
+            }
             Action::AddServer => {
                 let id = NodeId(self.servers.len() as u8 + 1);
                 self.change_membership(raft::MembershipChange::AddServer(id))?;
@@ -314,6 +328,19 @@ impl Sim {
                 known(*id)?;
                 if self.server(*id).is_none() {
                     return Err(format!("{id} is down"));
+                }
+            }
+            Action::SetFlowControl { max_entries_per_append, max_inflight } => {
+                if *max_entries_per_append == 0 || *max_inflight == 0 {
+                    return Err(
+                        "entries per AppendEntries and AppendEntries in flight must be at least 1"
+                            .into(),
+                    );
+                }
+            }
+            Action::SetBug { name, .. } => {
+                if !raft::BugSwitches::NAMES.contains(&name.as_str()) {
+                    return Err(format!("there is no bug switch called {name:?}"));
                 }
             }
             Action::SetSnapshotThreshold(n) => {

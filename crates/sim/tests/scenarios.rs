@@ -372,3 +372,25 @@ fn snapshots_compact_logs_and_bring_a_far_behind_server_back_by_install_snapshot
     assert!(sim.violations().is_empty(), "{:?}", sim.violations());
     assert!(sim.act(Action::SetSnapshotThreshold(Some(0))).is_err());
 }
+
+#[test]
+fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
+    // "Break Raft": votes without the up-to-date check let a server that
+    // missed committed entries win, and Leader Completeness fires.
+    let mut sim = cluster(3, 60);
+    assert!(sim.act(Action::SetBug { name: "no_such_bug".into(), on: true }).is_err());
+    sim.act(Action::SetBug { name: "vote_without_log_check".into(), on: true }).unwrap();
+    run_until(&mut sim, 2000, |w| w.leader().is_some());
+    let leader = sim.leader().unwrap();
+    let behind = sim.ids().find(|&i| i != leader).unwrap();
+    sim.act(Action::Crash(behind)).unwrap();
+    submit(&mut sim, "put x 1", Target::Leader);
+    assert!(run_until(&mut sim, 2000, |w| w.history().ops[0].returned.is_some()));
+    sim.act(Action::Restart(behind)).unwrap();
+    sim.act(Action::Crash(leader)).unwrap();
+    sim.act(Action::TimeOut(behind)).unwrap();
+    run_until(&mut sim, 2000, |w| !w.violations().is_empty());
+    let v = sim.violations().first().expect("the checkers notice");
+    assert_eq!(v.invariant, sim::Invariant::LeaderCompleteness);
+    assert_eq!(v.nodes, vec![behind]);
+}

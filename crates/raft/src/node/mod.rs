@@ -395,6 +395,17 @@ impl<C: Clone> RaftNode<C> {
     pub fn set_feature(&mut self, feature: crate::config::Feature, on: bool) {
         self.config.set_feature(feature, on);
     }
+    /// Change batching and flow control while running: at most
+    /// `max_entries` per AppendEntries, `max_inflight` in flight per
+    /// follower.
+    pub fn set_flow_control(&mut self, max_entries: usize, max_inflight: usize) {
+        self.config.max_entries_per_append = max_entries.max(1);
+        self.config.max_inflight = max_inflight.max(1);
+    }
+    /// Turn deliberate protocol mistakes on or off ("break Raft").
+    pub fn set_bugs(&mut self, bugs: crate::config::BugSwitches) {
+        self.config.bugs = bugs;
+    }
     /// Change how reads are served while running.
     pub fn set_read_mode(&mut self, mode: crate::config::ReadMode) {
         self.config.read_mode = mode;
