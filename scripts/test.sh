@@ -13,7 +13,7 @@ root=$PWD
 
 # Crates whose tests also run as wasm (wasm_bindgen_test). To add one, append
 # its package name; a crate with no wasm tests yet just reports "no tests to run!".
-WASM_TEST_CRATES=(raft-playground raft-sim)
+WASM_TEST_CRATES=(raft-playground raft-sim raft-determinism)
 
 export PATH="$root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_PROGRESS_WHEN=never

@@ -222,7 +222,15 @@ impl Checker {
             // disks of the committed configuration's voters (of both halves
             // while joint).
             let membership = self.committed_membership(disks);
-            let quorum = membership.quorum();
+            // Once C_old,new is committed, C_old alone can decide nothing:
+            // every entry committed so far is on a majority of C_new, and
+            // that is what keeps it (a leader may already commit with C_new
+            // alone once it has appended C_new, §6).
+            let quorum = if membership.is_joint() {
+                raft::Membership::of_voters(membership.voters.iter().copied()).quorum()
+            } else {
+                membership.quorum()
+            };
             for e in &self.committed {
                 let tally: BTreeMap<NodeId, bool> = quorum
                     .voters()
@@ -236,10 +244,11 @@ impl Checker {
                         vec![id],
                         Some(e.index),
                         format!(
-                            "committed entry {} (term {}) is now on {holders} of {} voters, fewer than a majority",
+                            "committed entry {} (term {}) is now on {holders} of {} voters of {membership} (on {:?}), fewer than a majority",
                             e.index,
                             e.term,
-                            tally.len()
+                            tally.len(),
+                            tally.iter().filter(|(_, &h)| h).map(|(v, _)| *v).collect::<Vec<_>>()
                         ),
                     );
                     break;

@@ -48,12 +48,27 @@ pub struct Client {
     /// The server it last heard was leader.
     pub leader_guess: Option<NodeId>,
     next_seq: u64,
+    /// Where its own round robin over the servers stands.
+    rotation: u8,
 }
 
 impl Client {
     /// A client with nothing to do.
     pub fn new(id: ClientId) -> Self {
-        Client { id, queue: VecDeque::new(), pending: None, leader_guess: None, next_seq: 1 }
+        Client {
+            id,
+            queue: VecDeque::new(),
+            pending: None,
+            leader_guess: None,
+            next_seq: 1,
+            rotation: 0,
+        }
+    }
+
+    /// The next server in this client's round robin over `servers`.
+    pub fn next_in_rotation(&mut self, servers: u8) -> NodeId {
+        self.rotation = self.rotation % servers.max(1) + 1;
+        NodeId(self.rotation)
     }
 
     /// Take the next sequence number.

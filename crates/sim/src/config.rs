@@ -29,6 +29,14 @@ pub struct SimConfig {
     pub latency_max: Time,
     /// Chance that a message is lost, in percent.
     pub loss_percent: f64,
+    /// Chance that a message is delivered twice, in percent (each copy with
+    /// its own latency, so duplicates also arrive out of order).
+    pub duplicate_percent: f64,
+    /// Chance that a message is held up for `long_delay_ms` on top of its
+    /// latency, in percent: it arrives long after later messages.
+    pub long_delay_percent: f64,
+    /// How long a held-up message is delayed, ms.
+    pub long_delay_ms: Time,
     /// How long a client waits for an answer before retrying, ms.
     pub client_timeout: Time,
     /// Leaders jump back a whole term on rejection (§5.3's optimization).
@@ -63,6 +71,9 @@ impl Default for SimConfig {
             latency_min: 10,
             latency_max: 20,
             loss_percent: 0.0,
+            duplicate_percent: 0.0,
+            long_delay_percent: 0.0,
+            long_delay_ms: 500,
             client_timeout: 500,
             fast_backtrack: false,
             read_mode: raft::ReadMode::Log,
@@ -102,8 +113,14 @@ impl SimConfig {
         if self.latency_max < self.latency_min {
             return Err("the latency range is empty: its maximum is below its minimum".into());
         }
-        if !(0.0..=100.0).contains(&self.loss_percent) || self.loss_percent.is_nan() {
-            return Err("message loss must be between 0% and 100%".into());
+        for (what, p) in [
+            ("message loss", self.loss_percent),
+            ("message duplication", self.duplicate_percent),
+            ("long delays", self.long_delay_percent),
+        ] {
+            if !(0.0..=100.0).contains(&p) || p.is_nan() {
+                return Err(format!("{what} must be between 0% and 100%"));
+            }
         }
         if self.snapshot_threshold == Some(0) {
             return Err("the snapshot threshold must be at least 1 entry".into());

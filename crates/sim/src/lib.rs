@@ -14,6 +14,7 @@ pub mod kv;
 pub mod network;
 pub mod scenario;
 pub mod server;
+pub mod swarm;
 pub mod trace;
 pub mod world;
 
@@ -23,5 +24,9 @@ pub use config::{SimConfig, MAX_SERVERS};
 pub use kv::{parse_command, ClientId, KvCommand, KvOp, KvOutput, KvStore};
 pub use network::{DropReason, Endpoint, InFlight, Packet};
 pub use scenario::{Action, Scenario};
+pub use swarm::{
+    run_seed, run_seed_with, Failure, FaultKind, FaultMix, Outcome, Plan, Swarm, SwarmOptions,
+    SwarmRun,
+};
 pub use trace::{TraceEntry, TraceEvent};
 pub use world::Sim;

@@ -36,6 +36,25 @@ pub enum Action {
         /// True cuts, false heals.
         cut: bool,
     },
+    /// Cut (or heal) the link from one server to another in one direction
+    /// only: `from` can no longer reach `to`, but `to` still reaches `from`.
+    SetOneWay {
+        /// The sender that loses its way.
+        from: NodeId,
+        /// The receiver it can no longer reach.
+        to: NodeId,
+        /// True cuts, false heals.
+        cut: bool,
+    },
+    /// Set the chance that a message is delivered twice, in percent.
+    SetDuplication(f64),
+    /// Set the chance of a long delay, in percent, and its length in ms.
+    SetLongDelays {
+        /// Chance per message.
+        percent: f64,
+        /// Extra delay, ms.
+        ms: raft::Time,
+    },
     /// Cut the cluster into groups that cannot reach each other.
     Partition(Vec<Vec<NodeId>>),
     /// Heal every link.
@@ -103,6 +122,14 @@ impl fmt::Display for Action {
                 write!(f, "partition into {{{}}}", g.join("} {"))
             }
             Action::HealAll => write!(f, "heal every link"),
+            Action::SetOneWay { from, to, cut: true } => write!(f, "cut the link {from}→{to} one way"),
+            Action::SetOneWay { from, to, cut: false } => {
+                write!(f, "heal the link {from}→{to} one way")
+            }
+            Action::SetDuplication(p) => write!(f, "set message duplication to {p}%"),
+            Action::SetLongDelays { percent, ms } => {
+                write!(f, "delay {percent}% of messages by {ms} ms")
+            }
             Action::SetLoss(p) => write!(f, "set message loss to {p}%"),
             Action::SetFeature { feature, on } => {
                 write!(f, "turn {} {}", feature.name(), if *on { "on" } else { "off" })

@@ -226,6 +226,14 @@ impl Sim {
                 }
             }
             Action::HealAll => self.network.heal_all(),
+            Action::SetOneWay { from, to, cut } => {
+                self.network.set_cut(Endpoint::Server(from), Endpoint::Server(to), cut);
+            }
+            Action::SetDuplication(p) => self.config.duplicate_percent = p,
+            Action::SetLongDelays { percent, ms } => {
+                self.config.long_delay_percent = percent;
+                self.config.long_delay_ms = ms;
+            }
             Action::SetLoss(p) => self.config.loss_percent = p,
             Action::SetFeature { feature, on } => {
                 self.config.set_feature(feature, on);
@@ -381,9 +389,18 @@ impl Sim {
                     Some(_) => {}
                 }
             }
-            Action::SetLoss(p) => {
+            Action::SetLoss(p)
+            | Action::SetDuplication(p)
+            | Action::SetLongDelays { percent: p, .. } => {
                 if !(0.0..=100.0).contains(p) || p.is_nan() {
-                    return Err("message loss must be between 0% and 100%".into());
+                    return Err("a chance must be between 0% and 100%".into());
+                }
+            }
+            Action::SetOneWay { from, to, .. } => {
+                known(*from)?;
+                known(*to)?;
+                if from == to {
+                    return Err("a link joins two different servers".into());
                 }
             }
         }
@@ -502,11 +519,20 @@ impl Sim {
     // ----- network -----
 
     fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
-        let latency = self.rng.range_inclusive(self.config.latency_min, self.config.latency_max);
-        let lost = self.rng.chance(self.config.loss_percent);
-        let kind = packet.kind();
-        let id = self.network.send(from, to, packet, self.now, latency, lost);
-        self.trace.push(self.now, TraceEvent::Sent { id, from, to, kind });
+        // A chance of 0 draws nothing, so runs without these faults keep
+        // their exact random sequence.
+        let copies = if self.rng.chance(self.config.duplicate_percent) { 2 } else { 1 };
+        for _ in 0..copies {
+            let mut latency =
+                self.rng.range_inclusive(self.config.latency_min, self.config.latency_max);
+            if self.rng.chance(self.config.long_delay_percent) {
+                latency += self.config.long_delay_ms;
+            }
+            let lost = self.rng.chance(self.config.loss_percent);
+            let kind = packet.kind();
+            let id = self.network.send(from, to, packet.clone(), self.now, latency, lost);
+            self.trace.push(self.now, TraceEvent::Sent { id, from, to, kind });
+        }
     }
 
     fn deliver(&mut self, m: InFlight) {
@@ -586,20 +612,19 @@ impl Sim {
         self.send(Endpoint::Client(client), Endpoint::Server(to), Packet::Request(req));
     }
 
-    /// The next server after `after`, round robin: where a client tries when
-    /// it knows no leader.
-    fn next_server(&self, after: NodeId) -> NodeId {
-        NodeId(after.0 % self.servers.len() as u8 + 1)
-    }
-
+    /// A client that heard nothing useful tries its hint once (then
+    /// forgets it: a hint that led nowhere is stale), else the next server
+    /// in its own round robin, which stale redirects cannot steer into a
+    /// loop between servers that no longer know the leader.
     fn client_retry(&mut self, client: ClientId) {
-        let Some(c) = self.clients.get(&client) else {
+        let n = self.servers.len() as u8;
+        let Some(c) = self.clients.get_mut(&client) else {
             return;
         };
         let Some(p) = &c.pending else { return };
-        let to = match c.leader_guess.filter(|&g| g != p.to) {
+        let to = match c.leader_guess.take().filter(|&g| g != p.to) {
             Some(g) => g,
-            None => self.next_server(p.to),
+            None => c.next_in_rotation(n),
         };
         self.client_resend(client, to, "got no answer in time");
     }
@@ -626,8 +651,7 @@ impl Sim {
                     Some(l) => self.client_resend(client, l, "was redirected"),
                     None => {
                         // No leader known: wait a heartbeat, then try the
-                        // next server after `from` (client_retry moves on)
-                        // rather than spin.
+                        // next server in rotation rather than spin.
                         let wait = self.config.heartbeat_interval;
                         if let Some(p) =
                             self.clients.get_mut(&client).and_then(|c| c.pending.as_mut())
