@@ -7,7 +7,7 @@ use crate::animation::AnimationLoop;
 use crate::components::alerts::{ActionError, ViolationBanner};
 use crate::components::client_box::ClientBox;
 use crate::components::cluster::ClusterView;
-use crate::components::controls::{Clock, Controls};
+use crate::components::controls::{BreakRaft, Clock, Controls, FeatureToggles};
 use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
 use crate::components::narration::NarrationPanel;
@@ -18,7 +18,7 @@ use crate::playback;
 use crate::view_model::{
     self, LogRows, MessageCache, MsgView, Narration, NarrationLine, NodeView, OpRow,
 };
-use raft::NodeId;
+use raft::{Feature, NodeId};
 use sim::{Action, ClientId, KvOp, Sim, SimConfig, Target};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -67,6 +67,15 @@ pub enum Msg {
     DismissError,
     /// Show or hide routine events in the narration.
     ShowAllEvents(bool),
+    /// Cut (true) or heal (false) every link of one server.
+    Isolate(NodeId, bool),
+    /// Heal every cut link.
+    HealAll,
+    /// Switch a protocol feature (PreVote, CheckQuorum) on or off.
+    Feature(Feature, bool),
+    /// Switch a deliberate protocol mistake on or off (index into
+    /// `raft::BugSwitches::NAMES`).
+    Bug(usize, bool),
     /// A page-wide key.
     Key(PageKey),
 }
@@ -87,6 +96,11 @@ struct Callbacks {
     submit: Callback<(KvOp, Target)>,
     dismiss: Callback<()>,
     show_all: Callback<bool>,
+    isolate: Callback<(NodeId, bool)>,
+    heal_all: Callback<()>,
+    feature: Callback<(Feature, bool)>,
+    add_server: Callback<()>,
+    bug: Callback<(usize, bool)>,
 }
 
 /// The Raft Playground page.
@@ -96,6 +110,11 @@ pub struct App {
     seed: u64,
     servers: u8,
     loss: u32,
+    /// PreVote and CheckQuorum, kept across resets.
+    features: Features,
+    /// Deliberate mistakes switched on (bit i: `BugSwitches::NAMES[i]`),
+    /// kept across resets.
+    bugs: u32,
     /// Virtual time drawn now, ms. The simulator has processed every event
     /// up to its whole part; messages are drawn at the fractional time.
     display_time: f64,
@@ -112,17 +131,40 @@ pub struct App {
     logs: LogRows,
     ops: Rc<Vec<OpRow>>,
     client_pending: Option<Rc<str>>,
+    cut_pairs: Rc<Vec<(NodeId, NodeId)>>,
     narration: Narration,
     narration_lines: Rc<Vec<Rc<NarrationLine>>>,
     violations: Rc<Vec<String>>,
+    violating: Rc<Vec<NodeId>>,
     cb: Callbacks,
     root: NodeRef,
     _frames: Option<AnimationLoop>,
     _keys: Option<KeyListener>,
 }
 
-fn new_sim(servers: u8, seed: u64, loss: u32) -> Sim {
-    let config = SimConfig { servers, seed, loss_percent: f64::from(loss), ..SimConfig::default() };
+/// The protocol extensions a person has switched on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Features {
+    /// PreVote (thesis §9.6).
+    pub pre_vote: bool,
+    /// CheckQuorum (thesis §6.2).
+    pub check_quorum: bool,
+}
+
+fn new_sim(servers: u8, seed: u64, loss: u32, features: Features, bugs: u32) -> Sim {
+    let mut config = SimConfig {
+        servers,
+        seed,
+        loss_percent: f64::from(loss),
+        pre_vote: features.pre_vote,
+        check_quorum: features.check_quorum,
+        ..SimConfig::default()
+    };
+    for (i, name) in raft::BugSwitches::NAMES.iter().enumerate() {
+        if bugs & (1 << i) != 0 {
+            config.bugs.set(name, true);
+        }
+    }
     Sim::new(config)
         .or_else(|_| Sim::new(SimConfig { seed, ..SimConfig::default() }))
         .expect("the default configuration is valid")
@@ -136,7 +178,7 @@ impl App {
     /// Start over with a fresh cluster.
     fn reset(&mut self, seed: u64) {
         self.seed = seed;
-        self.sim = new_sim(self.servers, seed, self.loss);
+        self.sim = new_sim(self.servers, seed, self.loss, self.features, self.bugs);
         self.generation += 1;
         self.display_time = 0.0;
         self.selected = None;
@@ -146,6 +188,7 @@ impl App {
         self.logs = LogRows::default();
         self.narration = Narration::new(NARRATION_LINES, self.narration.show_all());
         self.violations = Rc::new(Vec::new());
+        self.violating = Rc::new(Vec::new());
         self.refresh();
     }
 
@@ -171,12 +214,18 @@ impl App {
             if self.client_pending != pending {
                 self.client_pending = pending;
             }
+            let cut = view_model::cut_pairs(&self.sim);
+            if *self.cut_pairs != cut {
+                self.cut_pairs = Rc::new(cut);
+            }
             if self.narration.refresh(&self.sim) {
                 self.narration_lines = Rc::new(self.narration.lines());
             }
             let found = self.sim.violations();
             if found.len() != self.violations.len() {
                 self.violations = Rc::new(found.iter().map(|v| v.to_string()).collect());
+                self.violating =
+                    Rc::new(found.iter().flat_map(|v| v.nodes.iter().copied()).collect());
                 // A broken safety property stops the run where it happened.
                 self.playing = false;
                 self.last_frame = None;
@@ -192,6 +241,28 @@ impl App {
         }
     }
 
+    /// Play or pause. A run stopped by a safety violation stays paused.
+    fn toggle_play(&mut self) {
+        self.playing = !self.playing && self.violations.is_empty();
+        self.last_frame = None;
+    }
+
+    /// Process every event up to virtual time `target`, one at a time, and
+    /// stop right after an event that broke a safety property, so the page
+    /// pauses exactly where it happened. Returns the time to draw.
+    fn advance_to(&mut self, target: f64) -> f64 {
+        let until = target.floor() as u64;
+        let known = self.sim.violations().len();
+        while self.sim.next_event_time().is_some_and(|t| t <= until) {
+            self.sim.step();
+            if self.sim.violations().len() > known {
+                return self.sim.now() as f64;
+            }
+        }
+        self.sim.run_until(until);
+        target
+    }
+
     fn act(&mut self, action: Action) {
         match self.sim.act(action) {
             Ok(()) => self.action_error = None,
@@ -204,12 +275,13 @@ impl App {
         let Some(id) = self.selected else { return html! {} };
         let details = view_model::node_details(&self.sim, id, self.display_time);
         let index = usize::from(id.0).saturating_sub(1);
-        let placement = MenuPlacement::beside(index, usize::from(self.servers));
+        let placement = MenuPlacement::beside(index, self.sim.ids().count());
         html! {
             <ServerMenu
                 {details}
                 {placement}
                 on_act={self.cb.act.clone()}
+                on_isolate={self.cb.isolate.clone()}
                 on_close={self.cb.close_menu.clone()}
             />
         }
@@ -248,13 +320,20 @@ impl Component for App {
             submit: link.callback(|(op, target)| Msg::Submit(op, target)),
             dismiss: link.callback(|_| Msg::DismissError),
             show_all: link.callback(Msg::ShowAllEvents),
+            isolate: link.callback(|(id, cut)| Msg::Isolate(id, cut)),
+            heal_all: link.callback(|_| Msg::HealAll),
+            feature: link.callback(|(f, on)| Msg::Feature(f, on)),
+            add_server: link.callback(|_| Msg::Act(Action::AddServer)),
+            bug: link.callback(|(i, on)| Msg::Bug(i, on)),
         };
         let mut app = App {
-            sim: new_sim(options.servers, seed, 0),
+            sim: new_sim(options.servers, seed, 0, Features::default(), 0),
             generation: 0,
             seed,
             servers: options.servers,
             loss: 0,
+            features: Features::default(),
+            bugs: 0,
             display_time: 0.0,
             playing: options.autoplay,
             speed_pos: playback::position_of(options.speed),
@@ -269,9 +348,11 @@ impl Component for App {
             logs: LogRows::default(),
             ops: Rc::default(),
             client_pending: None,
+            cut_pairs: Rc::default(),
             narration: Narration::new(NARRATION_LINES, false),
             narration_lines: Rc::default(),
             violations: Rc::default(),
+            violating: Rc::default(),
             cb,
             root: NodeRef::default(),
             _frames: None,
@@ -297,15 +378,14 @@ impl Component for App {
                 if advance <= 0.0 {
                     return false;
                 }
-                self.display_time = (self.display_time + advance).max(self.sim.now() as f64);
-                self.sim.run_until(self.display_time.floor() as u64);
+                let target = (self.display_time + advance).max(self.sim.now() as f64);
+                self.display_time = self.advance_to(target);
                 self.refresh();
                 // The menu shows live values (timers, indexes) while open.
                 true
             }
             Msg::TogglePlay => {
-                self.playing = !self.playing && self.violations.is_empty();
-                self.last_frame = None;
+                self.toggle_play();
                 true
             }
             Msg::Step => {
@@ -369,26 +449,71 @@ impl Component for App {
                 self.narration_lines = Rc::new(self.narration.lines());
                 true
             }
-            Msg::Key(PageKey::PlayPause) => self.update(_ctx, Msg::TogglePlay),
-            Msg::Key(PageKey::Escape) => {
-                if self.selected.is_some() {
-                    self.update(_ctx, Msg::CloseMenu)
-                } else {
-                    false
+            Msg::Isolate(id, cut) => {
+                let others: Vec<NodeId> = self.sim.ids().filter(|&b| b != id).collect();
+                for b in others {
+                    self.act(Action::SetLink { a: id, b, cut });
+                    if self.action_error.is_some() {
+                        break;
+                    }
                 }
+                true
             }
+            Msg::HealAll => {
+                self.act(Action::HealAll);
+                true
+            }
+            Msg::Feature(feature, on) => {
+                match feature {
+                    Feature::PreVote => self.features.pre_vote = on,
+                    Feature::CheckQuorum => self.features.check_quorum = on,
+                    Feature::FastBacktrack => {}
+                }
+                self.act(Action::SetFeature { feature, on });
+                true
+            }
+            Msg::Bug(i, on) => {
+                let Some(name) = raft::BugSwitches::NAMES.get(i) else { return false };
+                if on {
+                    self.bugs |= 1 << i;
+                } else {
+                    self.bugs &= !(1 << i);
+                }
+                self.act(Action::SetBug { name: (*name).to_string(), on });
+                true
+            }
+            Msg::Key(PageKey::PlayPause) => {
+                self.toggle_play();
+                true
+            }
+            Msg::Key(PageKey::Escape) => match self.selected.take() {
+                Some(id) => {
+                    self.refocus = Some(id);
+                    true
+                }
+                None => false,
+            },
         }
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         let cb = &self.cb;
-        let leader = self.sim.leader().and_then(|id| self.sim.server(id).map(|s| (id, s.raft.current_term())));
+        let leader = self
+            .sim
+            .leader()
+            .and_then(|id| self.sim.server(id).map(|s| (id, s.raft.current_term())));
         html! {
             <div class="playground" ref={self.root.clone()}>
                 <header class="topbar">
-                    <div class="brand">
-                        <h1>{ "Raft Playground" }</h1>
-                        <Clock time_tenths={(self.display_time * 10.0) as u64} {leader} />
+                    <div class="topbar-row">
+                        <div class="brand">
+                            <h1>{ "Raft Playground" }</h1>
+                            <Clock time_ms={self.display_time as u64} {leader} />
+                        </div>
+                        <div class="options">
+                            <FeatureToggles features={self.features} on_feature={cb.feature.clone()} />
+                            <BreakRaft on_mask={self.bugs} on_toggle={cb.bug.clone()} />
+                        </div>
                     </div>
                     <Controls
                         playing={self.playing}
@@ -402,6 +527,9 @@ impl Component for App {
                         on_servers={cb.servers.clone()}
                         on_reset={cb.reset.clone()}
                         on_loss={cb.loss.clone()}
+                        links_cut={!self.cut_pairs.is_empty()}
+                        on_heal={cb.heal_all.clone()}
+                        on_add={cb.add_server.clone()}
                     />
                 </header>
                 <ViolationBanner violations={Rc::clone(&self.violations)} />
@@ -417,6 +545,8 @@ impl Component for App {
                                 messages={Rc::clone(&self.messages)}
                                 selected={self.selected}
                                 client_pending={self.client_pending.clone()}
+                                cut_pairs={Rc::clone(&self.cut_pairs)}
+                                violating={Rc::clone(&self.violating)}
                                 on_select={cb.select.clone()}
                                 on_background={cb.close_menu.clone()}
                             />

@@ -3,9 +3,9 @@
 //! server's key-value state. Plain functions of simulator values, so they
 //! can be tested on the host.
 
-use raft::{Entry, Message, NodeId, Payload};
+use raft::{Entry, Membership, Message, NodeId, Payload};
 use sim::network::ClientReply;
-use sim::{Endpoint, InFlight, KvCommand, KvOp, Packet};
+use sim::{InFlight, KvCommand, KvOp, Packet};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -15,7 +15,35 @@ pub fn entry_label(payload: &Payload<KvCommand>) -> String {
     match payload {
         Payload::Noop => "no-op".to_string(),
         Payload::Command(cmd) => op_label(&cmd.op),
+        Payload::Config(m) if m.is_joint() => "joint".to_string(),
+        Payload::Config(m) if !m.learners.is_empty() => {
+            format!("cfg {}+{}", m.voters.len(), m.learners.len())
+        }
+        Payload::Config(m) => format!("cfg {}", m.voters.len()),
     }
+}
+
+/// A set of servers: "S1 S2 S3".
+fn servers(ids: impl IntoIterator<Item = NodeId>) -> String {
+    let v: Vec<String> = ids.into_iter().map(|n| n.to_string()).collect();
+    if v.is_empty() {
+        "none".to_string()
+    } else {
+        v.join(" ")
+    }
+}
+
+/// A cluster configuration in words (§6): its voters, and while joint
+/// (C_old,new) the outgoing voters, and any learners.
+pub fn membership_text(m: &Membership) -> String {
+    let mut s = format!("voters {}", servers(m.voters.iter().copied()));
+    if !m.outgoing.is_empty() {
+        let _ = write!(s, " joint with old voters {}", servers(m.outgoing.iter().copied()));
+    }
+    if !m.learners.is_empty() {
+        let _ = write!(s, ", learners {}", servers(m.learners.iter().copied()));
+    }
+    s
 }
 
 /// A key-value operation in the log's short notation.
@@ -32,6 +60,7 @@ pub fn entry_title(entry: &Entry<KvCommand>, committed: bool) -> String {
     let what = match &entry.payload {
         Payload::Noop => "no-op (appended by the new leader)".to_string(),
         Payload::Command(cmd) => format!("{} from {} (seq {})", cmd.op, cmd.client, cmd.seq),
+        Payload::Config(m) => format!("new configuration: {}", membership_text(m)),
     };
     format!(
         "index {}, term {}: {what}{}",
@@ -50,33 +79,23 @@ pub fn server_label(id: NodeId, role: &str, term: u64, commit: u64, log_len: u64
     )
 }
 
-/// A server's key-value state: "x = 3, y = 2", or "(empty)".
-pub fn kv_text(data: &BTreeMap<String, String>) -> String {
-    if data.is_empty() {
-        return "(empty)".to_string();
-    }
-    let mut s = String::new();
-    for (i, (k, v)) in data.iter().enumerate() {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        let _ = write!(s, "{k} = {v}");
-    }
-    s
+/// A server's key-value state as "x = 3" pairs, in key order.
+pub fn kv_pairs(data: &BTreeMap<String, String>) -> Vec<String> {
+    data.iter().map(|(k, v)| format!("{k} = {v}")).collect()
 }
 
 /// The tooltip of a message in flight: its type, ends, contents and fate.
 pub fn message_title(m: &InFlight) -> String {
     let mut s = format!("{} {} → {}\n", m.packet.kind(), m.from, m.to);
     match &m.packet {
-        Packet::Raft(Message::RequestVote(rv)) => {
+        Packet::Raft(Message::RequestVote(rv) | Message::PreVote(rv)) => {
             let _ = write!(
                 s,
                 "term {}, lastLogIndex {}, lastLogTerm {}",
                 rv.term, rv.last_log_index, rv.last_log_term
             );
         }
-        Packet::Raft(Message::RequestVoteReply(r)) => {
+        Packet::Raft(Message::RequestVoteReply(r) | Message::PreVoteReply(r)) => {
             let _ = write!(
                 s,
                 "term {}, vote {}",
@@ -85,9 +104,9 @@ pub fn message_title(m: &InFlight) -> String {
             );
         }
         Packet::Raft(Message::AppendEntries(ae)) => {
-            let _ = write!(
+            let _ = writeln!(
                 s,
-                "term {}, prevLogIndex {}, prevLogTerm {}, leaderCommit {}\n",
+                "term {}, prevLogIndex {}, prevLogTerm {}, leaderCommit {}",
                 ae.term, ae.prev_log_index, ae.prev_log_term, ae.leader_commit
             );
             if ae.entries.is_empty() {
@@ -112,6 +131,28 @@ pub fn message_title(m: &InFlight) -> String {
                     r.term, r.index, r.conflict_hint
                 );
             }
+        }
+        Packet::Raft(Message::InstallSnapshot(is)) => {
+            let snap = &is.snapshot;
+            let _ = write!(
+                s,
+                "term {}, snapshot through index {} (term {}), {}",
+                is.term,
+                snap.last_included_index,
+                snap.last_included_term,
+                membership_text(&snap.membership)
+            );
+        }
+        Packet::Raft(Message::InstallSnapshotReply(r)) => {
+            let _ = write!(s, "term {}, log now matches through {}", r.term, r.last_index);
+        }
+        Packet::Raft(Message::TimeoutNow(t)) => {
+            let _ = write!(s, "term {}: start an election now (leadership transfer)", t.term);
+        }
+        // Message types added to the protocol later still get a tooltip.
+        #[allow(unreachable_patterns)]
+        Packet::Raft(other) => {
+            let _ = write!(s, "term {}", other.term());
         }
         Packet::Request(req) => {
             let _ = write!(s, "{} (seq {})", req.op, req.seq);
@@ -139,7 +180,7 @@ pub fn message_title(m: &InFlight) -> String {
 /// client redirected)? Drawn with a slash.
 pub fn is_refusal(p: &Packet) -> bool {
     match p {
-        Packet::Raft(Message::RequestVoteReply(r)) => !r.vote_granted,
+        Packet::Raft(Message::RequestVoteReply(r) | Message::PreVoteReply(r)) => !r.vote_granted,
         Packet::Raft(Message::AppendEntriesReply(r)) => !r.success,
         Packet::Reply(ClientReply::Redirect { .. }) => true,
         _ => false,
@@ -154,23 +195,19 @@ pub fn entry_count(p: &Packet) -> usize {
     }
 }
 
-/// An endpoint's name: S1 or C1.
-pub fn endpoint_name(e: Endpoint) -> String {
-    e.to_string()
+/// Does the message carry a snapshot (InstallSnapshot, §7)?
+pub fn carries_snapshot(p: &Packet) -> bool {
+    matches!(p, Packet::Raft(Message::InstallSnapshot(_)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use raft::{AppendEntries, Entry};
-    use sim::ClientId;
+    use sim::{ClientId, Endpoint};
 
     fn put(k: &str, v: &str) -> KvCommand {
-        KvCommand {
-            client: ClientId(1),
-            seq: 1,
-            op: KvOp::Put { key: k.into(), value: v.into() },
-        }
+        KvCommand { client: ClientId(1), seq: 1, op: KvOp::Put { key: k.into(), value: v.into() } }
     }
 
     #[test]
@@ -194,12 +231,12 @@ mod tests {
     }
 
     #[test]
-    fn kv_text_lists_pairs_in_key_order() {
+    fn kv_pairs_are_in_key_order() {
         let mut m = BTreeMap::new();
-        assert_eq!(kv_text(&m), "(empty)");
+        assert!(kv_pairs(&m).is_empty());
         m.insert("y".to_string(), "2".to_string());
         m.insert("x".to_string(), "3".to_string());
-        assert_eq!(kv_text(&m), "x = 3, y = 2");
+        assert_eq!(kv_pairs(&m), vec!["x = 3", "y = 2"]);
     }
 
     #[test]
@@ -210,6 +247,7 @@ mod tests {
             prev_log_term: 2,
             entries: vec![Entry { term: 3, index: 5, payload: Payload::Command(put("x", "3")) }],
             leader_commit: 4,
+            round: 0,
         };
         let m = InFlight {
             id: 7,

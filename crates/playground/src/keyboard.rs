@@ -22,10 +22,14 @@ pub struct KeyListener {
 }
 
 /// Would Space (or typing) mean something else where the focus is?
-fn focus_takes_keys(target: Option<Element>) -> bool {
+fn focus_takes_keys(target: Option<&Element>) -> bool {
     let Some(el) = target else { return false };
     let tag = el.tag_name().to_ascii_lowercase();
-    matches!(tag.as_str(), "input" | "textarea" | "select" | "button" | "a")
+    if tag == "input" {
+        // A slider has no use for Space; text boxes and checkboxes do.
+        return el.get_attribute("type").as_deref() != Some("range");
+    }
+    matches!(tag.as_str(), "textarea" | "select" | "button" | "a" | "summary")
         || el.get_attribute("role").as_deref() == Some("button")
         || el.get_attribute("contenteditable").is_some_and(|v| v != "false")
 }
@@ -40,7 +44,7 @@ impl KeyListener {
             }
             let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
             match e.key().as_str() {
-                " " | "Spacebar" if !focus_takes_keys(target) => {
+                " " | "Spacebar" if !focus_takes_keys(target.as_ref()) => {
                     e.prevent_default();
                     on_key.emit(PageKey::PlayPause);
                 }

@@ -1,36 +1,44 @@
-//! The Raft Playground page: a Yew app that draws the simulator as SVG.
+//! The Raft Playground page: a Yew app that draws a simulated Raft cluster
+//! (crates/sim) as SVG and HTML and turns clicks and keys into simulator
+//! actions. No protocol logic lives here: every role, term, index and
+//! message drawn is read from the simulator.
 //!
-//! Placeholder while the real UI is written: it renders one follower, S1, so
-//! the build, serve and browser-test plumbing has something to check. The DOM
-//! hooks it uses (`data-node`, `data-role`) are the page's stable contract
-//! (DESIGN.md, "The page's DOM contract").
+//! The DOM hooks (`data-node`, `data-role`, `data-term`, `data-commit`,
+//! `data-log-len`, `data-msg`, `data-kind`, `data-kv-node`) are the page's
+//! stable contract (DESIGN.md, "The page's DOM contract").
 
-use yew::prelude::*;
+pub mod animation;
+pub mod app;
+pub mod components;
+pub mod describe;
+pub mod geometry;
+pub mod keyboard;
+pub mod options;
+pub mod panic_hook;
+pub mod playback;
+pub mod view_model;
 
-/// The whole page.
-#[function_component(App)]
-pub fn app() -> Html {
-    html! {
-        <main class="playground">
-            <h1>{ "Raft Playground" }</h1>
-            <svg class="cluster" viewBox="0 0 200 120" role="img" aria-label="Raft cluster">
-                <g data-node="S1" data-role="follower" data-term="0" data-commit="0"
-                   data-log-len="0" tabindex="0"
-                   aria-label="S1: follower, term 0, commit index 0, log length 0">
-                    <circle cx="100" cy="60" r="30" />
-                    <text x="100" y="65" text-anchor="middle">{ "S1" }</text>
-                </g>
-            </svg>
-        </main>
-    }
+pub use app::{App, AppProps};
+pub use options::Options;
+
+use yew::AppHandle;
+
+/// Mounts the playground inside `root`, with settings from the page's
+/// address.
+pub fn mount(root: web_sys::Element) -> AppHandle<App> {
+    panic_hook::install();
+    yew::Renderer::<App>::with_root(root).render()
 }
 
-/// Mounts the playground inside `root` (tests mount it into a fresh element).
-pub fn mount(root: web_sys::Element) -> AppHandle<App> {
-    yew::Renderer::<App>::with_root(root).render()
+/// Mounts the playground inside `root` with the given settings (tests use
+/// a fixed seed).
+pub fn mount_with(root: web_sys::Element, options: Options) -> AppHandle<App> {
+    panic_hook::install();
+    yew::Renderer::<App>::with_root_and_props(root, AppProps { options: Some(options) }).render()
 }
 
 /// Mounts the playground into the page's `<body>` (what the binary does).
 pub fn start() -> AppHandle<App> {
+    panic_hook::install();
     yew::Renderer::<App>::new().render()
 }

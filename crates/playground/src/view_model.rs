@@ -13,15 +13,21 @@ use sim::{Endpoint, InFlight, Packet, Sim, TraceEvent};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-/// A server's role as drawn: Figure 4's three roles, plus down.
+/// A server's role as drawn: Figure 4's three roles, the pre-candidate of
+/// PreVote, a learner, or down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RoleView {
     /// Passive, answering leaders and candidates.
     Follower,
+    /// Asking whether it could win before standing (PreVote, thesis
+    /// §9.6); its term has not changed yet.
+    PreCandidate,
     /// Asking for votes.
     Candidate,
     /// Leading its term.
     Leader,
+    /// Receives the log but does not vote (thesis §4.2.1).
+    Learner,
     /// Crashed: only its disk remains.
     Crashed,
 }
@@ -31,20 +37,42 @@ impl RoleView {
     pub fn name(self) -> &'static str {
         match self {
             RoleView::Follower => "follower",
+            RoleView::PreCandidate => "precandidate",
             RoleView::Candidate => "candidate",
             RoleView::Leader => "leader",
+            RoleView::Learner => "learner",
             RoleView::Crashed => "crashed",
+        }
+    }
+
+    /// Is it collecting votes (pre-votes or real ones)?
+    pub fn campaigning(self) -> bool {
+        matches!(self, RoleView::PreCandidate | RoleView::Candidate)
+    }
+
+    /// The role a running server shows: a follower that its own
+    /// configuration lists as a learner is drawn as a learner.
+    fn of_server(r: &raft::RaftNode<sim::KvCommand>) -> Self {
+        let role = Self::of(r.role());
+        if role == RoleView::Follower && r.membership().is_learner(r.id()) {
+            RoleView::Learner
+        } else {
+            role
         }
     }
 
     fn of(role: Role) -> Self {
         match role {
             Role::Follower => RoleView::Follower,
+            Role::PreCandidate => RoleView::PreCandidate,
             Role::Candidate => RoleView::Candidate,
             Role::Leader => RoleView::Leader,
         }
     }
 }
+
+/// Resolution of the election-timer arc: one step per degree.
+pub const TIMER_STEPS: u16 = 360;
 
 /// One server on the ring.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,9 +91,12 @@ pub struct NodeView {
     pub voted_for: Option<NodeId>,
     /// A candidate's tally: (votes granted, including its own; votes needed).
     pub votes: Option<(usize, usize)>,
-    /// Election timer: remaining fraction in thousandths (none for a leader
-    /// or a crashed server).
-    pub timer_permille: Option<u16>,
+    /// In its own configuration (false once removed from the cluster).
+    pub member: bool,
+    /// Election timer: remaining fraction in steps of [`TIMER_STEPS`]
+    /// (none for a leader or a crashed server). A step is about a pixel of
+    /// arc, so the arc is redrawn only when it visibly moves.
+    pub timer_steps: Option<u16>,
 }
 
 /// Reads server `id` at display time `now` (virtual ms, fractional).
@@ -73,14 +104,15 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
     match sim.server(id) {
         Some(server) => {
             let r = &server.raft;
-            let role = RoleView::of(r.role());
-            let votes = (role == RoleView::Candidate).then(|| {
+            let role = RoleView::of_server(r);
+            let member = r.membership().members().contains(&id);
+            let votes = role.campaigning().then(|| {
                 let granted = r.votes().values().filter(|&&g| g).count();
                 (granted, r.voters().len() / 2 + 1)
             });
-            let timer_permille = (role != RoleView::Leader && r.election_timeout() > 0).then(|| {
+            let timer_steps = (role != RoleView::Leader && r.election_timeout() > 0).then(|| {
                 let left = (r.election_deadline() as f64 - now) / r.election_timeout() as f64;
-                (left.clamp(0.0, 1.0) * 1000.0).round() as u16
+                (left.clamp(0.0, 1.0) * f64::from(TIMER_STEPS)).round() as u16
             });
             NodeView {
                 id,
@@ -90,7 +122,8 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
                 log_len: r.log().last_index(),
                 voted_for: r.voted_for(),
                 votes,
-                timer_permille,
+                member,
+                timer_steps,
             }
         }
         None => {
@@ -103,7 +136,8 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
                 log_len: disk.log.last_index(),
                 voted_for: disk.hard_state.voted_for,
                 votes: None,
-                timer_permille: None,
+                member: true,
+                timer_steps: None,
             }
         }
     }
@@ -153,6 +187,8 @@ pub struct MsgInfo {
     pub refused: bool,
     /// Log entries carried (AppendEntries only; more than 0 is drawn bigger).
     pub entries: usize,
+    /// Carries a snapshot (InstallSnapshot): drawn biggest, marked "S".
+    pub snapshot: bool,
     /// Will not arrive (lost, cut link, receiver down): drawn faded.
     pub dropped: bool,
     /// Tooltip text.
@@ -170,7 +206,9 @@ pub struct MsgView {
 
 fn family_of(p: &Packet) -> Family {
     match p.kind() {
-        "RequestVote" | "RequestVoteReply" => Family::Vote,
+        "RequestVote" | "RequestVoteReply" | "PreVote" | "PreVoteReply" | "TimeoutNow" => {
+            Family::Vote
+        }
         "ClientRequest" | "ClientReply" => Family::Client,
         _ => Family::Append,
     }
@@ -185,6 +223,7 @@ pub fn message_info(m: &InFlight) -> MsgInfo {
         reply: m.packet.is_reply(),
         refused: describe::is_refusal(&m.packet),
         entries: describe::entry_count(&m.packet),
+        snapshot: describe::carries_snapshot(&m.packet),
         dropped: m.dropped.is_some(),
         title: describe::message_title(m).into(),
     }
@@ -236,19 +275,16 @@ impl MessageCache {
         self.infos.clear();
     }
 
-    /// The messages in flight at display time `now`, oldest first.
+    /// The messages in flight at display time `now`, in order of arrival.
     pub fn views(&self, sim: &Sim, now: f64) -> Vec<MsgView> {
-        let servers = usize::from(sim.config().servers);
-        let mut out: Vec<MsgView> = sim
-            .network()
+        let servers = sim.ids().count();
+        sim.network()
             .in_flight()
             .map(|m| MsgView {
                 info: self.infos.get(&m.id).cloned().unwrap_or_else(|| Rc::new(message_info(m))),
                 at: message_point(m, servers, now),
             })
-            .collect();
-        out.sort_unstable_by_key(|v| v.info.id);
-        out
+            .collect()
     }
 }
 
@@ -278,14 +314,17 @@ pub struct LogRow {
     pub role: RoleView,
     /// commitIndex (0 when crashed).
     pub commit: LogIndex,
-    /// The entries, oldest first.
+    /// The last index folded into a snapshot (0 if none): entries up to it
+    /// are compacted away (§7).
+    pub snapshot_index: LogIndex,
+    /// The entries still stored, oldest first (from `snapshot_index + 1`).
     pub entries: Vec<EntryCell>,
     /// The leader's nextIndex for this server (followers only).
     pub next_index: Option<LogIndex>,
     /// The leader's matchIndex for this server (followers only).
     pub match_index: Option<LogIndex>,
-    /// Its key-value state ("x = 3"), or `None` when crashed.
-    pub kv: Option<String>,
+    /// Its key-value state as "x = 3" pairs, or `None` when crashed.
+    pub kv: Option<Vec<String>>,
 }
 
 /// What a log row depends on; a row is rebuilt only when this changes.
@@ -320,9 +359,8 @@ impl LogRows {
         let mut rows: Vec<Rc<LogRow>> = Vec::with_capacity(ids.len());
         let mut keys = Vec::with_capacity(ids.len());
         for (k, &id) in ids.iter().enumerate() {
-            let progress = leader
-                .and_then(|l| l.progress().get(&id))
-                .map(|p| (p.next_index, p.match_index));
+            let progress =
+                leader.and_then(|l| l.progress().get(&id)).map(|p| (p.next_index, p.match_index));
             let key = match sim.server(id) {
                 Some(s) => RowKey {
                     up: true,
@@ -360,10 +398,10 @@ impl LogRows {
 pub fn log_row(sim: &Sim, id: NodeId, progress: Option<(LogIndex, LogIndex)>) -> LogRow {
     let (role, commit, log, kv) = match sim.server(id) {
         Some(s) => (
-            RoleView::of(s.raft.role()),
+            RoleView::of_server(&s.raft),
             s.raft.commit_index(),
             s.raft.log(),
-            Some(describe::kv_text(s.kv.data())),
+            Some(describe::kv_pairs(s.kv.data())),
         ),
         None => (RoleView::Crashed, 0, &sim.disk(id).log, None),
     };
@@ -382,6 +420,7 @@ pub fn log_row(sim: &Sim, id: NodeId, progress: Option<(LogIndex, LogIndex)>) ->
         id,
         role,
         commit,
+        snapshot_index: log.snapshot_point().0,
         entries,
         next_index: progress.map(|p| p.0),
         match_index: progress.map(|p| p.1),
@@ -438,8 +477,10 @@ pub enum Tone {
     Commit,
     /// Client operations.
     Client,
-    /// Crashes, restarts and other actions from outside.
+    /// Crashes, restarts and cut links.
     Fault,
+    /// Something a person did (the action as they asked for it).
+    Action,
     /// A safety property broke.
     Violation,
     /// Messages sent and dropped.
@@ -456,6 +497,7 @@ impl Tone {
             Tone::Commit => "commit",
             Tone::Client => "client",
             Tone::Fault => "fault",
+            Tone::Action => "action",
             Tone::Violation => "violation",
             Tone::Network => "network",
         }
@@ -498,10 +540,12 @@ pub fn classify(event: &TraceEvent) -> (Tone, bool) {
         TraceEvent::Invoked { .. } | TraceEvent::Retrying { .. } | TraceEvent::Returned { .. } => {
             (Tone::Client, false)
         }
-        TraceEvent::Crashed(_) | TraceEvent::Restarted(_) | TraceEvent::Action(_) => {
-            (Tone::Fault, false)
-        }
+        TraceEvent::Crashed(_) | TraceEvent::Restarted(_) => (Tone::Fault, false),
+        TraceEvent::Action(_) => (Tone::Action, false),
         TraceEvent::Violation(_) => (Tone::Violation, false),
+        // Kinds of event added to the simulator later are shown plainly.
+        #[allow(unreachable_patterns)]
+        _ => (Tone::Fault, false),
     }
 }
 
@@ -601,14 +645,57 @@ pub struct NodeDetails {
     pub votes: Vec<(NodeId, bool)>,
     /// A leader's nextIndex/matchIndex per follower.
     pub progress: Vec<ProgressRow>,
+    /// How many of the other servers it cannot reach or hear from (a cut
+    /// link in either direction).
+    pub cut_from: usize,
+    /// How many other servers there are.
+    pub peers: usize,
+    /// Some other running server leads (so leadership can be handed here).
+    pub other_leader: bool,
+    /// The configuration it follows, in words (none when crashed).
+    pub membership: Option<String>,
+    /// The last index its snapshot covers (0 if none).
+    pub snapshot_index: LogIndex,
+}
+
+impl NodeDetails {
+    /// Every link to the other servers is cut.
+    pub fn isolated(&self) -> bool {
+        self.peers > 0 && self.cut_from == self.peers
+    }
+}
+
+/// Is the link between servers `a` and `b` cut in either direction?
+pub fn link_cut(sim: &Sim, a: NodeId, b: NodeId) -> bool {
+    let net = sim.network();
+    net.is_cut(Endpoint::Server(a), Endpoint::Server(b))
+        || net.is_cut(Endpoint::Server(b), Endpoint::Server(a))
+}
+
+/// Pairs of servers whose link is cut (in either direction), each once,
+/// lower id first.
+pub fn cut_pairs(sim: &Sim) -> Vec<(NodeId, NodeId)> {
+    let pairs: std::collections::BTreeSet<(NodeId, NodeId)> = sim
+        .network()
+        .cut_links()
+        .filter_map(|&(a, b)| match (a, b) {
+            (Endpoint::Server(a), Endpoint::Server(b)) => Some((a.min(b), a.max(b))),
+            _ => None,
+        })
+        .collect();
+    pairs.into_iter().collect()
 }
 
 /// Reads server `id` in detail at display time `now`.
 pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
+    let membership = sim.server(id).map(|s| describe::membership_text(s.raft.membership()));
+    let peers = sim.ids().filter(|&p| p != id).count();
+    let cut_from = sim.ids().filter(|&p| p != id && link_cut(sim, id, p)).count();
+    let other_leader = sim.leader().is_some_and(|l| l != id);
     match sim.server(id) {
         Some(s) => {
             let r = &s.raft;
-            let role = RoleView::of(r.role());
+            let role = RoleView::of_server(r);
             let timer = (role != RoleView::Leader).then(|| {
                 ((r.election_deadline() as f64 - now).max(0.0).ceil() as u64, r.election_timeout())
             });
@@ -635,6 +722,11 @@ pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
                         },
                     })
                     .collect(),
+                cut_from,
+                peers,
+                other_leader,
+                membership,
+                snapshot_index: r.log().snapshot_point().0,
             }
         }
         None => {
@@ -650,6 +742,11 @@ pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
                 timer: None,
                 votes: Vec::new(),
                 progress: Vec::new(),
+                cut_from,
+                peers,
+                other_leader,
+                membership,
+                snapshot_index: disk.log.snapshot_point().0,
             }
         }
     }
@@ -682,7 +779,7 @@ mod tests {
         for n in &nodes {
             assert_eq!(n.role, RoleView::Follower);
             assert_eq!((n.term, n.commit, n.log_len), (0, 0, 0));
-            assert_eq!(n.timer_permille, Some(1000), "a timer just reset is full");
+            assert_eq!(n.timer_steps, Some(TIMER_STEPS), "a timer just reset is full");
         }
     }
 
@@ -693,7 +790,7 @@ mod tests {
         let now = sim.now() as f64;
         let v = node_view(&sim, leader, now);
         assert_eq!(v.role, RoleView::Leader);
-        assert_eq!(v.timer_permille, None);
+        assert_eq!(v.timer_steps, None);
         assert!(v.term >= 1 && v.log_len >= 1, "a leader has its no-op");
         let t = sim.now() + 100;
         sim.run_until(t);
@@ -715,12 +812,16 @@ mod tests {
         let leader = elect(&mut sim);
         let op = sim::parse_command("put x 3").unwrap();
         sim.act(Action::Submit { client: ClientId(1), op, target: Target::Leader }).unwrap();
+        // The request flies 10–20 ms to the leader; committing takes at
+        // least one more round trip (20 ms or more) after that.
+        let t = sim.now() + 25;
+        sim.run_until(t);
         let mut rows = LogRows::default();
         assert!(rows.refresh(&sim));
         let lrow = rows.rows()[usize::from(leader.0) - 1].clone();
         let last = lrow.entries.last().unwrap();
         assert_eq!(last.label, "x←3");
-        assert!(!last.committed, "not committed the moment it is proposed");
+        assert!(!last.committed, "not committed before a round trip to the followers");
         assert_eq!(lrow.entries[0].label, "no-op");
         assert!(!rows.refresh(&sim), "nothing changed, nothing rebuilt");
         let t = sim.now() + 200;
@@ -729,7 +830,7 @@ mod tests {
         let rows = rows.rows();
         let lrow = &rows[usize::from(leader.0) - 1];
         assert!(lrow.entries.last().unwrap().committed);
-        assert_eq!(lrow.kv.as_deref(), Some("x = 3"));
+        assert_eq!(lrow.kv, Some(vec!["x = 3".to_string()]));
         let follower = rows.iter().find(|r| r.id != leader).unwrap();
         assert_eq!(follower.match_index, Some(lrow.entries.len() as u64));
         assert_eq!(follower.next_index, Some(lrow.entries.len() as u64 + 1));
@@ -754,6 +855,41 @@ mod tests {
         assert!(d(end, to) < d(end, from));
         let views = cache.views(&sim, m.sent_at as f64);
         assert!(views.iter().any(|v| v.info.id == m.id && v.info.kind == m.packet.kind()));
+    }
+
+    #[test]
+    fn a_snapshot_replaces_the_prefix_of_a_log_row() {
+        let mut sim = cluster(6);
+        let leader = elect(&mut sim);
+        for cmd in ["put x 1", "put y 2"] {
+            let op = sim::parse_command(cmd).unwrap();
+            sim.act(Action::Submit { client: ClientId(1), op, target: Target::Leader }).unwrap();
+            let t = sim.now() + 300;
+            sim.run_until(t);
+        }
+        sim.act(Action::Snapshot(leader)).unwrap();
+        let row = log_row(&sim, leader, None);
+        assert!(row.snapshot_index >= 2, "applied entries were compacted: {}", row.snapshot_index);
+        let first = row.entries.first().map_or(row.snapshot_index + 1, |e| e.index);
+        assert_eq!(first, row.snapshot_index + 1, "stored entries follow the snapshot");
+        assert_eq!(row.kv, Some(vec!["x = 1".to_string(), "y = 2".to_string()]));
+        assert_eq!(node_details(&sim, leader, sim.now() as f64).snapshot_index, row.snapshot_index);
+    }
+
+    #[test]
+    fn cut_links_are_listed_once_per_pair() {
+        let mut sim = cluster(4);
+        for b in [1, 2, 4, 5] {
+            sim.act(Action::SetLink { a: NodeId(3), b: NodeId(b), cut: true }).unwrap();
+        }
+        let pairs = cut_pairs(&sim);
+        assert_eq!(pairs.len(), 4);
+        assert!(pairs.iter().all(|&(a, b)| a < b && (a == NodeId(3) || b == NodeId(3))));
+        let d = node_details(&sim, NodeId(3), 0.0);
+        assert!(d.isolated());
+        assert!(!node_details(&sim, NodeId(1), 0.0).isolated());
+        sim.act(Action::HealAll).unwrap();
+        assert!(cut_pairs(&sim).is_empty());
     }
 
     #[test]

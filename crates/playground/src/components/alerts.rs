@@ -39,8 +39,9 @@ pub fn violation_banner(p: &ViolationProps) -> Html {
         return html! {};
     }
     html! {
-        <div class="violation" role="alert">
-            <strong>{ "Safety violation — the run is paused here." }</strong>
+        <div class="violation-banner" role="alert">
+            <strong>{ "Safety violation — the run is paused where it happened." }</strong>
+            <span class="hint">{ " Step to look closer, or Reset to start a fresh cluster." }</span>
             <ul>
                 { for p.violations.iter().map(|v| html! { <li>{ v }</li> }) }
             </ul>

@@ -2,23 +2,40 @@
 
 use yew::prelude::*;
 
+fn key(shape: Html, text: &'static str) -> Html {
+    html! {
+        <span class="key">
+            <svg viewBox="-8 -8 16 16" aria-hidden="true" focusable="false">{ shape }</svg>
+            { text }
+        </span>
+    }
+}
+
 /// What the colours and shapes mean.
 #[function_component(Legend)]
 pub fn legend() -> Html {
     html! {
-        <div class="legend" aria-label="Legend">
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-follower" r="6" /></svg>{ "follower" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-candidate" r="6" /></svg>{ "candidate" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-leader" r="5.5" /></svg>{ "leader" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-crashed" r="6" /><path class="lg-cross" d="M-4,-4L4,4M4,-4L-4,4" /></svg>{ "crashed" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-timer" r="6" /></svg>{ "election timer" }</span>
-            <span class="sep" aria-hidden="true"></span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-msg vote" r="5" /></svg>{ "RequestVote" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-msg append" r="4" /></svg>{ "heartbeat" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-msg append" r="7" /></svg>{ "AppendEntries with entries" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-msg client" r="5" /></svg>{ "client" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-msg reply" r="5" /></svg>{ "reply (hollow)" }</span>
-            <span class="key"><svg viewBox="-8 -8 16 16" aria-hidden="true"><circle class="lg-msg dropped" r="5" /></svg>{ "lost" }</span>
+        <div class="legend" role="note" aria-label="Legend">
+            <div class="legend-row">
+                { key(html! { <circle class="lg-follower" r="6" /> }, "follower") }
+                { key(html! { <circle class="lg-candidate" r="6" /> }, "candidate") }
+                { key(html! { <circle class="lg-leader" r="5.5" /> }, "leader") }
+                { key(html! { <><circle class="lg-crashed" r="6" /><path class="lg-cross" d="M-4,-4L4,4M4,-4L-4,4" /></> }, "crashed") }
+                { key(html! { <circle class="lg-timer" r="6" /> }, "election timer") }
+            </div>
+            <div class="legend-row">
+                { key(html! { <circle class="lg-msg vote" r="5" /> }, "RequestVote") }
+                { key(html! { <circle class="lg-msg append" r="4" /> }, "heartbeat") }
+                { key(html! { <><circle class="lg-msg append" r="7" /><text class="lg-count" y="3">{ "1" }</text></> }, "entries") }
+                { key(html! { <circle class="lg-msg client" r="5" /> }, "client") }
+                { key(html! { <circle class="lg-msg reply" r="5" /> }, "reply") }
+                { key(html! { <><circle class="lg-msg reply" r="5" /><path class="lg-slash" d="M-4,4L4,-4" /></> }, "refused") }
+                { key(html! { <circle class="lg-msg dropped" r="5" /> }, "lost") }
+            </div>
+            <p class="how">
+                { "Click a server (or Tab to it and press Enter) to crash, restart, time out or isolate it. \
+                   Hover a message to read it. Space plays and pauses." }
+            </p>
         </div>
     }
 }

@@ -1,0 +1,308 @@
+//! The cluster view: servers on a ring (S1 at the top, clockwise), the
+//! client at the centre, and every message in flight at its place between
+//! sender and receiver.
+
+use crate::describe;
+use crate::geometry::{
+    self, label_baselines, CENTER, CLIENT_R, NODE_R, RING_R, TIMER_R, VIEW_H, VIEW_W,
+};
+use crate::view_model::{MsgInfo, MsgView, NodeView, RoleView, TIMER_STEPS};
+use raft::NodeId;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Props of [`ClusterView`].
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    /// Every server, S1 first.
+    pub nodes: Rc<Vec<NodeView>>,
+    /// Every message in flight.
+    pub messages: Rc<Vec<MsgView>>,
+    /// The server whose menu is open.
+    pub selected: Option<NodeId>,
+    /// The page client's operation in progress, if any.
+    pub client_pending: Option<Rc<str>>,
+    /// Pairs of servers whose link is cut.
+    pub cut_pairs: Rc<Vec<(NodeId, NodeId)>>,
+    /// Servers named by a safety violation.
+    pub violating: Rc<Vec<NodeId>>,
+    /// A server was clicked (or Enter/Space pressed on it).
+    pub on_select: Callback<NodeId>,
+    /// The empty background was clicked.
+    pub on_background: Callback<()>,
+}
+
+/// The SVG picture of the cluster.
+#[function_component(ClusterView)]
+pub fn cluster_view(p: &ClusterProps) -> Html {
+    let n = p.nodes.len();
+    let background = p.on_background.reform(|_: MouseEvent| ());
+    let view_box = format!("0 0 {VIEW_W} {VIEW_H}");
+    html! {
+        <svg class="cluster" viewBox={view_box} role="group"
+             aria-label={format!("Raft cluster of {n} servers; select a server to crash, restart or time it out")}>
+            <rect class="backdrop" x="0" y="0" width={VIEW_W.to_string()} height={VIEW_H.to_string()}
+                  onclick={background} />
+            <circle class="ring" cx={CENTER.x.to_string()} cy={CENTER.y.to_string()} r={RING_R.to_string()} />
+            <CutLinks pairs={Rc::clone(&p.cut_pairs)} count={n} />
+            <ClientMarker pending={p.client_pending.clone()} />
+            { for p.nodes.iter().enumerate().map(|(i, v)| html! {
+                <ServerNode key={v.id.0} view={v.clone()} index={i} count={n}
+                            selected={p.selected == Some(v.id)} violating={p.violating.contains(&v.id)}
+                            on_select={p.on_select.clone()} />
+            }) }
+            <g class="messages">
+                { for p.messages.iter().map(|m| html! {
+                    <MessageDot key={m.info.id} info={Rc::clone(&m.info)}
+                                x={m.at.x as f32} y={m.at.y as f32} />
+                }) }
+            </g>
+        </svg>
+    }
+}
+
+/// Props of [`ServerNode`].
+#[derive(Properties, PartialEq)]
+pub struct ServerProps {
+    /// What to draw.
+    pub view: NodeView,
+    /// Its place on the ring (0 for S1).
+    pub index: usize,
+    /// Servers on the ring.
+    pub count: usize,
+    /// Its menu is open.
+    pub selected: bool,
+    /// A safety violation names it.
+    pub violating: bool,
+    /// Clicked.
+    pub on_select: Callback<NodeId>,
+}
+
+/// The two lines beside a server: its role, and what it is waiting for.
+fn label_lines(v: &NodeView) -> (String, Option<String>) {
+    match v.role {
+        RoleView::Leader => ("♛ leader".to_string(), None),
+        RoleView::Candidate => {
+            let (got, need) = v.votes.unwrap_or((1, 1));
+            ("candidate".to_string(), Some(format!("{got}/{need} votes")))
+        }
+        RoleView::PreCandidate => {
+            let (got, need) = v.votes.unwrap_or((1, 1));
+            ("pre-candidate".to_string(), Some(format!("{got}/{need} pre-votes")))
+        }
+        _ if !v.member => (v.role.name().to_string(), Some("removed".to_string())),
+        RoleView::Follower => (
+            "follower".to_string(),
+            v.voted_for.filter(|&w| w != v.id).map(|w| format!("voted {w}")),
+        ),
+        RoleView::Learner => ("learner".to_string(), Some("no vote".to_string())),
+        RoleView::Crashed => ("crashed".to_string(), Some("disk only".to_string())),
+    }
+}
+
+/// One server: its role by colour and shape, its term inside, its election
+/// timer as an arc around it.
+#[function_component(ServerNode)]
+pub fn server_node(p: &ServerProps) -> Html {
+    let v = &p.view;
+    let role = v.role.name();
+    let centre = geometry::server_position(p.index, p.count);
+    let label = describe::server_label(v.id, role, v.term, v.commit, v.log_len);
+    let onclick = {
+        let cb = p.on_select.clone();
+        let id = v.id;
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let onkeydown = {
+        let cb = p.on_select.clone();
+        let id = v.id;
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                cb.emit(id);
+            }
+        })
+    };
+    let spot = geometry::label_spot(p.index, p.count);
+    let (line1, line2) = label_lines(v);
+    let lines = if line2.is_some() { 2 } else { 1 };
+    let mut ys = label_baselines(spot, lines);
+    let (lx, ly1) = (spot.at.x - centre.x, ys.next().unwrap_or(0.0) - centre.y);
+    let ly2 = ys.next().map(|y| y - centre.y);
+    let timer = v.timer_steps.map(|steps| {
+        html! {
+            <>
+                <circle class="timer-track" r={TIMER_R.to_string()} />
+                <circle class="timer" r={TIMER_R.to_string()} pathLength={TIMER_STEPS.to_string()}
+                        stroke-dasharray={format!("{steps} {TIMER_STEPS}")} transform="rotate(-90)" />
+            </>
+        }
+    });
+    let cross = (v.role == RoleView::Crashed).then(|| {
+        let d = NODE_R * 0.62;
+        html! { <path class="cross" d={format!("M{},{}L{d},{d}M{d},{}L{},{d}", -d, -d, -d, -d)} /> }
+    });
+    let halo = (v.role == RoleView::Leader)
+        .then(|| html! { <circle class="halo" r={(NODE_R + 7.0).to_string()} /> });
+    html! {
+        <g class={classes!("server", role, p.selected.then_some("selected"), (!v.member).then_some("removed"), p.violating.then_some("violating"))}
+           data-node={v.id.to_string()} data-role={role} data-term={v.term.to_string()}
+           data-commit={v.commit.to_string()} data-log-len={v.log_len.to_string()}
+           tabindex="0" role="button" aria-label={label} aria-haspopup="dialog"
+           aria-expanded={if p.selected { "true" } else { "false" }}
+           transform={format!("translate({:.1},{:.1})", centre.x, centre.y)}
+           {onclick} {onkeydown}>
+            <circle class="hit" r={(TIMER_R + 4.0).to_string()} />
+            if p.violating {
+                <circle class="alarm" r={(TIMER_R + 10.0).to_string()} />
+            }
+            <circle class="focus-ring" r={(TIMER_R + 5.0).to_string()} />
+            { for timer }
+            { for halo }
+            <circle class="body" r={NODE_R.to_string()} />
+            <text class="name" y="-3">{ v.id.to_string() }</text>
+            <text class="term" y="15">{ format!("term {}", v.term) }</text>
+            { for cross }
+            <text class="role-label" x={format!("{lx:.1}")} y={format!("{ly1:.1}")} text-anchor={spot.anchor}>
+                { line1 }
+            </text>
+            if let (Some(text), Some(y)) = (line2, ly2) {
+                <text class="role-detail" x={format!("{lx:.1}")} y={format!("{y:.1}")} text-anchor={spot.anchor}>
+                    { text }
+                </text>
+            }
+        </g>
+    }
+}
+
+/// Props of [`MessageDot`].
+#[derive(Properties, PartialEq)]
+pub struct MessageProps {
+    /// What the message is.
+    pub info: Rc<MsgInfo>,
+    /// Where it is now.
+    pub x: f32,
+    /// Where it is now.
+    pub y: f32,
+}
+
+/// A message in flight: only its position changes from frame to frame.
+#[function_component(MessageDot)]
+pub fn message_dot(p: &MessageProps) -> Html {
+    html! {
+        <g class="msg" data-msg={p.info.id.to_string()} data-kind={p.info.kind}
+           transform={format!("translate({:.1},{:.1})", p.x, p.y)}>
+            <MessageBody info={Rc::clone(&p.info)} />
+        </g>
+    }
+}
+
+/// Props of [`MessageBody`].
+#[derive(Properties, PartialEq)]
+pub struct BodyProps {
+    /// What the message is.
+    pub info: Rc<MsgInfo>,
+}
+
+/// A message's shape: colour by exchange (RequestVote, AppendEntries,
+/// client), filled for requests and hollow for replies, bigger when it
+/// carries entries, faded when it will be dropped, slashed when it refuses.
+#[function_component(MessageBody)]
+pub fn message_body(p: &BodyProps) -> Html {
+    let i = &p.info;
+    let r: f64 = if i.snapshot {
+        11.0
+    } else if i.entries > 0 {
+        9.5
+    } else if i.reply {
+        5.5
+    } else {
+        6.0
+    };
+    let class = classes!(
+        "msg-body",
+        i.family.name(),
+        if i.reply { "reply" } else { "request" },
+        (i.entries > 0 || i.snapshot).then_some("carries"),
+        i.dropped.then_some("dropped"),
+        i.refused.then_some("refused"),
+    );
+    let slash = i.refused.then(|| {
+        let d = r * 0.75;
+        html! { <path class="slash" d={format!("M{},{d}L{d},{}", -d, -d)} /> }
+    });
+    let count = if i.snapshot {
+        Some(html! { <text class="count" y="4">{ "S" }</text> })
+    } else {
+        (i.entries > 0).then(|| html! { <text class="count" y="3.5">{ i.entries }</text> })
+    };
+    html! {
+        <g class={class}>
+            <title>{ AttrValue::from(Rc::clone(&i.title)) }</title>
+            <circle r={r.to_string()} />
+            { for count }
+            { for slash }
+        </g>
+    }
+}
+
+/// Props of [`ClientMarker`].
+#[derive(Properties, PartialEq)]
+pub struct ClientProps {
+    /// The operation in progress, if any.
+    pub pending: Option<Rc<str>>,
+}
+
+/// The page's client, C1, at the centre of the ring.
+#[function_component(ClientMarker)]
+pub fn client_marker(p: &ClientProps) -> Html {
+    let at = geometry::client_position(0);
+    let w = CLIENT_R * 2.0 + 8.0;
+    let h = CLIENT_R * 1.5;
+    html! {
+        <g class="client-marker" data-client="C1" transform={format!("translate({},{})", at.x, at.y)}>
+            <rect x={(-w / 2.0).to_string()} y={(-h / 2.0).to_string()} width={w.to_string()}
+                  height={h.to_string()} rx="7" />
+            <text class="name" y="5">{ "C1" }</text>
+            <text class="caption" y={(h / 2.0 + 15.0).to_string()}>
+                { match &p.pending {
+                    Some(op) => format!("waiting: {op}"),
+                    None => "client".to_string(),
+                } }
+            </text>
+        </g>
+    }
+}
+
+/// Props of [`CutLinks`].
+#[derive(Properties, PartialEq)]
+pub struct CutProps {
+    /// Pairs of servers whose link is cut.
+    pub pairs: Rc<Vec<(NodeId, NodeId)>>,
+    /// Servers on the ring.
+    pub count: usize,
+}
+
+/// Cut links: a red dashed line between the two servers, with a gap in the
+/// middle, so a partition can be seen at a glance.
+#[function_component(CutLinks)]
+pub fn cut_links(p: &CutProps) -> Html {
+    let at = |id: NodeId| geometry::server_position(usize::from(id.0).saturating_sub(1), p.count);
+    html! {
+        <g class="cut-links">
+            { for p.pairs.iter().map(|&(a, b)| {
+                let (pa, pb) = (at(a), at(b));
+                let (mx, my) = ((pa.x + pb.x) / 2.0, (pa.y + pb.y) / 2.0);
+                html! {
+                    <g key={format!("{a}-{b}")} class="cut-link">
+                        <title>{ format!("link {a}–{b} is cut") }</title>
+                        <line x1={format!("{:.1}", pa.x)} y1={format!("{:.1}", pa.y)}
+                              x2={format!("{:.1}", pb.x)} y2={format!("{:.1}", pb.y)} />
+                        <circle class="cut-mark" cx={format!("{mx:.1}")} cy={format!("{my:.1}")} r="7" />
+                        <path class="cut-x" d={format!("M{:.1},{:.1}l6,6m0,-6l-6,6", mx - 3.0, my - 3.0)} />
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}

@@ -1,0 +1,300 @@
+//! Playback and cluster controls: Play/Pause, Step, Speed, cluster size,
+//! Reset, message loss; and the clock showing virtual time and the leader.
+
+use crate::app::Features;
+use crate::playback;
+use raft::{Feature, NodeId, Term};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    /// Is virtual time running?
+    pub playing: bool,
+    /// The Speed slider's position (log scale, see [`playback`]).
+    pub speed_pos: u32,
+    /// Servers in the cluster.
+    pub servers: u8,
+    /// The cluster's seed.
+    pub seed: u64,
+    /// Message loss, percent.
+    pub loss: u32,
+    /// Play/Pause pressed.
+    pub on_toggle: Callback<()>,
+    /// Step pressed.
+    pub on_step: Callback<()>,
+    /// Speed slider moved.
+    pub on_speed: Callback<u32>,
+    /// Cluster size chosen.
+    pub on_servers: Callback<u8>,
+    /// Reset pressed.
+    pub on_reset: Callback<()>,
+    /// Loss slider moved.
+    pub on_loss: Callback<u32>,
+    /// Some link between servers is cut.
+    pub links_cut: bool,
+    /// Heal links pressed.
+    pub on_heal: Callback<()>,
+    /// Add server pressed (a membership change through the leader, §6).
+    pub on_add: Callback<()>,
+}
+
+/// A checkbox that switches a protocol feature.
+fn feature_box(
+    feature: Feature,
+    on: bool,
+    title: &'static str,
+    cb: &Callback<(Feature, bool)>,
+) -> Html {
+    let cb = cb.clone();
+    let onchange = Callback::from(move |e: Event| {
+        if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            cb.emit((feature, input.checked()));
+        }
+    });
+    html! {
+        <label class="check" {title}>
+            <input type="checkbox" checked={on} {onchange} />
+            { feature.name() }
+        </label>
+    }
+}
+
+fn input_value(e: &InputEvent) -> Option<u32> {
+    e.target()?.dyn_into::<HtmlInputElement>().ok()?.value().parse().ok()
+}
+
+/// A small filled icon for a button (hidden from assistive technology: the
+/// button's text names it).
+fn icon(path: &'static str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <path d={path} />
+        </svg>
+    }
+}
+
+fn reset_icon() -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <path class="stroke" d="M12.9 9.6A5.2 5.2 0 1 1 11.4 4" />
+            <path d="M9.2 1.6 14 2.3l-1.6 4.5z" />
+        </svg>
+    }
+}
+
+/// The toolbar.
+#[function_component(Controls)]
+pub fn controls(p: &ControlsProps) -> Html {
+    let speed = playback::speed_at(p.speed_pos);
+    let on_speed = {
+        let cb = p.on_speed.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(v) = input_value(&e) {
+                cb.emit(v);
+            }
+        })
+    };
+    let on_loss = {
+        let cb = p.on_loss.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(v) = input_value(&e) {
+                cb.emit(v);
+            }
+        })
+    };
+    let on_servers = {
+        let cb = p.on_servers.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse::<u8>().ok());
+            if let Some(n) = value {
+                cb.emit(n);
+            }
+        })
+    };
+    let toggle = p.on_toggle.reform(|_: MouseEvent| ());
+    let step = p.on_step.reform(|_: MouseEvent| ());
+    let reset = p.on_reset.reform(|_: MouseEvent| ());
+    let link = format!("?seed={}&servers={}", p.seed, p.servers);
+    html! {
+        <div class="controls">
+            <div class="group playback" role="group" aria-label="Playback">
+                <button type="button" class={classes!("play", p.playing.then_some("playing"))} onclick={toggle}
+                        title="Play or pause virtual time (Space)">
+                    { if p.playing { icon("M3.5 2h3.2v12H3.5zM9.3 2h3.2v12H9.3z") } else { icon("M4 2.2 13.5 8 4 13.8z") } }
+                    { if p.playing { "Pause" } else { "Play" } }
+                </button>
+                <button type="button" onclick={step} title="Process the next event, then pause">
+                    { icon("M2.5 2.2 10 8l-7.5 5.8zM11 2.2h2.8v11.6H11z") }{ "Step" }
+                </button>
+                <label class="range">
+                    <span class="caption">{ "Speed" }</span>
+                    <input type="range" aria-label="Speed" min="0" max={playback::SLIDER_MAX.to_string()}
+                           step="1" value={p.speed_pos.to_string()} oninput={on_speed}
+                           aria-valuetext={playback::describe(speed)}
+                           title={playback::describe_stretch(speed)} />
+                    <output class="readout">{ playback::describe(speed) }</output>
+                </label>
+            </div>
+            <div class="group cluster-settings" role="group" aria-label="Cluster">
+                <label class="select">
+                    <span class="caption">{ "Servers" }</span>
+                    <select aria-label="Servers" onchange={on_servers}
+                            title="Changing the size starts a fresh cluster">
+                        { for (1..=sim::MAX_SERVERS).map(|n| html! {
+                            <option value={n.to_string()} selected={n == p.servers}>{ n }</option>
+                        }) }
+                    </select>
+                </label>
+                <button type="button" onclick={reset} title="Start a fresh cluster with a new random seed">
+                    { reset_icon() }{ "Reset" }
+                </button>
+                <button type="button" onclick={p.on_add.reform(|_: MouseEvent| ())}
+                        title="Add a server to the running cluster: it joins as a learner and is promoted once caught up (§6)">
+                    { "Add server" }
+                </button>
+                <a class="seed" href={link} title="A link that starts this same cluster again">
+                    { format!("seed {}", p.seed) }
+                </a>
+                <label class="range loss">
+                    <span class="caption">{ "Message loss" }</span>
+                    <input type="range" aria-label="Message loss" min="0" max="50" step="1"
+                           value={p.loss.to_string()} oninput={on_loss}
+                           aria-valuetext={format!("{} percent", p.loss)} />
+                    <output class="readout narrow">{ format!("{} %", p.loss) }</output>
+                </label>
+                if p.links_cut {
+                    <button type="button" class="heal" onclick={p.on_heal.reform(|_: MouseEvent| ())}
+                            title="Reconnect every cut link">{ "Heal links" }</button>
+                }
+            </div>
+
+        </div>
+    }
+}
+
+/// Props of [`FeatureToggles`].
+#[derive(Properties, PartialEq)]
+pub struct FeatureProps {
+    /// PreVote and CheckQuorum, on or off.
+    pub features: Features,
+    /// A box was ticked or unticked.
+    pub on_feature: Callback<(Feature, bool)>,
+}
+
+/// Switches for the protocol extensions of the Raft thesis.
+#[function_component(FeatureToggles)]
+pub fn feature_toggles(p: &FeatureProps) -> Html {
+    html! {
+        <div class="features" role="group" aria-label="Protocol extensions">
+            { feature_box(Feature::PreVote, p.features.pre_vote,
+                "PreVote (thesis §9.6): ask whether you could win before raising your term", &p.on_feature) }
+            { feature_box(Feature::CheckQuorum, p.features.check_quorum,
+                "CheckQuorum (thesis §6.2): a leader that stops hearing from a majority steps down", &p.on_feature) }
+        </div>
+    }
+}
+
+/// A person-readable name and explanation for each of the simulator's
+/// "break Raft" switches (`raft::BugSwitches::NAMES`).
+pub fn bug_text(name: &str) -> (&str, &'static str) {
+    match name {
+        "vote_without_log_check" => (
+            "Vote without the log check",
+            "Grant votes to candidates whose logs are behind (breaks §5.4.1).",
+        ),
+        "commit_by_counting_old_terms" => (
+            "Commit old-term entries by counting",
+            "Commit entries of earlier terms once on a majority (Figure 8, §5.4.2).",
+        ),
+        "forget_voted_for_on_restart" => (
+            "Forget votedFor in a crash",
+            "A restarted server may vote twice in one term (Figure 2).",
+        ),
+        "keep_commit_index_on_restart" => (
+            "Keep commitIndex across a crash",
+            "Trust a volatile commitIndex the log does not back (Figure 2).",
+        ),
+        "append_without_truncating_conflicts" => (
+            "Keep conflicting entries",
+            "Overwrite only what the leader sent, keep the rest (AppendEntries rule 3).",
+        ),
+        "stale_leader_serves_reads" => (
+            "Stale leader serves reads",
+            "A deposed leader answers Gets from its own state (thesis §6.4).",
+        ),
+        other => (other, "A deliberate protocol mistake."),
+    }
+}
+
+/// Props of [`BreakRaft`].
+#[derive(Properties, PartialEq)]
+pub struct BreakProps {
+    /// Which of `raft::BugSwitches::NAMES` are on (bit i for name i).
+    pub on_mask: u32,
+    /// A switch was flipped: (its index in NAMES, on).
+    pub on_toggle: Callback<(usize, bool)>,
+}
+
+/// "Break Raft": switch on a deliberate mistake and watch the safety
+/// checkers catch it.
+#[function_component(BreakRaft)]
+pub fn break_raft(p: &BreakProps) -> Html {
+    let count = p.on_mask.count_ones();
+    html! {
+        <details class={classes!("break-raft", (count > 0).then_some("broken"))}>
+            <summary>{ if count > 0 { format!("Raft broken ({count})") } else { "Break Raft".to_string() } }</summary>
+            <div class="break-list" role="group" aria-label="Deliberate protocol mistakes">
+                <p class="hint">{ "Switch on a mistake, then crash servers and send commands: the safety checkers stop the run when a property of Figure 3 breaks." }</p>
+                { for raft::BugSwitches::NAMES.iter().enumerate().map(|(i, name)| {
+                    let (label, why) = bug_text(name);
+                    let cb = p.on_toggle.clone();
+                    let onchange = Callback::from(move |e: Event| {
+                        if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                            cb.emit((i, input.checked()));
+                        }
+                    });
+                    html! {
+                        <label class="bug">
+                            <input type="checkbox" checked={p.on_mask & (1 << i) != 0} {onchange} />
+                            <span class="bug-name">{ label.to_string() }</span>
+                            <span class="bug-why">{ why }</span>
+                        </label>
+                    }
+                }) }
+            </div>
+        </details>
+    }
+}
+
+/// Props of [`Clock`].
+#[derive(Properties, PartialEq)]
+pub struct ClockProps {
+    /// Virtual time, whole milliseconds (the simulator's resolution).
+    pub time_ms: u64,
+    /// The current leader and its term, if there is one.
+    pub leader: Option<(NodeId, Term)>,
+}
+
+/// Virtual time and who leads.
+#[function_component(Clock)]
+pub fn clock(p: &ClockProps) -> Html {
+    html! {
+        <p class="clock">
+            <span class="time" title="Virtual time since the cluster started">
+                { format!("t = {} ms", p.time_ms) }
+            </span>
+            <span class={classes!("who-leads", p.leader.is_none().then_some("none"))}>
+                { match p.leader {
+                    Some((id, term)) => format!("leader {id}, term {term}"),
+                    None => "no leader".to_string(),
+                } }
+            </span>
+        </p>
+    }
+}

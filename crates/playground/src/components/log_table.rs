@@ -1,0 +1,158 @@
+//! The log view: one row per server, one column per log index. Each entry
+//! is a box coloured by its term showing its command; entries up to the
+//! server's commitIndex are solid, later ones striped and dashed. A bar
+//! marks each server's commitIndex, and in followers' rows small tags mark
+//! the leader's nextIndex and matchIndex for them. Beside each row, the
+//! server's key-value state.
+
+use crate::view_model::{LogRow, RoleView};
+use raft::LogIndex;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Number of term colours before they repeat (see style.css, `.t0`…`.t7`).
+pub const TERM_COLOURS: u64 = 8;
+/// Fewest index columns drawn, so an empty log still looks like a log.
+const MIN_COLUMNS: LogIndex = 8;
+
+/// Props of [`LogTable`].
+#[derive(Properties, PartialEq)]
+pub struct LogTableProps {
+    /// One row per server, S1 first.
+    pub rows: Rc<Vec<Rc<LogRow>>>,
+}
+
+/// The logs of every server, aligned by index.
+#[function_component(LogTable)]
+pub fn log_table(p: &LogTableProps) -> Html {
+    let longest =
+        p.rows.iter().map(|r| r.snapshot_index + r.entries.len() as LogIndex).max().unwrap_or(0);
+    // One spare column past the longest log, where a leader's nextIndex
+    // for an up-to-date follower points.
+    let columns = (longest + 1).max(MIN_COLUMNS);
+    let scroller = use_node_ref();
+    {
+        // Keep the newest entries in sight as logs grow.
+        let scroller = scroller.clone();
+        use_effect_with(columns, move |_| {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                el.set_scroll_left(el.scroll_width());
+            }
+        });
+    }
+    html! {
+        <section class="logs panel" aria-label="Logs">
+            <div class="panel-head">
+                <h2>{ "Logs" }</h2>
+                <p class="hint">
+                    <span class="swatch committed" aria-hidden="true"></span>{ "committed " }
+                    <span class="swatch uncommitted" aria-hidden="true"></span>{ "not yet committed " }
+                    <span class="swatch commit-bar" aria-hidden="true"></span>{ "commitIndex" }
+                </p>
+            </div>
+            <div class="log-scroll" ref={scroller}>
+                <table class="log-table">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="who">{ "server" }</th>
+                            { for (1..=columns).map(|i| html! { <th scope="col" class="idx">{ i }</th> }) }
+                            <th class="fill" aria-hidden="true"></th>
+                            <th scope="col" class="kv">{ "key-value state" }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for p.rows.iter().map(|row| html! {
+                            <LogRowView key={row.id.0} row={Rc::clone(row)} {columns} />
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// Props of [`LogRowView`].
+#[derive(Properties, PartialEq)]
+pub struct LogRowProps {
+    /// The server's row.
+    pub row: Rc<LogRow>,
+    /// Index columns in the table.
+    pub columns: LogIndex,
+}
+
+/// One server's log.
+#[function_component(LogRowView)]
+pub fn log_row_view(p: &LogRowProps) -> Html {
+    let r = &p.row;
+    let id = r.id.to_string();
+    let crashed = r.role == RoleView::Crashed;
+    let marker = |i: LogIndex| -> Html {
+        if r.match_index == Some(i) {
+            html! { <span class="mark match" title={format!("the leader's matchIndex for {id}")}>{ "match" }</span> }
+        } else if r.next_index == Some(i) {
+            html! { <span class="mark next" title={format!("the leader's nextIndex for {id}")}>{ "next" }</span> }
+        } else {
+            html! {}
+        }
+    };
+    // Entries folded into a snapshot are one box spanning their columns.
+    let snapshot = (r.snapshot_index > 0).then(|| {
+        let n = r.snapshot_index;
+        html! {
+            <td class="snapshot" colspan={n.to_string()}
+                title={format!("entries 1 to {n} are compacted into a snapshot (§7)")}>
+                <span class="cmd">{ if n > 1 { format!("snapshot 1–{n}") } else { "snap".to_string() } }</span>
+            </td>
+        }
+    });
+    let first = r.snapshot_index + 1;
+    let cells = (first..=p.columns).map(|i| match r.entries.get((i - first) as usize) {
+        Some(e) => html! {
+            <td class={classes!(
+                    "entry",
+                    format!("t{}", e.term % TERM_COLOURS),
+                    if e.committed { "committed" } else { "uncommitted" },
+                    (i == r.commit).then_some("commit-edge"),
+                )}
+                title={e.title.clone()}>
+                <span class="cmd">{ &e.label }</span>
+                <span class="eterm" aria-hidden="true">{ e.term }</span>
+                { marker(i) }
+            </td>
+        },
+        None => html! { <td class="slot">{ marker(i) }</td> },
+    });
+    let (role, status) = if crashed {
+        ("crashed", "disk only".to_string())
+    } else {
+        (r.role.name(), format!("commit {}", r.commit))
+    };
+    html! {
+        <tr class={classes!("log-row", r.role.name())} data-log-node={id.clone()}>
+            <th scope="row" class="who">
+                <span class="who-line">
+                    <span class="who-name">{ &id }</span>
+                    <span class="who-role">{ role }</span>
+                </span>
+                <span class="who-status">{ status }</span>
+            </th>
+            { for snapshot }
+            { for cells }
+            <td class="fill" aria-hidden="true"></td>
+            <td class="kv" data-kv-node={id.clone()}>
+                { match &r.kv {
+                    None => html! { "down: lost" },
+                    Some(pairs) if pairs.is_empty() => html! { <span class="empty">{ "(empty)" }</span> },
+                    Some(pairs) => html! {
+                        { for pairs.iter().enumerate().map(|(i, pair)| html! {
+                            <>
+                                if i > 0 { { ", " } }
+                                <span class="pair">{ pair }</span>
+                            </>
+                        }) }
+                    },
+                } }
+            </td>
+        </tr>
+    }
+}
