@@ -6,50 +6,7 @@
 // Each test starts from a fixed seed (?seed=…) so a failure can be replayed,
 // and drives virtual time fast by moving the Speed slider to its maximum.
 import { test, expect } from '@playwright/test';
-
-/** Collects page errors and console errors for the whole test. */
-function watchErrors(page) {
-  const problems = [];
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  return problems;
-}
-
-/** Opens the playground with a fixed seed and runs it at real time. */
-async function open(page, seed) {
-  await page.goto(`/?seed=${seed}`);
-  await expect(page.locator('[data-node]')).toHaveCount(5);
-  await page.getByRole('slider', { name: 'Speed' }).fill('300');
-}
-
-/** Waits for exactly one leader and returns its locator and name. */
-async function leaderOf(page) {
-  const leader = page.locator('[data-role=leader]');
-  await expect(leader).toHaveCount(1, { timeout: 10_000 });
-  const name = await leader.getAttribute('data-node');
-  return { name, node: page.locator(`[data-node=${name}]`) };
-}
-
-async function attr(locator, name) {
-  return Number(await locator.getAttribute(name));
-}
-
-/** Sends a command from the client box and waits for its answer. */
-async function send(page, command, answer) {
-  await page.getByLabel('Command').fill(command);
-  await page.getByLabel('Command').press('Enter');
-  await expect(page.locator('.ops li').first()).toContainText(answer, { timeout: 10_000 });
-}
-
-/** Opens a server's menu and presses one of its buttons, then closes it. */
-async function serverAction(page, name, action) {
-  await page.locator(`[data-node=${name}] .body`).click();
-  await page.getByRole('dialog').getByRole('button', { name: action, exact: true }).click();
-  await page.keyboard.press('Escape');
-  await expect(page.getByRole('dialog')).toHaveCount(0);
-}
+import { watchErrors, open, leaderOf, attr, send, serverAction } from './helpers.mjs';
 
 test('loads without errors and shows messages flying', async ({ page }) => {
   const problems = watchErrors(page);

@@ -4,22 +4,30 @@
 //! draws (see [`crate::view_model`]).
 
 use crate::animation::AnimationLoop;
-use crate::components::alerts::{ActionError, ViolationBanner};
+use crate::components::alerts::{
+    action_error, replay_banner, violation_banner, ActionErrorProps, ReplayProps, ViolationProps,
+};
 use crate::components::client_box::ClientBox;
 use crate::components::cluster::ClusterView;
-use crate::components::controls::{BreakRaft, Clock, Controls, FeatureToggles};
-use crate::components::legend::Legend;
+use crate::components::controls::{
+    break_raft, clock, feature_toggles, BreakProps, ClockProps, Controls, FeatureProps,
+};
+use crate::components::legend::legend;
 use crate::components::log_table::LogTable;
+use crate::components::membership::MembershipPanel;
 use crate::components::narration::NarrationPanel;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
+use crate::components::settings::{settings_panel, SettingsProps};
+use crate::config_view::config_view;
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
 use crate::playback;
+use crate::run::Run;
 use crate::view_model::{
     self, LogRows, MessageCache, MsgView, Narration, NarrationLine, NodeView, OpRow,
 };
-use raft::{Feature, NodeId};
-use sim::{Action, ClientId, KvOp, Sim, SimConfig, Target};
+use raft::NodeId;
+use sim::{Action, ClientId, KvOp, SimConfig, Target, Violation};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -53,8 +61,6 @@ pub enum Msg {
     Servers(u8),
     /// A fresh cluster with a new seed.
     Reset,
-    /// The Message loss slider moved (percent).
-    Loss(u32),
     /// A server was clicked: open (or close) its menu.
     Select(NodeId),
     /// Close the server menu.
@@ -71,11 +77,6 @@ pub enum Msg {
     Isolate(NodeId, bool),
     /// Heal every cut link.
     HealAll,
-    /// Switch a protocol feature (PreVote, CheckQuorum) on or off.
-    Feature(Feature, bool),
-    /// Switch a deliberate protocol mistake on or off (index into
-    /// `raft::BugSwitches::NAMES`).
-    Bug(usize, bool),
     /// A page-wide key.
     Key(PageKey),
 }
@@ -89,7 +90,6 @@ struct Callbacks {
     speed: Callback<u32>,
     servers: Callback<u8>,
     reset: Callback<()>,
-    loss: Callback<u32>,
     select: Callback<NodeId>,
     close_menu: Callback<()>,
     act: Callback<Action>,
@@ -98,23 +98,20 @@ struct Callbacks {
     show_all: Callback<bool>,
     isolate: Callback<(NodeId, bool)>,
     heal_all: Callback<()>,
-    feature: Callback<(Feature, bool)>,
     add_server: Callback<()>,
-    bug: Callback<(usize, bool)>,
 }
 
 /// The Raft Playground page.
 pub struct App {
-    sim: Sim,
+    /// The cluster drawn: one to play with, or a swarm seed replayed. Its
+    /// settings (`sim().config()`: features, read mode, snapshots, flow
+    /// control, loss, bug switches) carry over to the next Reset.
+    run: Run,
+    /// The settings as the settings panels draw them.
+    config: Rc<SimConfig>,
     generation: u64,
     seed: u64,
     servers: u8,
-    loss: u32,
-    /// PreVote and CheckQuorum, kept across resets.
-    features: Features,
-    /// Deliberate mistakes switched on (bit i: `BugSwitches::NAMES[i]`),
-    /// kept across resets.
-    bugs: u32,
     /// Virtual time drawn now, ms. The simulator has processed every event
     /// up to its whole part; messages are drawn at the fractional time.
     display_time: f64,
@@ -134,39 +131,23 @@ pub struct App {
     cut_pairs: Rc<Vec<(NodeId, NodeId)>>,
     narration: Narration,
     narration_lines: Rc<Vec<Rc<NarrationLine>>>,
-    violations: Rc<Vec<String>>,
+    violations: Rc<Vec<Violation>>,
     violating: Rc<Vec<NodeId>>,
+    /// Why a replayed seed failed, when it is not a safety property (a
+    /// cluster that did not converge).
+    replay_failure: Option<Rc<str>>,
     cb: Callbacks,
     root: NodeRef,
     _frames: Option<AnimationLoop>,
     _keys: Option<KeyListener>,
 }
 
-/// The protocol extensions a person has switched on.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Features {
-    /// PreVote (thesis §9.6).
-    pub pre_vote: bool,
-    /// CheckQuorum (thesis §6.2).
-    pub check_quorum: bool,
-}
-
-fn new_sim(servers: u8, seed: u64, loss: u32, features: Features, bugs: u32) -> Sim {
-    let mut config = SimConfig {
-        servers,
-        seed,
-        loss_percent: f64::from(loss),
-        pre_vote: features.pre_vote,
-        check_quorum: features.check_quorum,
-        ..SimConfig::default()
-    };
-    for (i, name) in raft::BugSwitches::NAMES.iter().enumerate() {
-        if bugs & (1 << i) != 0 {
-            config.bugs.set(name, true);
-        }
-    }
-    Sim::new(config)
-        .or_else(|_| Sim::new(SimConfig { seed, ..SimConfig::default() }))
+/// A cluster for the page: `config` if it is valid, else the default
+/// settings with the same seed (so the page always has a cluster).
+fn free_run(config: SimConfig) -> Run {
+    let seed = config.seed;
+    Run::free(config)
+        .or_else(|_| Run::free(SimConfig { seed, ..SimConfig::default() }))
         .expect("the default configuration is valid")
 }
 
@@ -175,10 +156,17 @@ impl App {
         playback::speed_at(self.speed_pos)
     }
 
-    /// Start over with a fresh cluster.
+    /// Start over with a fresh cluster (leaving a replay), with the
+    /// settings of the cluster before.
     fn reset(&mut self, seed: u64) {
         self.seed = seed;
-        self.sim = new_sim(self.servers, seed, self.loss, self.features, self.bugs);
+        let config = SimConfig { seed, servers: self.servers, ..self.run.sim().config().clone() };
+        self.run = free_run(config);
+        self.start_over();
+    }
+
+    /// Forget everything drawn for the cluster before.
+    fn start_over(&mut self) {
         self.generation += 1;
         self.display_time = 0.0;
         self.selected = None;
@@ -189,6 +177,7 @@ impl App {
         self.narration = Narration::new(NARRATION_LINES, self.narration.show_all());
         self.violations = Rc::new(Vec::new());
         self.violating = Rc::new(Vec::new());
+        self.replay_failure = None;
         self.refresh();
     }
 
@@ -196,17 +185,22 @@ impl App {
     /// change keep their identity, so their components are not redrawn.
     fn refresh(&mut self) {
         let now = self.display_time;
-        let len = self.sim.trace().len();
+        let sim = self.run.sim();
+        if *self.config != *sim.config() {
+            self.config = Rc::new(sim.config().clone());
+        }
+        let len = sim.trace().len();
         if len != self.trace_len {
             self.trace_len = len;
-            self.msg_cache.refresh(&self.sim);
-            self.logs.refresh(&self.sim);
-            let ops = view_model::op_rows(&self.sim, OP_ROWS);
+            self.msg_cache.refresh(self.run.sim());
+            self.logs.refresh(self.run.sim());
+            let ops = view_model::op_rows(self.run.sim(), OP_ROWS);
             if *self.ops != ops {
                 self.ops = Rc::new(ops);
             }
             let pending = self
-                .sim
+                .run
+                .sim()
                 .clients()
                 .get(&PAGE_CLIENT)
                 .and_then(|c| c.pending.as_ref())
@@ -214,57 +208,68 @@ impl App {
             if self.client_pending != pending {
                 self.client_pending = pending;
             }
-            let cut = view_model::cut_pairs(&self.sim);
+            let cut = view_model::cut_pairs(self.run.sim());
             if *self.cut_pairs != cut {
                 self.cut_pairs = Rc::new(cut);
             }
-            if self.narration.refresh(&self.sim) {
+            if self.narration.refresh(self.run.sim()) {
                 self.narration_lines = Rc::new(self.narration.lines());
             }
-            let found = self.sim.violations();
+            let found = self.run.sim().violations();
             if found.len() != self.violations.len() {
-                self.violations = Rc::new(found.iter().map(|v| v.to_string()).collect());
+                self.violations = Rc::new(found.to_vec());
                 self.violating =
                     Rc::new(found.iter().flat_map(|v| v.nodes.iter().copied()).collect());
                 // A broken safety property stops the run where it happened.
                 self.playing = false;
                 self.last_frame = None;
             }
+            if let Some(replay) = self.run.as_replay() {
+                if replay.finished() && self.playing {
+                    // The replayed seed has ended: converged, or failed.
+                    self.playing = false;
+                    self.last_frame = None;
+                }
+                let failure = replay
+                    .failure
+                    .as_ref()
+                    .filter(|f| f.violation.is_none())
+                    .map(|f| Rc::from(f.reason.as_str()));
+                if self.replay_failure != failure {
+                    self.replay_failure = failure;
+                }
+            }
         }
-        let nodes = view_model::node_views(&self.sim, now);
+        let nodes = view_model::node_views(self.run.sim(), now);
         if *self.nodes != nodes {
             self.nodes = Rc::new(nodes);
         }
-        let messages = self.msg_cache.views(&self.sim, now);
+        let messages = self.msg_cache.views(self.run.sim(), now);
         if *self.messages != messages {
             self.messages = Rc::new(messages);
         }
     }
 
-    /// Play or pause. A run stopped by a safety violation stays paused.
+    /// Play or pause. A run stopped by a safety violation, or a replay
+    /// that has ended, stays paused.
     fn toggle_play(&mut self) {
-        self.playing = !self.playing && self.violations.is_empty();
+        let ended = self.run.as_replay().is_some_and(|r| r.finished());
+        self.playing = !self.playing && self.violations.is_empty() && !ended;
         self.last_frame = None;
     }
 
-    /// Process every event up to virtual time `target`, one at a time, and
-    /// stop right after an event that broke a safety property, so the page
-    /// pauses exactly where it happened. Returns the time to draw.
+    /// Process every event up to virtual time `target`, stopping right
+    /// after an event that broke a safety property, so the page pauses
+    /// exactly where it happened. Returns the time to draw.
     fn advance_to(&mut self, target: f64) -> f64 {
-        let until = target.floor() as u64;
-        let known = self.sim.violations().len();
-        while self.sim.next_event_time().is_some_and(|t| t <= until) {
-            self.sim.step();
-            if self.sim.violations().len() > known {
-                return self.sim.now() as f64;
-            }
+        match self.run.advance_to(target.floor() as u64) {
+            Some(stopped) => stopped as f64,
+            None => target.max(self.run.sim().now() as f64),
         }
-        self.sim.run_until(until);
-        target
     }
 
     fn act(&mut self, action: Action) {
-        match self.sim.act(action) {
+        match self.run.act(action) {
             Ok(()) => self.action_error = None,
             Err(message) => self.action_error = Some(message),
         }
@@ -273,9 +278,10 @@ impl App {
 
     fn menu(&self) -> Html {
         let Some(id) = self.selected else { return html! {} };
-        let details = view_model::node_details(&self.sim, id, self.display_time);
+        let sim = self.run.sim();
+        let details = view_model::node_details(sim, id, self.display_time);
         let index = usize::from(id.0).saturating_sub(1);
-        let placement = MenuPlacement::beside(index, self.sim.ids().count());
+        let placement = MenuPlacement::beside(index, sim.ids().count());
         html! {
             <ServerMenu
                 {details}
@@ -313,7 +319,6 @@ impl Component for App {
             speed: link.callback(Msg::Speed),
             servers: link.callback(Msg::Servers),
             reset: link.callback(|_| Msg::Reset),
-            loss: link.callback(Msg::Loss),
             select: link.callback(Msg::Select),
             close_menu: link.callback(|_| Msg::CloseMenu),
             act: link.callback(Msg::Act),
@@ -322,25 +327,29 @@ impl Component for App {
             show_all: link.callback(Msg::ShowAllEvents),
             isolate: link.callback(|(id, cut)| Msg::Isolate(id, cut)),
             heal_all: link.callback(|_| Msg::HealAll),
-            feature: link.callback(|(f, on)| Msg::Feature(f, on)),
             add_server: link.callback(|_| Msg::Act(Action::AddServer)),
-            bug: link.callback(|(i, on)| Msg::Bug(i, on)),
         };
+        let mut link_error = options.link_error.clone();
+        let replay = options.replay.clone().and_then(|link| {
+            Run::replay(link).map_err(|e| link_error = Some(format!("cannot replay: {e}"))).ok()
+        });
+        let seed = options.replay.as_ref().map_or(seed, |link| link.seed);
+        let run = replay.unwrap_or_else(|| {
+            free_run(SimConfig { seed, servers: options.servers, ..SimConfig::default() })
+        });
         let mut app = App {
-            sim: new_sim(options.servers, seed, 0, Features::default(), 0),
+            config: Rc::new(run.sim().config().clone()),
+            run,
             generation: 0,
             seed,
             servers: options.servers,
-            loss: 0,
-            features: Features::default(),
-            bugs: 0,
             display_time: 0.0,
             playing: options.autoplay,
             speed_pos: playback::position_of(options.speed),
             last_frame: None,
             selected: None,
             refocus: None,
-            action_error: None,
+            action_error: link_error,
             trace_len: u64::MAX,
             nodes: Rc::default(),
             messages: Rc::default(),
@@ -353,12 +362,13 @@ impl Component for App {
             narration_lines: Rc::default(),
             violations: Rc::default(),
             violating: Rc::default(),
+            replay_failure: None,
             cb,
             root: NodeRef::default(),
             _frames: None,
             _keys: None,
         };
-        app.servers = app.sim.config().servers;
+        app.servers = app.run.sim().config().servers;
         app.refresh();
         app._frames = Some(AnimationLoop::start(link.callback(Msg::Frame)));
         app._keys = KeyListener::start(link.callback(Msg::Key));
@@ -378,7 +388,7 @@ impl Component for App {
                 if advance <= 0.0 {
                     return false;
                 }
-                let target = (self.display_time + advance).max(self.sim.now() as f64);
+                let target = (self.display_time + advance).max(self.run.sim().now() as f64);
                 self.display_time = self.advance_to(target);
                 self.refresh();
                 // The menu shows live values (timers, indexes) while open.
@@ -391,8 +401,8 @@ impl Component for App {
             Msg::Step => {
                 self.playing = false;
                 self.last_frame = None;
-                if self.sim.step() {
-                    self.display_time = self.display_time.max(self.sim.now() as f64);
+                if self.run.step() {
+                    self.display_time = self.display_time.max(self.run.sim().now() as f64);
                 }
                 self.refresh();
                 true
@@ -410,12 +420,6 @@ impl Component for App {
             }
             Msg::Reset => {
                 self.reset(options::random_seed());
-                true
-            }
-            Msg::Loss(p) => {
-                let p = p.min(50);
-                self.loss = p;
-                self.act(Action::SetLoss(f64::from(p)));
                 true
             }
             Msg::Select(id) => {
@@ -445,12 +449,12 @@ impl Component for App {
                 true
             }
             Msg::ShowAllEvents(all) => {
-                self.narration.rebuild(&self.sim, all);
+                self.narration.rebuild(self.run.sim(), all);
                 self.narration_lines = Rc::new(self.narration.lines());
                 true
             }
             Msg::Isolate(id, cut) => {
-                let others: Vec<NodeId> = self.sim.ids().filter(|&b| b != id).collect();
+                let others: Vec<NodeId> = self.run.sim().ids().filter(|&b| b != id).collect();
                 for b in others {
                     self.act(Action::SetLink { a: id, b, cut });
                     if self.action_error.is_some() {
@@ -461,25 +465,6 @@ impl Component for App {
             }
             Msg::HealAll => {
                 self.act(Action::HealAll);
-                true
-            }
-            Msg::Feature(feature, on) => {
-                match feature {
-                    Feature::PreVote => self.features.pre_vote = on,
-                    Feature::CheckQuorum => self.features.check_quorum = on,
-                    Feature::FastBacktrack => {}
-                }
-                self.act(Action::SetFeature { feature, on });
-                true
-            }
-            Msg::Bug(i, on) => {
-                let Some(name) = raft::BugSwitches::NAMES.get(i) else { return false };
-                if on {
-                    self.bugs |= 1 << i;
-                } else {
-                    self.bugs &= !(1 << i);
-                }
-                self.act(Action::SetBug { name: (*name).to_string(), on });
                 true
             }
             Msg::Key(PageKey::PlayPause) => {
@@ -498,21 +483,22 @@ impl Component for App {
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         let cb = &self.cb;
-        let leader = self
-            .sim
-            .leader()
-            .and_then(|id| self.sim.server(id).map(|s| (id, s.raft.current_term())));
+        let sim = self.run.sim();
+        let leader =
+            sim.leader().and_then(|id| sim.server(id).map(|s| (id, s.raft.current_term())));
+        let flagged = self.violations.first().map(|v| (Rc::new(v.nodes.clone()), v.index));
         html! {
             <div class="playground" ref={self.root.clone()}>
                 <header class="topbar">
                     <div class="topbar-row">
                         <div class="brand">
                             <h1>{ "Raft Playground" }</h1>
-                            <Clock time_ms={self.display_time as u64} {leader} />
+                            { clock(&ClockProps { time_ms: self.display_time as u64, leader }) }
                         </div>
                         <div class="options">
-                            <FeatureToggles features={self.features} on_feature={cb.feature.clone()} />
-                            <BreakRaft on_mask={self.bugs} on_toggle={cb.bug.clone()} />
+                            { feature_toggles(&FeatureProps { config: Rc::clone(&self.config), on_act: cb.act.clone() }) }
+                            { settings_panel(&SettingsProps { config: Rc::clone(&self.config), on_act: cb.act.clone() }) }
+                            { break_raft(&BreakProps { config: Rc::clone(&self.config), on_act: cb.act.clone() }) }
                         </div>
                     </div>
                     <Controls
@@ -520,21 +506,32 @@ impl Component for App {
                         speed_pos={self.speed_pos}
                         servers={self.servers}
                         seed={self.seed}
-                        loss={self.loss}
+                        loss={self.config.loss_percent.round() as u32}
                         on_toggle={cb.toggle.clone()}
                         on_step={cb.step.clone()}
                         on_speed={cb.speed.clone()}
                         on_servers={cb.servers.clone()}
                         on_reset={cb.reset.clone()}
-                        on_loss={cb.loss.clone()}
+                        on_act={cb.act.clone()}
                         links_cut={!self.cut_pairs.is_empty()}
                         on_heal={cb.heal_all.clone()}
                         on_add={cb.add_server.clone()}
                     />
                 </header>
-                <ViolationBanner violations={Rc::clone(&self.violations)} />
+                if let Some(replay) = self.run.as_replay() {
+                    { replay_banner(&ReplayProps {
+                        link: replay.link.clone(),
+                        mix: replay.swarm.plan().mix.summary(),
+                        phase: replay.swarm.phase(),
+                        failure: self.replay_failure.clone(),
+                    }) }
+                }
+                { violation_banner(&ViolationProps {
+                    violations: Rc::clone(&self.violations),
+                    config: Rc::clone(&self.config),
+                }) }
                 if let Some(message) = &self.action_error {
-                    <ActionError message={message.clone()} on_dismiss={cb.dismiss.clone()} />
+                    { action_error(&ActionErrorProps { message: message.clone(), on_dismiss: cb.dismiss.clone() }) }
                 }
                 <main class="workspace">
                     <section class="cluster-panel" aria-label="Cluster">
@@ -552,10 +549,11 @@ impl Component for App {
                             />
                             { self.menu() }
                         </div>
-                        <Legend />
+                        { legend() }
+                        <MembershipPanel config={config_view(sim)} on_act={cb.act.clone()} />
                     </section>
                     <section class="data-panel">
-                        <LogTable rows={self.logs.rows()} />
+                        <LogTable rows={self.logs.rows()} {flagged} />
                         <div class="lower">
                             <ClientBox
                                 servers={self.servers}

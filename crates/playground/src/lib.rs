@@ -10,12 +10,16 @@
 pub mod animation;
 pub mod app;
 pub mod components;
+pub mod config_view;
 pub mod describe;
 pub mod geometry;
 pub mod keyboard;
 pub mod options;
 pub mod panic_hook;
 pub mod playback;
+pub mod run;
+#[cfg(test)]
+mod test_support;
 pub mod view_model;
 
 pub use app::{App, AppProps};

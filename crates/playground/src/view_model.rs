@@ -91,8 +91,13 @@ pub struct NodeView {
     pub voted_for: Option<NodeId>,
     /// A candidate's tally: (votes granted, including its own; votes needed).
     pub votes: Option<(usize, usize)>,
-    /// In its own configuration (false once removed from the cluster).
+    /// In the cluster's configuration: the leader's, or with no leader its
+    /// own. False once removed — even while the removed server, which may
+    /// never learn of its removal, still campaigns (thesis §4.2.3).
     pub member: bool,
+    /// While its configuration is joint (C_old,new, §6): which side it
+    /// votes on — "C_old only", "C_new only" or "C_old + C_new".
+    pub joint_side: Option<&'static str>,
     /// Election timer: remaining fraction in steps of [`TIMER_STEPS`]
     /// (none for a leader or a crashed server). A step is about a pixel of
     /// arc, so the arc is redrawn only when it visibly moves.
@@ -105,7 +110,16 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
         Some(server) => {
             let r = &server.raft;
             let role = RoleView::of_server(r);
-            let member = r.membership().members().contains(&id);
+            let m = r.membership();
+            let leader = sim.leader().and_then(|l| sim.server(l)).map(|l| l.raft.membership());
+            let member = leader.unwrap_or(m).members().contains(&id);
+            let joint_side =
+                m.is_joint().then(|| match (m.outgoing.contains(&id), m.voters.contains(&id)) {
+                    (true, false) => "C_old only",
+                    (false, true) => "C_new only",
+                    (true, true) => "C_old + C_new",
+                    (false, false) => "learner",
+                });
             let votes = role.campaigning().then(|| {
                 let granted = r.votes().values().filter(|&&g| g).count();
                 (granted, r.voters().len() / 2 + 1)
@@ -123,6 +137,7 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
                 voted_for: r.voted_for(),
                 votes,
                 member,
+                joint_side,
                 timer_steps,
             }
         }
@@ -137,6 +152,7 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
                 voted_for: disk.hard_state.voted_for,
                 votes: None,
                 member: true,
+                joint_side: None,
                 timer_steps: None,
             }
         }
@@ -331,7 +347,10 @@ pub struct LogRow {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 struct RowKey {
     up: bool,
-    role: Option<Role>,
+    role: Option<RoleView>,
+    /// The last index its snapshot covers: a snapshot changes the row
+    /// without changing the log's end.
+    snapshot: LogIndex,
     last: (LogIndex, Term),
     commit: LogIndex,
     applied: LogIndex,
@@ -364,7 +383,8 @@ impl LogRows {
             let key = match sim.server(id) {
                 Some(s) => RowKey {
                     up: true,
-                    role: Some(s.raft.role()),
+                    role: Some(RoleView::of_server(&s.raft)),
+                    snapshot: s.raft.log().snapshot_point().0,
                     last: (s.raft.log().last_index(), s.raft.log().last_term()),
                     commit: s.raft.commit_index(),
                     applied: s.raft.last_applied(),
@@ -372,7 +392,11 @@ impl LogRows {
                 },
                 None => {
                     let log = &sim.disk(id).log;
-                    RowKey { last: (log.last_index(), log.last_term()), ..RowKey::default() }
+                    RowKey {
+                        snapshot: log.snapshot_point().0,
+                        last: (log.last_index(), log.last_term()),
+                        ..RowKey::default()
+                    }
                 }
             };
             let old = self.rows.get(k).filter(|_| self.keys.get(k) == Some(&key));
@@ -656,6 +680,9 @@ pub struct NodeDetails {
     pub membership: Option<String>,
     /// The last index its snapshot covers (0 if none).
     pub snapshot_index: LogIndex,
+    /// In the leader's configuration (as voter or learner), so the leader
+    /// can be asked to remove it; true when there is no leader to ask.
+    pub member: bool,
 }
 
 impl NodeDetails {
@@ -692,6 +719,10 @@ pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
     let peers = sim.ids().filter(|&p| p != id).count();
     let cut_from = sim.ids().filter(|&p| p != id && link_cut(sim, id, p)).count();
     let other_leader = sim.leader().is_some_and(|l| l != id);
+    let member = sim
+        .leader()
+        .and_then(|l| sim.server(l))
+        .is_none_or(|l| l.raft.membership().members().contains(&id));
     match sim.server(id) {
         Some(s) => {
             let r = &s.raft;
@@ -727,6 +758,7 @@ pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
                 other_leader,
                 membership,
                 snapshot_index: r.log().snapshot_point().0,
+                member,
             }
         }
         None => {
@@ -747,6 +779,7 @@ pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
                 other_leader,
                 membership,
                 snapshot_index: disk.log.snapshot_point().0,
+                member,
             }
         }
     }
@@ -757,18 +790,10 @@ mod tests {
     use super::*;
     use sim::{Action, ClientId, KvOp, SimConfig, Target};
 
-    fn cluster(seed: u64) -> Sim {
-        Sim::new(SimConfig { servers: 5, seed, ..SimConfig::default() }).unwrap()
-    }
+    use crate::test_support::elect;
 
-    fn elect(sim: &mut Sim) -> NodeId {
-        let mut t = 0;
-        while sim.leader().is_none() {
-            t += 10;
-            sim.run_until(t);
-            assert!(t < 10_000, "no leader after 10 s");
-        }
-        sim.leader().unwrap()
+    fn cluster(seed: u64) -> Sim {
+        crate::test_support::cluster(5, seed)
     }
 
     #[test]
@@ -855,6 +880,40 @@ mod tests {
         assert!(d(end, to) < d(end, from));
         let views = cache.views(&sim, m.sent_at as f64);
         assert!(views.iter().any(|v| v.info.id == m.id && v.info.kind == m.packet.kind()));
+    }
+
+    #[test]
+    fn the_cached_log_rows_follow_a_snapshot() {
+        let mut sim = cluster(5);
+        let leader = elect(&mut sim);
+        let t = sim.now() + 300; // the leader's no-op commits and is applied
+        sim.run_until(t);
+        let mut rows = LogRows::default();
+        rows.refresh(&sim);
+        let row = |rows: &LogRows| rows.rows()[usize::from(leader.0) - 1].snapshot_index;
+        assert_eq!(row(&rows), 0);
+        sim.act(Action::Snapshot(leader)).unwrap();
+        assert!(rows.refresh(&sim), "a snapshot changes the leader's row");
+        assert!(row(&rows) >= 1, "the row shows the snapshot");
+    }
+
+    #[test]
+    fn a_removed_server_is_drawn_as_removed_while_it_still_campaigns() {
+        let mut sim = cluster(6);
+        let leader = elect(&mut sim);
+        let victim = sim.ids().find(|&id| id != leader).unwrap();
+        sim.act(Action::Crash(victim)).unwrap();
+        sim.act(Action::RemoveServer(victim)).unwrap();
+        let t = sim.now() + 2_000;
+        sim.run_until(t);
+        sim.act(Action::Restart(victim)).unwrap();
+        // It never hears of C_new, so its own configuration still lists it.
+        let own = sim.server(victim).unwrap().raft.membership().members();
+        assert!(own.contains(&victim));
+        let t = sim.now() + 1_000;
+        sim.run_until(t);
+        let view = node_view(&sim, victim, sim.now() as f64);
+        assert!(!view.member, "the leader's configuration decides: {view:?}");
     }
 
     #[test]

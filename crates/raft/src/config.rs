@@ -158,20 +158,28 @@ impl BugSwitches {
         "append_without_truncating_conflicts",
     ];
 
-    /// Turn the switch called `name` on or off; false if there is no such
-    /// switch.
-    pub fn set(&mut self, name: &str, on: bool) -> bool {
-        let flag = match name {
+    /// The switch called `name`, if there is one.
+    fn flag(&mut self, name: &str) -> Option<&mut bool> {
+        Some(match name {
             "vote_without_log_check" => &mut self.vote_without_log_check,
             "stale_leader_serves_reads" => &mut self.stale_leader_serves_reads,
             "commit_by_counting_old_terms" => &mut self.commit_by_counting_old_terms,
             "forget_voted_for_on_restart" => &mut self.forget_voted_for_on_restart,
             "keep_commit_index_on_restart" => &mut self.keep_commit_index_on_restart,
             "append_without_truncating_conflicts" => &mut self.append_without_truncating_conflicts,
-            _ => return false,
-        };
-        *flag = on;
-        true
+            _ => return None,
+        })
+    }
+
+    /// Turn the switch called `name` on or off; false if there is no such
+    /// switch.
+    pub fn set(&mut self, name: &str, on: bool) -> bool {
+        self.flag(name).map(|flag| *flag = on).is_some()
+    }
+
+    /// Is the switch called `name` on? (False if there is no such switch.)
+    pub fn is_on(&self, name: &str) -> bool {
+        self.clone().flag(name).is_some_and(|flag| *flag)
     }
 
     /// Is any switch on?

@@ -65,8 +65,8 @@ pub struct AppendEntriesReply {
     /// follower's log agree on (prevLogIndex + entries). On failure, the
     /// request's prevLogIndex, so the leader can discard stale rejections.
     pub index: LogIndex,
-    /// On failure, where the leader may retry from: the follower's last index
-    /// + 1 if its log is too short, else the first index of the conflicting
+    /// On failure, where the leader may retry from: one past the follower's
+    /// last index if its log is too short, else the first index of the conflicting
     /// term (the optimization at the end of §5.3). A leader that walks back
     /// one entry at a time ignores it.
     pub conflict_hint: LogIndex,

@@ -278,9 +278,10 @@ pub struct SwarmOptions {
     /// Run on the complete client history once the run has converged; an
     /// `Err` fails the seed.
     pub check_history: Option<HistoryCheck>,
-    /// Added to the replay command (e.g. `--bug vote_without_log_check`), so
-    /// that it replays with the same hooks.
-    pub replay_args: &'static str,
+    /// The bug switch the run is about (see [`bug_options`]): named in the
+    /// replay command (`--bug NAME`) and the page link (`&bug=NAME`), so
+    /// that both replay with the same hooks.
+    pub bug: Option<&'static str>,
 }
 
 impl fmt::Debug for SwarmOptions {
@@ -289,7 +290,7 @@ impl fmt::Debug for SwarmOptions {
             .field("configure", &self.configure.is_some())
             .field("adjust_mix", &self.adjust_mix.is_some())
             .field("check_history", &self.check_history.is_some())
-            .field("replay_args", &self.replay_args)
+            .field("bug", &self.bug)
             .finish()
     }
 }
@@ -514,7 +515,7 @@ impl Swarm {
         // The driver only builds actions the world accepts; a refusal is a
         // bug in the driver, not in Raft.
         if let Err(e) = self.sim.act(action.clone()) {
-            panic!("swarm built an impossible action {action:?}: {e}");
+            panic!("swarm built an impossible action ({action}): {e}");
         }
         self.trace_seen_after_act();
     }
@@ -951,9 +952,9 @@ impl Swarm {
     fn fail(&self, reason: String) -> Failure {
         let seed = self.plan.seed;
         let mut replay = REPLAY_COMMAND.replace("{seed}", &seed.to_string());
-        if !self.options.replay_args.is_empty() {
-            replay.push(' ');
-            replay.push_str(self.options.replay_args);
+        if let Some(bug) = self.options.bug {
+            replay.push_str(" --bug ");
+            replay.push_str(bug);
         }
         let tail: Vec<String> = self
             .sim
@@ -969,7 +970,7 @@ impl Swarm {
             violation: None,
             time: self.sim.now(),
             replay,
-            page_link: page_link(seed),
+            page_link: page_link(seed, self.options.bug),
             trace_tail: tail.into_iter().rev().collect(),
             mix: self.plan.mix.summary(),
         }
@@ -1004,10 +1005,57 @@ impl Swarm {
     }
 }
 
-/// The page link that opens a seed's run (the page's support for it comes
-/// later; the form is fixed now).
-pub fn page_link(seed: u64) -> String {
-    format!("index.html#seed={seed}")
+/// The page link that opens a seed's run in the playground, with the bug
+/// switch the run was about, if any: `index.html#seed=N[&bug=NAME]`.
+pub fn page_link(seed: u64, bug: Option<&str>) -> String {
+    match bug {
+        Some(bug) => format!("index.html#seed={seed}&bug={bug}"),
+        None => format!("index.html#seed={seed}"),
+    }
+}
+
+/// Swarm options that turn on raft's bug switch `name`, with whatever the
+/// bug needs to show itself: for `stale_leader_serves_reads`, reads served
+/// by ReadIndex (the mode the bug breaks); for
+/// `commit_by_counting_old_terms`, one entry per AppendEntries and leaders
+/// that crash right after election or commit (Figure 8's story). `None`
+/// if there is no such switch. The tests, the soak runner and the page's
+/// replay link all use these, so a seed means the same run everywhere.
+pub fn bug_options(name: &str) -> Option<SwarmOptions> {
+    let bug = *raft::BugSwitches::NAMES.iter().find(|n| **n == name)?;
+    let configure: fn(&mut SimConfig) = match bug {
+        "commit_by_counting_old_terms" => |c| {
+            c.bugs.commit_by_counting_old_terms = true;
+            // Figure 8 needs an old entry to reach a majority without the
+            // new leader's no-op riding along in the same AppendEntries.
+            c.max_entries_per_append = 1;
+        },
+        "stale_leader_serves_reads" => |c| {
+            c.bugs.stale_leader_serves_reads = true;
+            c.read_mode = raft::ReadMode::ReadIndex;
+        },
+        "vote_without_log_check" => |c| c.bugs.vote_without_log_check = true,
+        "forget_voted_for_on_restart" => |c| c.bugs.forget_voted_for_on_restart = true,
+        "keep_commit_index_on_restart" => |c| c.bugs.keep_commit_index_on_restart = true,
+        _ => |c| c.bugs.append_without_truncating_conflicts = true,
+    };
+    let adjust_mix: Option<fn(&mut FaultMix)> = match bug {
+        "commit_by_counting_old_terms" => Some(|m| {
+            use FaultKind::*;
+            m.triggers.insert(CrashNewLeader, 40);
+            m.triggers.insert(CrashAfterCommit, 50);
+            m.weights.insert(Crash, 5);
+            m.weights.insert(Restart, 5);
+            m.downtime = (0, 400);
+        }),
+        _ => None,
+    };
+    Some(SwarmOptions {
+        configure: Some(configure),
+        adjust_mix,
+        bug: Some(bug),
+        ..Default::default()
+    })
 }
 
 /// Run one seed with no hooks.
@@ -1023,7 +1071,7 @@ pub fn run_seed_with(seed: u64, options: SwarmOptions) -> Result<SwarmRun, Failu
         violation: None,
         time: 0,
         replay: REPLAY_COMMAND.replace("{seed}", &seed.to_string()),
-        page_link: page_link(seed),
+        page_link: page_link(seed, options.bug),
         trace_tail: Vec::new(),
         mix: String::new(),
     })?;
@@ -1053,12 +1101,21 @@ mod tests {
 
     #[test]
     fn a_failure_names_the_seed_and_one_replay_command() {
-        let swarm = Swarm::new(1234, SwarmOptions { replay_args: "--bug x", ..Default::default() })
-            .unwrap();
+        let swarm = Swarm::new(1234, bug_options("vote_without_log_check").unwrap()).unwrap();
         let f = swarm.fail("because".into());
         assert_eq!(f.seed, 1234);
-        assert_eq!(f.replay, "cargo run -p raft-check --bin soak -- --seed 1234 --verbose --bug x");
-        assert_eq!(f.page_link, "index.html#seed=1234");
+        assert_eq!(
+            f.replay,
+            "cargo run -p raft-check --bin soak -- --seed 1234 --verbose --bug vote_without_log_check"
+        );
+        assert_eq!(f.page_link, "index.html#seed=1234&bug=vote_without_log_check");
+        assert_eq!(page_link(9, None), "index.html#seed=9");
+        assert!(bug_options("no_such_switch").is_none());
+        for name in raft::BugSwitches::NAMES {
+            let mut config = SimConfig::default();
+            (bug_options(name).unwrap().configure.unwrap())(&mut config);
+            assert!(config.bugs.is_on(name), "{name} is switched on by its options");
+        }
         let text = f.to_string();
         assert!(text.contains("seed 1234") && text.contains("because") && text.contains(&f.replay));
     }

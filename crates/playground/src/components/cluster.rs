@@ -44,8 +44,8 @@ pub fn cluster_view(p: &ClusterProps) -> Html {
             <rect class="backdrop" x="0" y="0" width={VIEW_W.to_string()} height={VIEW_H.to_string()}
                   onclick={background} />
             <circle class="ring" cx={CENTER.x.to_string()} cy={CENTER.y.to_string()} r={RING_R.to_string()} />
-            <CutLinks pairs={Rc::clone(&p.cut_pairs)} count={n} />
-            <ClientMarker pending={p.client_pending.clone()} />
+            { cut_links(&CutProps { pairs: Rc::clone(&p.cut_pairs), count: n }) }
+            { client_marker(&ClientProps { pending: p.client_pending.clone() }) }
             { for p.nodes.iter().enumerate().map(|(i, v)| html! {
                 <ServerNode key={v.id.0} view={v.clone()} index={i} count={n}
                             selected={p.selected == Some(v.id)} violating={p.violating.contains(&v.id)}
@@ -81,7 +81,7 @@ pub struct ServerProps {
 /// The two lines beside a server: its role, and what it is waiting for.
 fn label_lines(v: &NodeView) -> (String, Option<String>) {
     match v.role {
-        RoleView::Leader => ("♛ leader".to_string(), None),
+        RoleView::Leader => ("♛ leader".to_string(), v.joint_side.map(str::to_string)),
         RoleView::Candidate => {
             let (got, need) = v.votes.unwrap_or((1, 1));
             ("candidate".to_string(), Some(format!("{got}/{need} votes")))
@@ -93,7 +93,9 @@ fn label_lines(v: &NodeView) -> (String, Option<String>) {
         _ if !v.member => (v.role.name().to_string(), Some("removed".to_string())),
         RoleView::Follower => (
             "follower".to_string(),
-            v.voted_for.filter(|&w| w != v.id).map(|w| format!("voted {w}")),
+            v.joint_side
+                .map(str::to_string)
+                .or_else(|| v.voted_for.filter(|&w| w != v.id).map(|w| format!("voted {w}"))),
         ),
         RoleView::Learner => ("learner".to_string(), Some("no vote".to_string())),
         RoleView::Crashed => ("crashed".to_string(), Some("disk only".to_string())),
@@ -246,15 +248,13 @@ pub fn message_body(p: &BodyProps) -> Html {
     }
 }
 
-/// Props of [`ClientMarker`].
-#[derive(Properties, PartialEq)]
+/// What [`client_marker`] draws.
 pub struct ClientProps {
     /// The operation in progress, if any.
     pub pending: Option<Rc<str>>,
 }
 
 /// The page's client, C1, at the centre of the ring.
-#[function_component(ClientMarker)]
 pub fn client_marker(p: &ClientProps) -> Html {
     let at = geometry::client_position(0);
     let w = CLIENT_R * 2.0 + 8.0;
@@ -274,8 +274,7 @@ pub fn client_marker(p: &ClientProps) -> Html {
     }
 }
 
-/// Props of [`CutLinks`].
-#[derive(Properties, PartialEq)]
+/// What [`cut_links`] draws.
 pub struct CutProps {
     /// Pairs of servers whose link is cut.
     pub pairs: Rc<Vec<(NodeId, NodeId)>>,
@@ -285,7 +284,6 @@ pub struct CutProps {
 
 /// Cut links: a red dashed line between the two servers, with a gap in the
 /// middle, so a partition can be seen at a glance.
-#[function_component(CutLinks)]
 pub fn cut_links(p: &CutProps) -> Html {
     let at = |id: NodeId| geometry::server_position(usize::from(id.0).saturating_sub(1), p.count);
     html! {

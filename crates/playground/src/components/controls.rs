@@ -1,9 +1,10 @@
 //! Playback and cluster controls: Play/Pause, Step, Speed, cluster size,
 //! Reset, message loss; and the clock showing virtual time and the leader.
 
-use crate::app::Features;
 use crate::playback;
 use raft::{Feature, NodeId, Term};
+use sim::{Action, SimConfig};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -31,8 +32,8 @@ pub struct ControlsProps {
     pub on_servers: Callback<u8>,
     /// Reset pressed.
     pub on_reset: Callback<()>,
-    /// Loss slider moved.
-    pub on_loss: Callback<u32>,
+    /// Loss slider moved (a `SetLoss` action).
+    pub on_act: Callback<Action>,
     /// Some link between servers is cut.
     pub links_cut: bool,
     /// Heal links pressed.
@@ -41,25 +42,14 @@ pub struct ControlsProps {
     pub on_add: Callback<()>,
 }
 
-/// A checkbox that switches a protocol feature.
-fn feature_box(
-    feature: Feature,
-    on: bool,
-    title: &'static str,
-    cb: &Callback<(Feature, bool)>,
-) -> Html {
+/// A checkbox's change handler: `make` turns its new state into an action.
+fn on_checked(make: impl Fn(bool) -> Action + 'static, cb: &Callback<Action>) -> Callback<Event> {
     let cb = cb.clone();
-    let onchange = Callback::from(move |e: Event| {
+    Callback::from(move |e: Event| {
         if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-            cb.emit((feature, input.checked()));
+            cb.emit(make(input.checked()));
         }
-    });
-    html! {
-        <label class="check" {title}>
-            <input type="checkbox" checked={on} {onchange} />
-            { feature.name() }
-        </label>
-    }
+    })
 }
 
 fn input_value(e: &InputEvent) -> Option<u32> {
@@ -98,10 +88,10 @@ pub fn controls(p: &ControlsProps) -> Html {
         })
     };
     let on_loss = {
-        let cb = p.on_loss.clone();
+        let cb = p.on_act.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(v) = input_value(&e) {
-                cb.emit(v);
+                cb.emit(Action::SetLoss(f64::from(v.min(50))));
             }
         })
     };
@@ -178,24 +168,44 @@ pub fn controls(p: &ControlsProps) -> Html {
     }
 }
 
-/// Props of [`FeatureToggles`].
-#[derive(Properties, PartialEq)]
+/// What [`feature_toggles`] draws.
 pub struct FeatureProps {
-    /// PreVote and CheckQuorum, on or off.
-    pub features: Features,
-    /// A box was ticked or unticked.
-    pub on_feature: Callback<(Feature, bool)>,
+    /// The cluster's settings now.
+    pub config: Rc<SimConfig>,
+    /// A box was ticked or unticked (a `SetFeature` action).
+    pub on_act: Callback<Action>,
+}
+
+/// What each protocol extension does, for its checkbox's tooltip.
+fn feature_title(feature: Feature) -> &'static str {
+    match feature {
+        Feature::PreVote => {
+            "PreVote (thesis §9.6): ask whether you could win before raising your term"
+        }
+        Feature::CheckQuorum => {
+            "CheckQuorum (thesis §6.2): a leader that stops hearing from a majority steps down"
+        }
+        Feature::FastBacktrack => {
+            "Fast log backtracking: a rejection names the conflicting term and its first index, \
+             so the leader skips a whole term per round trip instead of one entry"
+        }
+    }
 }
 
 /// Switches for the protocol extensions of the Raft thesis.
-#[function_component(FeatureToggles)]
 pub fn feature_toggles(p: &FeatureProps) -> Html {
     html! {
         <div class="features" role="group" aria-label="Protocol extensions">
-            { feature_box(Feature::PreVote, p.features.pre_vote,
-                "PreVote (thesis §9.6): ask whether you could win before raising your term", &p.on_feature) }
-            { feature_box(Feature::CheckQuorum, p.features.check_quorum,
-                "CheckQuorum (thesis §6.2): a leader that stops hearing from a majority steps down", &p.on_feature) }
+            { for Feature::ALL.iter().map(|&feature| {
+                let on = p.config.feature(feature);
+                let onchange = on_checked(move |on| Action::SetFeature { feature, on }, &p.on_act);
+                html! {
+                    <label class="check" title={feature_title(feature)}>
+                        <input type="checkbox" checked={on} {onchange} />
+                        { if feature == Feature::FastBacktrack { "Fast backtrack" } else { feature.name() } }
+                    </label>
+                }
+            }) }
         </div>
     }
 }
@@ -232,36 +242,32 @@ pub fn bug_text(name: &str) -> (&str, &'static str) {
     }
 }
 
-/// Props of [`BreakRaft`].
-#[derive(Properties, PartialEq)]
+/// What [`break_raft`] draws.
 pub struct BreakProps {
-    /// Which of `raft::BugSwitches::NAMES` are on (bit i for name i).
-    pub on_mask: u32,
-    /// A switch was flipped: (its index in NAMES, on).
-    pub on_toggle: Callback<(usize, bool)>,
+    /// The cluster's settings now (its bug switches).
+    pub config: Rc<SimConfig>,
+    /// A switch was flipped (a `SetBug` action).
+    pub on_act: Callback<Action>,
 }
 
 /// "Break Raft": switch on a deliberate mistake and watch the safety
 /// checkers catch it.
-#[function_component(BreakRaft)]
 pub fn break_raft(p: &BreakProps) -> Html {
-    let count = p.on_mask.count_ones();
+    let bugs = &p.config.bugs;
+    let count = raft::BugSwitches::NAMES.iter().filter(|n| bugs.is_on(n)).count();
     html! {
         <details class={classes!("break-raft", (count > 0).then_some("broken"))}>
             <summary>{ if count > 0 { format!("Raft broken ({count})") } else { "Break Raft".to_string() } }</summary>
             <div class="break-list" role="group" aria-label="Deliberate protocol mistakes">
                 <p class="hint">{ "Switch on a mistake, then crash servers and send commands: the safety checkers stop the run when a property of Figure 3 breaks." }</p>
-                { for raft::BugSwitches::NAMES.iter().enumerate().map(|(i, name)| {
+                { for raft::BugSwitches::NAMES.iter().map(|&name| {
                     let (label, why) = bug_text(name);
-                    let cb = p.on_toggle.clone();
-                    let onchange = Callback::from(move |e: Event| {
-                        if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
-                            cb.emit((i, input.checked()));
-                        }
-                    });
+                    let on = bugs.is_on(name);
+                    let onchange =
+                        on_checked(move |on| Action::SetBug { name: name.to_string(), on }, &p.on_act);
                     html! {
-                        <label class="bug">
-                            <input type="checkbox" checked={p.on_mask & (1 << i) != 0} {onchange} />
+                        <label class="bug" data-bug={name}>
+                            <input type="checkbox" checked={on} {onchange} />
                             <span class="bug-name">{ label.to_string() }</span>
                             <span class="bug-why">{ why }</span>
                         </label>
@@ -272,8 +278,7 @@ pub fn break_raft(p: &BreakProps) -> Html {
     }
 }
 
-/// Props of [`Clock`].
-#[derive(Properties, PartialEq)]
+/// What [`clock`] draws.
 pub struct ClockProps {
     /// Virtual time, whole milliseconds (the simulator's resolution).
     pub time_ms: u64,
@@ -282,7 +287,6 @@ pub struct ClockProps {
 }
 
 /// Virtual time and who leads.
-#[function_component(Clock)]
 pub fn clock(p: &ClockProps) -> Html {
     html! {
         <p class="clock">

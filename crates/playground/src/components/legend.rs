@@ -12,7 +12,6 @@ fn key(shape: Html, text: &'static str) -> Html {
 }
 
 /// What the colours and shapes mean.
-#[function_component(Legend)]
 pub fn legend() -> Html {
     html! {
         <div class="legend" role="note" aria-label="Legend">

@@ -20,6 +20,10 @@ const MIN_COLUMNS: LogIndex = 8;
 pub struct LogTableProps {
     /// One row per server, S1 first.
     pub rows: Rc<Vec<Rc<LogRow>>>,
+    /// A broken safety property to point at: the servers involved and the
+    /// log index, if it is about one.
+    #[prop_or_default]
+    pub flagged: Option<(Rc<Vec<raft::NodeId>>, Option<LogIndex>)>,
 }
 
 /// The logs of every server, aligned by index.
@@ -61,8 +65,13 @@ pub fn log_table(p: &LogTableProps) -> Html {
                         </tr>
                     </thead>
                     <tbody>
-                        { for p.rows.iter().map(|row| html! {
-                            <LogRowView key={row.id.0} row={Rc::clone(row)} {columns} />
+                        { for p.rows.iter().map(|row| {
+                            let flagged = p.flagged.as_ref().filter(|(nodes, _)| nodes.contains(&row.id));
+                            html! {
+                                <LogRowView key={row.id.0} row={Rc::clone(row)} {columns}
+                                    flagged={flagged.is_some()}
+                                    flagged_index={flagged.and_then(|(_, index)| *index)} />
+                            }
                         }) }
                     </tbody>
                 </table>
@@ -78,6 +87,12 @@ pub struct LogRowProps {
     pub row: Rc<LogRow>,
     /// Index columns in the table.
     pub columns: LogIndex,
+    /// The server is involved in a broken safety property.
+    #[prop_or_default]
+    pub flagged: bool,
+    /// The log index that property is about.
+    #[prop_or_default]
+    pub flagged_index: Option<LogIndex>,
 }
 
 /// One server's log.
@@ -113,6 +128,7 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
                     format!("t{}", e.term % TERM_COLOURS),
                     if e.committed { "committed" } else { "uncommitted" },
                     (i == r.commit).then_some("commit-edge"),
+                    (p.flagged_index == Some(i)).then_some("flagged"),
                 )}
                 title={e.title.clone()}>
                 <span class="cmd">{ &e.label }</span>
@@ -120,7 +136,9 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
                 { marker(i) }
             </td>
         },
-        None => html! { <td class="slot">{ marker(i) }</td> },
+        None => html! {
+            <td class={classes!("slot", (p.flagged_index == Some(i)).then_some("flagged"))}>{ marker(i) }</td>
+        },
     });
     let (role, status) = if crashed {
         ("crashed", "disk only".to_string())
@@ -128,7 +146,7 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
         (r.role.name(), format!("commit {}", r.commit))
     };
     html! {
-        <tr class={classes!("log-row", r.role.name())} data-log-node={id.clone()}>
+        <tr class={classes!("log-row", r.role.name(), p.flagged.then_some("violating"))} data-log-node={id.clone()}>
             <th scope="row" class="who">
                 <span class="who-line">
                     <span class="who-name">{ &id }</span>

@@ -7,5 +7,7 @@ pub mod cluster;
 pub mod controls;
 pub mod legend;
 pub mod log_table;
+pub mod membership;
 pub mod narration;
 pub mod server_menu;
+pub mod settings;

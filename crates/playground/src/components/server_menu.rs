@@ -135,6 +135,10 @@ pub fn server_menu(p: &MenuProps) -> Html {
                         title="Fold its applied entries into a snapshot and drop them from its log (§7)">
                     { "Snapshot" }
                 </button>
+                <button type="button" disabled={!d.member} onclick={act(Action::RemoveServer)}
+                        title={if d.member { "Ask the leader to remove it from the configuration (§6)" } else { "It is not in the leader's configuration" }}>
+                    { "Remove" }
+                </button>
             </div>
             if d.cut_from > 0 {
                 <p class="links-cut">

@@ -22,6 +22,9 @@ impl<C: Clone> RaftNode<C> {
                 self.last_applied
             ));
         }
+        if index == 0 {
+            return Err("nothing has been applied yet, so there is nothing to snapshot".into());
+        }
         if index <= from {
             return Err(format!("the log is already compacted through index {from}"));
         }

@@ -568,7 +568,7 @@ fn followers_learn_the_commit_index_from_append_entries_and_apply_in_order() {
         c.propose(1, cmd).unwrap();
     }
     c.deliver_all();
-    assert_eq!(c.node(2).commit_index() < c.node(1).commit_index(), true);
+    assert!(c.node(2).commit_index() < c.node(1).commit_index());
     c.heartbeat(1);
     c.deliver_all();
     assert_eq!(c.node(2).commit_index(), 4);

@@ -1,0 +1,125 @@
+//! The "Settings" panel: how reads are served (thesis §6.4), when servers
+//! snapshot (§7), and batching and flow control of AppendEntries. Each
+//! choice applies to the running cluster at once and carries over to the
+//! next Reset.
+
+use raft::ReadMode;
+use sim::{Action, SimConfig};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Snapshot thresholds offered (log entries kept before a server compacts).
+const SNAPSHOT_THRESHOLDS: [u64; 4] = [8, 16, 32, 64];
+/// Entries-per-AppendEntries limits offered.
+const BATCH_SIZES: [usize; 6] = [1, 2, 4, 8, 16, 64];
+/// In-flight limits offered.
+const INFLIGHT: [usize; 5] = [1, 2, 4, 8, 16];
+/// Read modes offered.
+const READ_MODES: [ReadMode; 3] = [ReadMode::Log, ReadMode::ReadIndex, ReadMode::Lease];
+
+/// What [`settings_panel`] draws.
+pub struct SettingsProps {
+    /// The cluster's settings now.
+    pub config: Rc<SimConfig>,
+    /// A setting changed.
+    pub on_act: Callback<Action>,
+}
+
+/// A labelled select whose options are `(value, text)`; `make` turns the
+/// chosen option's index into the action to take.
+fn select(
+    label: &'static str,
+    title: &'static str,
+    options: Vec<String>,
+    selected: Option<usize>,
+    make: impl Fn(usize) -> Action + 'static,
+    cb: &Callback<Action>,
+) -> Html {
+    let cb = cb.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let chosen = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            .and_then(|s| usize::try_from(s.selected_index()).ok());
+        if let Some(i) = chosen {
+            cb.emit(make(i));
+        }
+    });
+    html! {
+        <label class="select setting" {title}>
+            <span class="caption">{ label }</span>
+            <select aria-label={label} {onchange}>
+                { for options.iter().enumerate().map(|(i, text)| html! {
+                    <option value={i.to_string()} selected={selected == Some(i)}>{ text }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// Read mode, snapshots, batching and flow control.
+pub fn settings_panel(p: &SettingsProps) -> Html {
+    let c = &p.config;
+    let flow = (c.max_entries_per_append, c.max_inflight);
+    let read_mode = select(
+        "Reads",
+        "How a Get is answered: as a log entry like a write, by ReadIndex (the leader confirms \
+         it still leads with a heartbeat round), or under a leader lease (thesis §6.4)",
+        READ_MODES.iter().map(|m| m.name().to_string()).collect(),
+        READ_MODES.iter().position(|&m| m == c.read_mode),
+        |i| Action::SetReadMode(READ_MODES[i]),
+        &p.on_act,
+    );
+    let snapshots = {
+        let mut options = vec!["only by the button".to_string()];
+        options.extend(SNAPSHOT_THRESHOLDS.iter().map(|n| format!("after {n} entries")));
+        let selected = match c.snapshot_threshold {
+            None => Some(0),
+            Some(n) => SNAPSHOT_THRESHOLDS.iter().position(|&t| t == n).map(|i| i + 1),
+        };
+        select(
+            "Snapshots",
+            "When a server compacts its log into a snapshot of its state machine (§7)",
+            options,
+            selected,
+            |i| Action::SetSnapshotThreshold(i.checked_sub(1).map(|i| SNAPSHOT_THRESHOLDS[i])),
+            &p.on_act,
+        )
+    };
+    let batch = select(
+        "Entries per AppendEntries",
+        "Most log entries one AppendEntries carries (batching)",
+        BATCH_SIZES.iter().map(|n| n.to_string()).collect(),
+        BATCH_SIZES.iter().position(|&n| n == flow.0),
+        move |i| Action::SetFlowControl {
+            max_entries_per_append: BATCH_SIZES[i],
+            max_inflight: flow.1,
+        },
+        &p.on_act,
+    );
+    let inflight = select(
+        "AppendEntries in flight",
+        "Most AppendEntries a leader has outstanding to one follower while replicating \
+         (flow control; a follower being probed gets one at a time)",
+        INFLIGHT.iter().map(|n| n.to_string()).collect(),
+        INFLIGHT.iter().position(|&n| n == flow.1),
+        move |i| Action::SetFlowControl {
+            max_entries_per_append: flow.0,
+            max_inflight: INFLIGHT[i],
+        },
+        &p.on_act,
+    );
+    html! {
+        <details class="settings-panel">
+            <summary>{ "Settings" }</summary>
+            <div class="settings-list" role="group" aria-label="Settings">
+                { read_mode }
+                { snapshots }
+                { batch }
+                { inflight }
+            </div>
+        </details>
+    }
+}

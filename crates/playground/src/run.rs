@@ -1,0 +1,191 @@
+//! What the page animates: a cluster a person plays with, or a swarm run
+//! replayed from a link (`#seed=N[&bug=NAME]`), event for event as the
+//! verification tests ran it, so a failing seed can be watched.
+
+use crate::options::ReplayLink;
+use sim::swarm::{bug_options, Failure, Phase, Swarm, SwarmOptions};
+use sim::{Action, Sim, SimConfig};
+
+/// Most swarm steps taken for one animation frame, so a frame never
+/// freezes the page however far virtual time jumps.
+const MAX_STEPS_PER_FRAME: u32 = 20_000;
+
+/// A cluster on the page.
+pub enum Run {
+    /// A cluster a person drives with clicks.
+    Free(Box<Sim>),
+    /// A swarm seed replayed: the seed's own faults drive it, a person
+    /// watches.
+    Replay(Box<Replay>),
+}
+
+/// A swarm seed being replayed.
+pub struct Replay {
+    /// The run, one swarm step at a time.
+    pub swarm: Swarm,
+    /// Which seed and bug switch.
+    pub link: ReplayLink,
+    /// Why the seed failed, once it has: a safety violation, a cluster
+    /// that did not converge.
+    pub failure: Option<Failure>,
+}
+
+impl Replay {
+    /// Has the run ended, safe and converged or failed?
+    pub fn finished(&self) -> bool {
+        self.failure.is_some() || self.swarm.phase() == Phase::Done
+    }
+
+    /// One swarm step (an event, a fault, or a phase change).
+    fn step(&mut self) {
+        if !self.finished() {
+            if let Err(f) = self.swarm.step() {
+                self.failure = Some(f);
+            }
+        }
+    }
+}
+
+impl Run {
+    /// A fresh cluster to play with.
+    pub fn free(config: SimConfig) -> Result<Run, String> {
+        Sim::new(config).map(|sim| Run::Free(Box::new(sim)))
+    }
+
+    /// The run of swarm seed `link.seed`, with the same hooks the tests use
+    /// for its bug switch.
+    pub fn replay(link: ReplayLink) -> Result<Run, String> {
+        let options = match link.bug {
+            Some(bug) => bug_options(bug).ok_or_else(|| format!("no bug switch called {bug}"))?,
+            None => SwarmOptions::default(),
+        };
+        let swarm = Swarm::new(link.seed, options)?;
+        Ok(Run::Replay(Box::new(Replay { swarm, link, failure: None })))
+    }
+
+    /// The simulated world.
+    pub fn sim(&self) -> &Sim {
+        match self {
+            Run::Free(sim) => sim,
+            Run::Replay(r) => r.swarm.sim(),
+        }
+    }
+
+    /// The replay, if this is one.
+    pub fn as_replay(&self) -> Option<&Replay> {
+        match self {
+            Run::Free(_) => None,
+            Run::Replay(r) => Some(r),
+        }
+    }
+
+    /// Do something to the cluster. A replay refuses: the seed alone
+    /// decides what happens in it, or it would no longer be that run.
+    pub fn act(&mut self, action: Action) -> Result<(), String> {
+        match self {
+            Run::Free(sim) => sim.act(action),
+            Run::Replay(r) => Err(format!(
+                "this is a replay of swarm seed {}, which the seed alone drives; \
+                 press Reset for a cluster of your own",
+                r.link.seed
+            )),
+        }
+    }
+
+    /// Process the next event (in a replay, the next swarm step). False if
+    /// there is nothing left to do.
+    pub fn step(&mut self) -> bool {
+        match self {
+            Run::Free(sim) => sim.step(),
+            Run::Replay(r) => {
+                let more = !r.finished();
+                r.step();
+                more
+            }
+        }
+    }
+
+    /// Process everything up to virtual time `until`, stopping right after
+    /// an event that broke a safety property (or, in a replay, ended the
+    /// run) so the page pauses exactly there. Returns the virtual time
+    /// reached if it stopped early.
+    pub fn advance_to(&mut self, until: u64) -> Option<u64> {
+        match self {
+            Run::Free(sim) => {
+                let known = sim.violations().len();
+                while sim.next_event_time().is_some_and(|t| t <= until) {
+                    sim.step();
+                    if sim.violations().len() > known {
+                        return Some(sim.now());
+                    }
+                }
+                sim.run_until(until);
+                None
+            }
+            Run::Replay(r) => {
+                for _ in 0..MAX_STEPS_PER_FRAME {
+                    // With no event queued the swarm's next step is a timed
+                    // fault or a restart, which moves time on by itself.
+                    let due = r.swarm.sim().next_event_time().is_none_or(|t| t <= until);
+                    if r.finished() || !due {
+                        break;
+                    }
+                    r.step();
+                }
+                r.finished().then(|| r.swarm.sim().now())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(seed: u64, bug: Option<&'static str>) -> ReplayLink {
+        ReplayLink { seed, bug }
+    }
+
+    #[test]
+    fn a_replay_follows_the_seed_exactly() {
+        // The page's frame-by-frame advance reaches the same end as the
+        // tests' run of the seed: same trace hash.
+        let expected = sim::swarm::run_seed(3).expect("seed 3 passes");
+        let mut run = Run::replay(link(3, None)).unwrap();
+        let mut until = 0;
+        while !run.as_replay().unwrap().finished() {
+            until += 16;
+            run.advance_to(until);
+        }
+        assert!(run.as_replay().unwrap().failure.is_none());
+        assert_eq!(run.sim().trace().hash(), expected.trace_hash);
+    }
+
+    #[test]
+    fn a_replayed_bug_stops_at_its_violation() {
+        let name = "vote_without_log_check";
+        let seed = (0..200)
+            .find(|&s| sim::swarm::run_seed_with(s, bug_options(name).unwrap()).is_err())
+            .expect("the swarm catches the bug");
+        let mut run = Run::replay(link(seed, Some(name))).unwrap();
+        let mut until = 0;
+        let stopped = loop {
+            until += 16;
+            if let Some(t) = run.advance_to(until) {
+                break t;
+            }
+        };
+        let failure = run.as_replay().unwrap().failure.clone().expect("it failed");
+        assert_eq!(stopped, failure.time);
+        assert_eq!(failure.page_link, format!("index.html#seed={seed}&bug={name}"));
+    }
+
+    #[test]
+    fn a_replay_refuses_actions_and_changes_nothing() {
+        let mut run = Run::replay(link(5, None)).unwrap();
+        let before = run.sim().trace().hash();
+        let err = run.act(Action::Crash(raft::NodeId(1))).unwrap_err();
+        assert!(err.contains("replay of swarm seed 5"), "{err}");
+        assert_eq!(run.sim().trace().hash(), before);
+    }
+}

@@ -1,0 +1,160 @@
+// The complete protocol through the page: membership changes (add, remove,
+// joint consensus), leadership transfer, snapshots, the settings panel, and
+// the replay links that a failing swarm seed prints. Each test starts from a
+// fixed seed and asserts what the page shows afterwards.
+import { test, expect } from '@playwright/test';
+import { watchErrors, open, leaderOf, send, serverAction } from './helpers.mjs';
+
+/** Waits for exactly one leader and returns its name. */
+async function leaderName(page) {
+  return (await leaderOf(page)).name;
+}
+
+const configLine = (page) => page.locator('.config-line');
+
+test('adding a server brings in a learner that catches up and becomes a voter', async ({ page }) => {
+  const problems = watchErrors(page);
+  await open(page, 21, 3);
+  const leader = await leaderName(page);
+  await send(page, 'put a 1', 'Put(a, 1) → ok');
+
+  await page.getByRole('button', { name: 'Add server' }).click();
+  await expect(page.locator('[data-node]')).toHaveCount(4);
+  const s4 = page.locator('[data-node=S4]');
+  // Promoted once caught up: the leader's configuration lists it as a voter.
+  await expect(configLine(page)).toContainText('voters {S1 S2 S3 S4}', { timeout: 10_000 });
+  await expect(s4).toHaveAttribute('data-role', /follower|leader|candidate/);
+  await expect
+    .poll(async () => Number(await s4.getAttribute('data-commit')), { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(Number(await page.locator(`[data-node=${leader}]`).getAttribute('data-commit')));
+  await expect(page.locator('[data-kv-node=S4]')).toContainText('a = 1');
+  expect(problems).toEqual([]);
+});
+
+test('removing a server takes it out of the configuration and the cluster goes on', async ({ page }) => {
+  const problems = watchErrors(page);
+  await open(page, 22);
+  const leader = await leaderName(page);
+  const victim = ['S1', 'S2', 'S3', 'S4', 'S5'].find((s) => s !== leader);
+
+  await serverAction(page, victim, 'Remove');
+  await expect(configLine(page)).not.toContainText(victim, { timeout: 10_000 });
+  await expect(page.locator(`[data-node=${victim}]`)).toHaveClass(/removed/, { timeout: 10_000 });
+  // Its Remove button is now disabled: it is not in the leader's configuration.
+  await page.locator(`[data-node=${victim}] .body`).click();
+  await expect(page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true })).toBeDisabled();
+  await page.keyboard.press('Escape');
+  // Four voters still commit.
+  await send(page, 'put b 2', 'Put(b, 2) → ok');
+  expect(problems).toEqual([]);
+});
+
+test('changing the voters goes through the joint configuration to the new one', async ({ page }) => {
+  await open(page, 23, 3);
+  const leader = await leaderName(page);
+  const keep = ['S1', 'S2', 'S3'].filter((s) => s !== leader);
+  const form = page.getByRole('group', { name: 'Change voters' });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await form.getByLabel(leader, { exact: true }).uncheck();
+  await form.getByRole('button', { name: 'Change voters' }).click();
+  // Appended at once, so the leader's view is joint before time moves on.
+  await expect(configLine(page)).toHaveAttribute('data-config', 'joint');
+  await expect(configLine(page)).toContainText(`C_new {${keep.join(' ')}}`);
+  await page.getByRole('button', { name: 'Play' }).click();
+  // C_new commits; the old leader, not in it, steps down and a kept voter leads.
+  await expect(configLine(page)).toHaveAttribute('data-config', 'simple', { timeout: 10_000 });
+  await expect(configLine(page)).toContainText(`voters {${keep.join(' ')}}`, { timeout: 10_000 });
+  const next = await leaderName(page);
+  expect(keep).toContain(next);
+});
+
+test('leadership moves to the chosen server', async ({ page }) => {
+  const problems = watchErrors(page);
+  await open(page, 24);
+  const leader = await leaderName(page);
+  const oldTerm = Number(await page.locator(`[data-node=${leader}]`).getAttribute('data-term'));
+  const target = ['S1', 'S2', 'S3', 'S4', 'S5'].find((s) => s !== leader);
+
+  await serverAction(page, target, 'Make leader');
+  const t = page.locator(`[data-node=${target}]`);
+  await expect(t).toHaveAttribute('data-role', 'leader', { timeout: 10_000 });
+  expect(Number(await t.getAttribute('data-term'))).toBeGreaterThan(oldTerm);
+  await expect(page.locator('[data-role=leader]')).toHaveCount(1);
+  await expect(page.locator('.narration')).toContainText('TimeoutNow');
+  expect(problems).toEqual([]);
+});
+
+test('a snapshot compacts a log, shown as one box up to its index', async ({ page }) => {
+  await open(page, 25);
+  const leader = await leaderName(page);
+  for (const [k, v] of [['x', 1], ['y', 2], ['z', 3]]) {
+    await send(page, `put ${k} ${v}`, `Put(${k}, ${v}) → ok`);
+  }
+  const row = page.locator(`[data-log-node=${leader}]`);
+  await expect(row.locator('td.snapshot')).toHaveCount(0);
+  await serverAction(page, leader, 'Snapshot');
+  const snap = row.locator('td.snapshot');
+  await expect(snap).toHaveCount(1);
+  await expect(snap).toHaveAttribute('title', /entries 1 to \d+ are compacted into a snapshot/);
+  const through = Number((await snap.getAttribute('title')).match(/to (\d+)/)[1]);
+  expect(through).toBeGreaterThanOrEqual(4); // the no-op and three puts
+  // The state machine is intact.
+  await expect(page.locator(`[data-kv-node=${leader}]`)).toContainText('z = 3');
+});
+
+test('the settings choose the read mode and automatic snapshots', async ({ page }) => {
+  await open(page, 26);
+  await leaderName(page);
+  await page.getByText('Settings', { exact: true }).click();
+  await page.getByLabel('Reads', { exact: true }).selectOption({ label: 'ReadIndex' });
+  await page.getByLabel('Snapshots', { exact: true }).selectOption({ label: 'after 8 entries' });
+  await page.getByText('Settings', { exact: true }).click();
+  await send(page, 'put k 5', 'Put(k, 5) → ok');
+  await send(page, 'get k', 'Get(k) → 5');
+  // A ReadIndex read leaves no entry in the log.
+  await expect(page.locator('td.entry[title*="Get(k)"]')).toHaveCount(0);
+  for (let i = 0; i < 8; i++) await send(page, `put n ${i}`, `Put(n, ${i}) → ok`);
+  // Every server compacts on its own once its log passes the threshold.
+  await expect
+    .poll(() => page.locator('td.snapshot').count(), { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(3);
+});
+
+test('a failing seed\'s link replays it and stops at the violation', async ({ page }) => {
+  const problems = watchErrors(page);
+  // The link a failing swarm seed prints (sim::swarm::page_link), at speed.
+  await page.goto('/?speed=1#seed=4&bug=vote_without_log_check');
+  const replay = page.locator('.replay-banner');
+  await expect(replay).toContainText('Replaying swarm seed 4');
+  await expect(replay).toContainText('Vote without the log check');
+  const banner = page.locator('.violation-banner');
+  await expect(banner).toContainText('Leader Completeness', { timeout: 20_000 });
+  await expect(banner).toContainText('It promises');
+  await expect(banner).toContainText('Switched on: Vote without the log check');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible(); // paused
+  // The servers and the log index involved are marked.
+  await expect(page.locator('.server.violating').first()).toBeVisible();
+  await expect(page.locator('td.flagged').first()).toBeAttached();
+  // A replay is the seed's alone: actions are refused and change nothing.
+  const terms = await page.locator('[data-node]').evaluateAll((n) => n.map((e) => e.dataset.term));
+  await page.getByLabel('Command').fill('put x 1');
+  await page.getByLabel('Command').press('Enter');
+  await expect(page.locator('.action-error')).toContainText('replay of swarm seed 4');
+  expect(await page.locator('[data-node]').evaluateAll((n) => n.map((e) => e.dataset.term))).toEqual(terms);
+  // Reset leaves the replay.
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(replay).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('a broken replay link says what is wrong and the page still runs', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.goto('/?seed=27#seed=3&bug=no_such_switch');
+  await expect(page.locator('.action-error')).toContainText("no bug switch called 'no_such_switch'");
+  await expect(page.locator('.action-error')).toHaveAttribute('role', 'alert');
+  await expect(page.locator('.replay-banner')).toHaveCount(0);
+  await expect(page.locator('[data-node]')).toHaveCount(5);
+  await page.getByRole('slider', { name: 'Speed' }).fill('300');
+  await leaderName(page);
+  expect(problems).toEqual([]);
+});
