@@ -17,7 +17,7 @@ pub fn entry_label(payload: &Payload<KvCommand>) -> String {
         Payload::Command(cmd) => op_label(&cmd.op),
         Payload::Config(m) if m.is_joint() => "joint".to_string(),
         Payload::Config(m) if !m.learners.is_empty() => {
-            format!("cfg {}+{}", m.voters.len(), m.learners.len())
+            format!("cfg{}+{}", m.voters.len(), m.learners.len())
         }
         Payload::Config(m) => format!("cfg {}", m.voters.len()),
     }

@@ -50,11 +50,12 @@ impl RoleView {
         matches!(self, RoleView::PreCandidate | RoleView::Candidate)
     }
 
-    /// The role a running server shows: a follower that its own
-    /// configuration lists as a learner is drawn as a learner.
-    fn of_server(r: &raft::RaftNode<sim::KvCommand>) -> Self {
+    /// The role a running server shows: a follower that the cluster's
+    /// configuration (see [`deciding_config`]) lists as a learner is drawn
+    /// as a learner — a new server is one before it has heard so itself.
+    fn of_server(sim: &Sim, r: &raft::RaftNode<sim::KvCommand>) -> Self {
         let role = Self::of(r.role());
-        if role == RoleView::Follower && r.membership().is_learner(r.id()) {
+        if role == RoleView::Follower && deciding_config(sim, r.membership()).is_learner(r.id()) {
             RoleView::Learner
         } else {
             role
@@ -69,6 +70,14 @@ impl RoleView {
             Role::Leader => RoleView::Leader,
         }
     }
+}
+
+/// The configuration that decides who is in the cluster and who is a
+/// learner: the leader's, since it decides commitment (§6); with no leader,
+/// the server's `own`. A server added or removed may not have heard of the
+/// change itself (thesis §4.2.3).
+fn deciding_config<'a>(sim: &'a Sim, own: &'a raft::Membership) -> &'a raft::Membership {
+    sim.leader().and_then(|l| sim.server(l)).map_or(own, |l| l.raft.membership())
 }
 
 /// Resolution of the election-timer arc: one step per degree.
@@ -109,10 +118,9 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
     match sim.server(id) {
         Some(server) => {
             let r = &server.raft;
-            let role = RoleView::of_server(r);
+            let role = RoleView::of_server(sim, r);
             let m = r.membership();
-            let leader = sim.leader().and_then(|l| sim.server(l)).map(|l| l.raft.membership());
-            let member = leader.unwrap_or(m).members().contains(&id);
+            let member = deciding_config(sim, m).members().contains(&id);
             let joint_side =
                 m.is_joint().then(|| match (m.outgoing.contains(&id), m.voters.contains(&id)) {
                     (true, false) => "C_old only",
@@ -171,8 +179,17 @@ pub fn node_views(sim: &Sim, now: f64) -> Vec<NodeView> {
 pub enum Family {
     /// RequestVote and its reply (§5.2).
     Vote,
+    /// PreVote and its reply (thesis §9.6): a vote that raises no term.
+    PreVote,
+    /// TimeoutNow: a leader handing over (thesis §3.10).
+    Transfer,
     /// AppendEntries and its reply (§5.3).
     Append,
+    /// InstallSnapshot and its reply (§7).
+    Snapshot,
+    /// A follower forwarding a read to the leader, and the answer
+    /// (ReadIndex, thesis §6.4).
+    Read,
     /// A client's request or a server's answer to it.
     Client,
 }
@@ -182,7 +199,11 @@ impl Family {
     pub fn name(self) -> &'static str {
         match self {
             Family::Vote => "vote",
+            Family::PreVote => "prevote",
+            Family::Transfer => "transfer",
             Family::Append => "append",
+            Family::Snapshot => "snapshot",
+            Family::Read => "read",
             Family::Client => "client",
         }
     }
@@ -222,9 +243,11 @@ pub struct MsgView {
 
 fn family_of(p: &Packet) -> Family {
     match p.kind() {
-        "RequestVote" | "RequestVoteReply" | "PreVote" | "PreVoteReply" | "TimeoutNow" => {
-            Family::Vote
-        }
+        "RequestVote" | "RequestVoteReply" => Family::Vote,
+        "PreVote" | "PreVoteReply" => Family::PreVote,
+        "TimeoutNow" => Family::Transfer,
+        "InstallSnapshot" | "InstallSnapshotReply" => Family::Snapshot,
+        "ReadIndex" | "ReadIndexReply" => Family::Read,
         "ClientRequest" | "ClientReply" => Family::Client,
         _ => Family::Append,
     }
@@ -383,7 +406,7 @@ impl LogRows {
             let key = match sim.server(id) {
                 Some(s) => RowKey {
                     up: true,
-                    role: Some(RoleView::of_server(&s.raft)),
+                    role: Some(RoleView::of_server(sim, &s.raft)),
                     snapshot: s.raft.log().snapshot_point().0,
                     last: (s.raft.log().last_index(), s.raft.log().last_term()),
                     commit: s.raft.commit_index(),
@@ -422,7 +445,7 @@ impl LogRows {
 pub fn log_row(sim: &Sim, id: NodeId, progress: Option<(LogIndex, LogIndex)>) -> LogRow {
     let (role, commit, log, kv) = match sim.server(id) {
         Some(s) => (
-            RoleView::of_server(&s.raft),
+            RoleView::of_server(sim, &s.raft),
             s.raft.commit_index(),
             s.raft.log(),
             Some(describe::kv_pairs(s.kv.data())),
@@ -719,14 +742,17 @@ pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
     let peers = sim.ids().filter(|&p| p != id).count();
     let cut_from = sim.ids().filter(|&p| p != id && link_cut(sim, id, p)).count();
     let other_leader = sim.leader().is_some_and(|l| l != id);
-    let member = sim
-        .leader()
-        .and_then(|l| sim.server(l))
-        .is_none_or(|l| l.raft.membership().members().contains(&id));
+    let member = match sim.server(id) {
+        Some(s) => deciding_config(sim, s.raft.membership()).members().contains(&id),
+        None => sim
+            .leader()
+            .and_then(|l| sim.server(l))
+            .is_none_or(|l| l.raft.membership().members().contains(&id)),
+    };
     match sim.server(id) {
         Some(s) => {
             let r = &s.raft;
-            let role = RoleView::of_server(r);
+            let role = RoleView::of_server(sim, r);
             let timer = (role != RoleView::Leader).then(|| {
                 ((r.election_deadline() as f64 - now).max(0.0).ceil() as u64, r.election_timeout())
             });

@@ -385,7 +385,8 @@ impl fmt::Display for Event {
             }
             Event::SnapshotTaken { index, discarded } => write!(
                 f,
-                "took a snapshot through index {index} and discarded {discarded} log entries"
+                "took a snapshot through index {index} and discarded {}",
+                entries(*discarded as u64)
             ),
             Event::SnapshotSent { peer, index } => write!(
                 f,
@@ -432,14 +433,16 @@ impl fmt::Display for Event {
                         "accepted AppendEntries from {leader} (log matches through {match_index})"
                     )
                 } else {
-                    write!(f, "stored {appended} entries from {leader} (log matches through {match_index})")
+                    let n = entries(*appended as u64);
+                    write!(f, "stored {n} from {leader} (log matches through {match_index})")
                 }
             }
             Event::AppendRejected { leader, reason } => {
                 write!(f, "rejected AppendEntries from {leader}: {reason}")
             }
             Event::ConflictTruncated { from_index, removed } => {
-                write!(f, "deleted {removed} conflicting entries from index {from_index} on")
+                let n = entries(*removed as u64);
+                write!(f, "deleted {n} from index {from_index} on: they conflict with the leader's log")
             }
             Event::NextIndexBackedOff { peer, next_index } => {
                 write!(f, "moved nextIndex for {peer} back to {next_index}")
@@ -448,5 +451,14 @@ impl fmt::Display for Event {
                 write!(f, "commitIndex advanced to {commit_index}")
             }
         }
+    }
+}
+
+/// "1 entry", "3 entries": a count of log entries in words.
+fn entries(n: u64) -> String {
+    if n == 1 {
+        "1 entry".to_string()
+    } else {
+        format!("{n} entries")
     }
 }
