@@ -814,7 +814,7 @@ pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim::{Action, ClientId, KvOp, SimConfig, Target};
+    use sim::{Action, ClientId, KvOp, Target};
 
     use crate::test_support::elect;
 
