@@ -639,6 +639,79 @@ fn fast_backtracking_skips_a_whole_term_per_round_trip() {
     assert!(fast <= 2, "one term per round trip: {fast}");
 }
 
+/// The AppendEntries queued for `to`, as the number of entries each carries.
+fn appends_to(c: &Cluster, to: u8) -> Vec<usize> {
+    c.queue
+        .iter()
+        .filter(|e| e.to == s(to))
+        .filter_map(|e| match &e.msg {
+            Message::AppendEntries(a) => Some(a.entries.len()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn flow_control_probes_one_append_at_a_time_then_pipelines_up_to_max_inflight() {
+    // etcd-io/raft's progress states: a follower whose log position is
+    // unknown is probed with one AppendEntries at a time; once one succeeds
+    // the leader pipelines, at most max_inflight unacknowledged at once.
+    let mut c = Cluster::tweaked(2, |cfg| {
+        cfg.max_inflight = 2;
+        cfg.max_entries_per_append = 1;
+    });
+    c.time_out(1);
+    c.deliver_holding(|e| matches!(e.msg, Message::RequestVote(_) | Message::RequestVoteReply(_)));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert_eq!(appends_to(&c, 2), vec![1], "the no-op goes out as the one probe");
+    for _ in 0..3 {
+        c.propose(1, "x").unwrap();
+    }
+    assert_eq!(appends_to(&c, 2).len(), 1, "nothing more while the probe is unanswered");
+
+    c.deliver_all();
+    assert_eq!(c.node(2).log().last_index(), 4, "the probe succeeded and the rest followed");
+    for _ in 0..5 {
+        c.propose(1, "y").unwrap();
+    }
+    assert_eq!(appends_to(&c, 2), vec![1, 1], "replicating: max_inflight of one entry each");
+    c.deliver_all();
+    assert_eq!(c.node(2).log().last_index(), 9, "acknowledgements open the window again");
+}
+
+#[test]
+fn several_entries_ride_in_one_append_entries_up_to_the_batch_limit() {
+    let mut c = Cluster::tweaked(3, |cfg| cfg.max_entries_per_append = 3);
+    c.elect(1);
+    c.deliver_all();
+    // S2 misses 7 entries while S1 and S3 commit them.
+    c.crash(2);
+    for _ in 0..7 {
+        c.propose(1, "z").unwrap();
+    }
+    c.deliver_all();
+    c.restart(2);
+    let mut batches = Vec::new();
+    for _ in 0..20 {
+        c.heartbeat(1);
+        c.deliver_if(|e| {
+            if let Message::AppendEntries(a) = &e.msg {
+                if e.to == s(2) && !a.entries.is_empty() {
+                    batches.push(a.entries.len());
+                }
+            }
+            true
+        });
+        if c.node(2).log().last_index() == c.node(1).log().last_index() {
+            break;
+        }
+    }
+    assert_eq!(c.node(2).log().last_index(), c.node(1).log().last_index());
+    assert!(batches.iter().all(|&n| n <= 3), "never more than the limit: {batches:?}");
+    assert_eq!(batches.iter().max(), Some(&3), "several entries per message: {batches:?}");
+    assert!(batches.iter().sum::<usize>() >= 7, "{batches:?}");
+}
+
 // ---------------------------------------------------------------- persistence
 
 #[test]
