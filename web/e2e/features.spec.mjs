@@ -36,6 +36,8 @@ test('removing a server takes it out of the configuration and the cluster goes o
   await open(page, 22);
   const leader = await leaderName(page);
   const victim = ['S1', 'S2', 'S3', 'S4', 'S5'].find((s) => s !== leader);
+  // A new leader changes the configuration only after its no-op commits.
+  await send(page, 'put a 1', 'Put(a, 1) → ok');
 
   await serverAction(page, victim, 'Remove');
   await expect(configLine(page)).not.toContainText(victim, { timeout: 10_000 });
@@ -53,6 +55,7 @@ test('changing the voters goes through the joint configuration to the new one', 
   await open(page, 23, 3);
   const leader = await leaderName(page);
   const keep = ['S1', 'S2', 'S3'].filter((s) => s !== leader);
+  await send(page, 'put a 1', 'Put(a, 1) → ok');
   const form = page.getByRole('group', { name: 'Change voters' });
   await page.getByRole('button', { name: 'Pause' }).click();
   await form.getByLabel(leader, { exact: true }).uncheck();

@@ -140,7 +140,7 @@ mod tests {
         Operation { client: ClientId(client), seq: 0, op, invoked_at, returned }
     }
     fn history(ops: Vec<Operation>) -> History {
-        History { ops }
+        History::from(ops)
     }
 
     #[test]

@@ -8,7 +8,7 @@ use check::bug_swarm;
 use sim::swarm::{run_seed_with, Failure};
 
 /// Seeds tried per switch before the test gives up.
-const LIMIT: u64 = 3000;
+const LIMIT: u64 = 10_000;
 
 /// The first seed the swarm fails on with switch `name` on.
 fn first_failure(name: &str) -> (Failure, u64) {

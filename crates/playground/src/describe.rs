@@ -182,6 +182,7 @@ pub fn is_refusal(p: &Packet) -> bool {
     match p {
         Packet::Raft(Message::RequestVoteReply(r) | Message::PreVoteReply(r)) => !r.vote_granted,
         Packet::Raft(Message::AppendEntriesReply(r)) => !r.success,
+        Packet::Raft(Message::ReadIndexReply(r)) => r.index.is_none(),
         Packet::Reply(ClientReply::Redirect { .. }) => true,
         _ => false,
     }

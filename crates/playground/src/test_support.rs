@@ -9,10 +9,14 @@ pub fn cluster(servers: u8, seed: u64) -> Sim {
     Sim::new(SimConfig { servers, seed, ..SimConfig::default() }).unwrap()
 }
 
-/// Run until a leader is elected (at most 10 s of virtual time) and return it.
+/// Run until a leader is elected and has committed its no-op (so it may
+/// change the configuration), at most 10 s of virtual time; return it.
 pub fn elect(sim: &mut Sim) -> NodeId {
     let mut t = sim.now();
-    while sim.leader().is_none() {
+    let settled = |sim: &Sim| {
+        sim.leader().and_then(|l| sim.server(l)).is_some_and(|s| s.raft.commit_index() > 0)
+    };
+    while !settled(sim) {
         t += 10;
         sim.run_until(t);
         assert!(t < 10_000, "no leader after 10 s");

@@ -206,6 +206,12 @@ pub enum Event {
         /// confirmed" (a bug switch).
         how: &'static str,
     },
+    /// The leader refused a forwarded read: this server is not in its
+    /// configuration and would never catch up to a read index.
+    ReadRefused {
+        /// The read's tag.
+        ctx: u64,
+    },
     /// A follower forwarded a read to the leader.
     ReadForwarded {
         /// The read's tag.
@@ -403,6 +409,9 @@ impl fmt::Display for Event {
                 write!(f, "may answer a read once it has applied index {index} ({how})")
             }
             Event::ReadForwarded { leader, .. } => write!(f, "forwarded a read to leader {leader}"),
+            Event::ReadRefused { .. } => {
+                write!(f, "had a read refused: it is not in the leader's configuration")
+            }
             Event::TimeoutNowReceived { from } => {
                 write!(f, "got TimeoutNow from {from}: starting an election now")
             }

@@ -113,8 +113,11 @@ pub struct ReadIndexReply {
     /// The follower's tag for the read.
     pub ctx: u64,
     /// The leader's commitIndex when the read arrived, confirmed by a
-    /// majority's heartbeat acknowledgements.
-    pub index: LogIndex,
+    /// majority's heartbeat acknowledgements; `None` if the leader refuses:
+    /// the asking server is not in its configuration, gets no entries, and
+    /// would never apply that far (a removed server that has not heard of
+    /// its removal, thesis §4.2.3).
+    pub index: Option<LogIndex>,
 }
 
 /// A Raft message.

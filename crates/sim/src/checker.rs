@@ -218,9 +218,12 @@ impl Checker {
         }
 
         if touched.truncated {
-            // Every committed entry must still be on a majority of the
-            // disks of the committed configuration's voters (of both halves
-            // while joint).
+            // The servers that lack a committed entry must never be able to
+            // elect a leader on their own: they must not include a quorum of
+            // the committed configuration's voters. (Not "the holders are a
+            // majority": with a single-server change a leader may commit
+            // with the majority of its newer configuration, and in an even
+            // configuration half is enough to meet every quorum, §4.1.)
             let membership = self.committed_membership(disks);
             // Once C_old,new is committed, C_old alone can decide nothing:
             // every entry committed so far is on a majority of C_new, and
@@ -232,23 +235,21 @@ impl Checker {
                 membership.quorum()
             };
             for e in &self.committed {
-                let tally: BTreeMap<NodeId, bool> = quorum
+                let lacking: BTreeMap<NodeId, bool> = quorum
                     .voters()
                     .into_iter()
-                    .map(|v| (v, disks.get(&v).is_some_and(|d| holds(d, e))))
+                    .map(|v| (v, !disks.get(&v).is_some_and(|d| holds(d, e))))
                     .collect();
-                let holders = tally.values().filter(|&&h| h).count();
-                if quorum.vote_result(&tally) != raft::quorum::VoteResult::Won {
+                if quorum.vote_result(&lacking) == raft::quorum::VoteResult::Won {
                     v(
                         Invariant::CommittedEntryNeverLost,
                         vec![id],
                         Some(e.index),
                         format!(
-                            "committed entry {} (term {}) is now on {holders} of {} voters of {membership} (on {:?}), fewer than a majority",
+                            "committed entry {} (term {}) is missing from {:?}, a quorum of {membership}: they could elect a leader without it",
                             e.index,
                             e.term,
-                            tally.len(),
-                            tally.iter().filter(|(_, &h)| h).map(|(v, _)| *v).collect::<Vec<_>>()
+                            lacking.iter().filter(|(_, &l)| l).map(|(v, _)| *v).collect::<Vec<_>>()
                         ),
                     );
                     break;

@@ -32,6 +32,10 @@ pub struct Pending {
     pub retry_at: Time,
     /// How many times it has been sent.
     pub attempts: u32,
+    /// Redirects followed since the last timeout: servers with stale
+    /// leader hints can point at each other, so a client follows only a
+    /// few in a row before it waits and tries the next server.
+    pub redirects: u32,
     /// Its row in the [`History`].
     pub history_row: usize,
 }
@@ -101,6 +105,8 @@ pub struct Operation {
 pub struct History {
     /// The operations.
     pub ops: Vec<Operation>,
+    /// How many have returned.
+    completed: usize,
 }
 
 impl History {
@@ -112,6 +118,21 @@ impl History {
 
     /// Record a return.
     pub fn complete(&mut self, row: usize, now: Time, output: KvOutput) {
-        self.ops[row].returned = Some((now, output));
+        if self.ops[row].returned.replace((now, output)).is_none() {
+            self.completed += 1;
+        }
+    }
+
+    /// How many operations have returned.
+    pub fn completed(&self) -> usize {
+        self.completed
+    }
+}
+
+impl From<Vec<Operation>> for History {
+    /// A history of these operations (for tests of history checkers).
+    fn from(ops: Vec<Operation>) -> Self {
+        let completed = ops.iter().filter(|o| o.returned.is_some()).count();
+        History { ops, completed }
     }
 }

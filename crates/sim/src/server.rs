@@ -90,6 +90,7 @@ impl Server {
             Err(
                 e @ (raft::ProposeError::InvalidTransferTarget { .. }
                 | raft::ProposeError::ConfigChangeInProgress { .. }
+                | raft::ProposeError::NotCommittedInTerm
                 | raft::ProposeError::InvalidConfigChange { .. }),
             ) => unreachable!("propose never refuses a command with {e}"),
         }
@@ -107,13 +108,26 @@ impl Server {
     }
 
     /// Raft confirmed these reads: each may be answered once lastApplied
-    /// reaches its read index.
-    pub fn reads_confirmed(&mut self, states: &[raft::ReadState]) {
+    /// reaches its read index. Reads the leader refused go back to their
+    /// clients as redirects to the leader.
+    pub fn reads_confirmed(&mut self, states: &[raft::ReadState]) -> Vec<(ClientId, ClientReply)> {
+        let mut refused = Vec::new();
         for st in states {
-            if let Some(read) = self.reads.get_mut(&st.ctx) {
-                read.3 = Some(st.index);
+            match st.index {
+                Some(index) => {
+                    if let Some(read) = self.reads.get_mut(&st.ctx) {
+                        read.3 = Some(index);
+                    }
+                }
+                None => {
+                    if let Some((client, seq, _, _)) = self.reads.remove(&st.ctx) {
+                        let leader = self.raft.leader();
+                        refused.push((client, ClientReply::Redirect { seq, leader }));
+                    }
+                }
             }
         }
+        refused
     }
 
     /// Answer every confirmed read whose read index is applied here, from

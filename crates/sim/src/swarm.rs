@@ -378,8 +378,10 @@ pub enum Phase {
     Done,
 }
 
-/// How long, after healing, a leader may take to appear, every client
-/// operation to complete and every server to converge (virtual ms).
+/// How long, after healing, the cluster may go without progress: for a
+/// leader to appear, for the next client operation to complete (clients
+/// may still have a long queue, and a request sent to a removed server
+/// costs a timeout), and for every server to converge (virtual ms).
 pub const LIVENESS_DEADLINE: Time = 15_000;
 /// The client that writes the probe after healing.
 pub const PROBE_CLIENT: ClientId = ClientId(1000);
@@ -401,6 +403,8 @@ pub struct Swarm {
     values: u64,
     steps: u64,
     deadline: Time,
+    /// Client operations completed when the deadline was last moved.
+    completed: usize,
     /// (client, seq) of every command applied anywhere.
     applied: std::collections::BTreeSet<(ClientId, u64)>,
     /// Operations applied anywhere whose entry was compacted before it
@@ -434,6 +438,7 @@ impl Swarm {
             values: 0,
             steps: 0,
             deadline: 0,
+            completed: 0,
             applied: Default::default(),
             applied_ops: Default::default(),
         })
@@ -816,6 +821,12 @@ impl Swarm {
     }
 
     fn step_healing(&mut self) -> Result<(), Failure> {
+        // Liveness is progress: each completed operation restarts the clock.
+        let completed = self.sim.history().completed();
+        if completed > self.completed {
+            self.completed = completed;
+            self.deadline = self.sim.now() + LIVENESS_DEADLINE;
+        }
         if self.sim.leader().is_some() && self.clients_idle() {
             let probe = KvOp::Put { key: "probe".into(), value: format!("seed{}", self.plan.seed) };
             self.act(Action::Submit { client: PROBE_CLIENT, op: probe, target: Target::Leader });
@@ -834,7 +845,7 @@ impl Swarm {
                 }
             };
             return Err(self.fail(format!(
-                "liveness: {why} {LIVENESS_DEADLINE} ms after every fault was healed"
+                "liveness: {why}: no operation completed for {LIVENESS_DEADLINE} ms after every fault was healed"
             )));
         }
         Ok(())

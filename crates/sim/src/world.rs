@@ -13,6 +13,10 @@ use crate::trace::{Trace, TraceEvent};
 use raft::{LogWrite, NodeId, PersistentState, RaftNode, Ready, Rng, Role, Time};
 use std::collections::BTreeMap;
 
+/// Redirects a client follows in a row before it waits a heartbeat and
+/// tries the next server in its rotation.
+const MAX_REDIRECTS: u32 = 3;
+
 /// A simulated cluster.
 #[derive(Clone, Debug)]
 pub struct Sim {
@@ -476,7 +480,9 @@ impl Sim {
             if let Some(snap) = &ready.install_snapshot {
                 server.kv = KvStore::decode(&snap.data).expect("snapshots hold what encode wrote");
             }
-            server.reads_confirmed(&ready.read_states);
+            for (client, reply) in server.reads_confirmed(&ready.read_states) {
+                self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
+            }
         }
         for entry in &ready.committed {
             if let Some(v) = self.checker.on_apply(self.now, id, entry) {
@@ -588,7 +594,15 @@ impl Sim {
         let seq = c.take_seq();
         let history_row = self.history.invoke(client, seq, op.clone(), self.now);
         let retry_at = self.now + self.config.client_timeout;
-        c.pending = Some(Pending { seq, op: op.clone(), to, retry_at, attempts: 1, history_row });
+        c.pending = Some(Pending {
+            seq,
+            op: op.clone(),
+            to,
+            retry_at,
+            attempts: 1,
+            redirects: 0,
+            history_row,
+        });
         self.trace.push(self.now, TraceEvent::Invoked { client, op: op.clone() });
         self.send(
             Endpoint::Client(client),
@@ -621,7 +635,8 @@ impl Sim {
         let Some(c) = self.clients.get_mut(&client) else {
             return;
         };
-        let Some(p) = &c.pending else { return };
+        let Some(p) = c.pending.as_mut() else { return };
+        p.redirects = 0;
         let to = match c.leader_guess.take().filter(|&g| g != p.to) {
             Some(g) => g,
             None => c.next_in_rotation(n),
@@ -644,11 +659,19 @@ impl Sim {
                 self.trace.push(self.now, TraceEvent::Returned { client, op, output });
                 self.client_start_next(client);
             }
-            ClientReply::Redirect { seq, leader } if seq == p.seq => {
+            // Only the answer to the latest attempt counts: a duplicated or
+            // late redirect must not send the request out again.
+            ClientReply::Redirect { seq, leader } if seq == p.seq && from == p.to => {
                 // A redirect back to the sender names nobody useful.
                 c.leader_guess = leader.filter(|&l| l != from);
-                match leader.filter(|&l| l != from) {
-                    Some(l) => self.client_resend(client, l, "was redirected"),
+                let follow = leader.filter(|&l| l != from && p.redirects < MAX_REDIRECTS);
+                match follow {
+                    Some(l) => {
+                        if let Some(p) = c.pending.as_mut() {
+                            p.redirects += 1;
+                        }
+                        self.client_resend(client, l, "was redirected")
+                    }
                     None => {
                         // No leader known: wait a heartbeat, then try the
                         // next server in rotation rather than spin.

@@ -313,7 +313,10 @@ fn adding_a_server_makes_it_a_learner_that_catches_up_then_a_voter() {
 #[test]
 fn removing_a_server_and_joint_consensus_keep_the_cluster_safe_and_live() {
     let mut sim = cluster(5, 41);
-    run_until(&mut sim, 2000, |w| w.leader().is_some());
+    // A leader changes the configuration only once its no-op has committed.
+    run_until(&mut sim, 2000, |w| {
+        w.leader().and_then(|l| w.server(l)).is_some_and(|s| s.raft.commit_index() > 0)
+    });
     let leader = sim.leader().unwrap();
     let victim = sim.ids().find(|&i| i != leader).unwrap();
     sim.act(Action::RemoveServer(victim)).unwrap();

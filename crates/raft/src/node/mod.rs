@@ -110,6 +110,13 @@ pub enum ProposeError {
         /// Index of the uncommitted configuration entry.
         index: LogIndex,
     },
+    /// A new leader has not yet committed an entry of its own term (its
+    /// no-op), so it may not change the configuration yet: otherwise two
+    /// leaders of different terms, each with an uncommitted single-server
+    /// change, can commit with disjoint majorities (the fix Ongaro posted
+    /// to raft-dev in 2015 for the dissertation's single-server changes,
+    /// §4.1; etcd-io/raft has the same rule).
+    NotCommittedInTerm,
     /// The change makes no sense for the current configuration.
     InvalidConfigChange {
         /// Why.
@@ -135,6 +142,10 @@ impl fmt::Display for ProposeError {
             ProposeError::ConfigChangeInProgress { index } => write!(
                 f,
                 "the configuration change at index {index} is not committed yet; one change at a time"
+            ),
+            ProposeError::NotCommittedInTerm => f.write_str(
+                "the leader has not committed an entry of its own term yet; \
+                 a configuration change must wait for its no-op to commit",
             ),
             ProposeError::InvalidConfigChange { reason } => f.write_str(reason),
         }
@@ -540,6 +551,9 @@ impl<C: Clone> RaftNode<C> {
         }
         if self.membership_index > self.commit_index {
             return Err(ProposeError::ConfigChangeInProgress { index: self.membership_index });
+        }
+        if self.log.term_at(self.commit_index) != Some(self.hard_state.current_term) {
+            return Err(ProposeError::NotCommittedInTerm);
         }
         let next = self
             .membership

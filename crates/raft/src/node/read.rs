@@ -14,15 +14,18 @@ use super::RaftNode;
 use crate::config::ReadMode;
 use crate::event::Event;
 use crate::message::{Message, ReadIndex, ReadIndexReply};
+use crate::quorum::VoteResult;
 use crate::types::{LogIndex, NodeId, Role, Time};
+use std::collections::BTreeMap;
 
 /// "You may answer read `ctx` once lastApplied ≥ `index`."
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadState {
     /// The caller's tag for the read.
     pub ctx: u64,
-    /// The read index.
-    pub index: LogIndex,
+    /// The read index; `None` if the leader refused the read (this server
+    /// is outside its configuration): send the client to the leader.
+    pub index: Option<LogIndex>,
 }
 
 /// A read the leader holds until a heartbeat round confirms it still leads.
@@ -56,15 +59,29 @@ impl<C: Clone> RaftNode<C> {
 
     /// A follower's forwarded read.
     pub(super) fn handle_read_index(&mut self, now: Time, from: NodeId, m: ReadIndex) {
-        if self.role == Role::Leader && m.term == self.hard_state.current_term {
+        if self.role != Role::Leader || m.term != self.hard_state.current_term {
+            return;
+        }
+        if self.membership.members().contains(&from) {
             self.leader_read(now, from, m.ctx);
+        } else {
+            let term = self.hard_state.current_term;
+            let reply = ReadIndexReply { term, ctx: m.ctx, index: None };
+            self.send(from, Message::ReadIndexReply(reply));
         }
     }
 
     /// The leader's confirmed read index for one of our reads.
     pub(super) fn handle_read_index_reply(&mut self, m: ReadIndexReply) {
-        if m.term == self.hard_state.current_term && self.role == Role::Follower {
-            self.ready_read(m.ctx, m.index, "the leader's confirmed read index");
+        if m.term != self.hard_state.current_term || self.role != Role::Follower {
+            return;
+        }
+        match m.index {
+            Some(index) => self.ready_read(m.ctx, index, "the leader's confirmed read index"),
+            None => {
+                self.ready.events.push(Event::ReadRefused { ctx: m.ctx });
+                self.ready.read_states.push(ReadState { ctx: m.ctx, index: None });
+            }
         }
     }
 
@@ -82,7 +99,11 @@ impl<C: Clone> RaftNode<C> {
             self.reads_awaiting_commit.push((origin, ctx));
             return;
         }
-        if self.quorum.voters().len() == 1 {
+        // Alone a quorum: no one else can be leader. (Not "one voter": a
+        // leader left out of C_new keeps leading until C_new commits, §6,
+        // and the one voter may then be another server.)
+        let alone = BTreeMap::from([(self.config.id, true)]);
+        if self.quorum.vote_result(&alone) == VoteResult::Won {
             self.answer_read(origin, ctx, index, "single-server cluster");
         } else if self.config.read_mode == ReadMode::Lease && now < self.lease_until {
             self.answer_read(origin, ctx, index, "leader lease");
@@ -133,13 +154,14 @@ impl<C: Clone> RaftNode<C> {
             self.ready_read(ctx, index, how);
         } else {
             let term = self.hard_state.current_term;
-            self.send(origin, Message::ReadIndexReply(ReadIndexReply { term, ctx, index }));
+            let reply = ReadIndexReply { term, ctx, index: Some(index) };
+            self.send(origin, Message::ReadIndexReply(reply));
         }
     }
 
     fn ready_read(&mut self, ctx: u64, index: LogIndex, how: &'static str) {
         self.ready.events.push(Event::ReadReady { ctx, index, how });
-        self.ready.read_states.push(ReadState { ctx, index });
+        self.ready.read_states.push(ReadState { ctx, index: Some(index) });
     }
 
     /// Forget every read in progress and the lease (on losing leadership).

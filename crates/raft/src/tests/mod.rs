@@ -1090,6 +1090,52 @@ fn a_stale_leader_in_a_minority_never_answers_a_read_index_read() {
 }
 
 #[test]
+fn a_leader_left_out_of_a_one_voter_configuration_does_not_read_alone() {
+    // S1 moves the cluster to C_new = {S2} and keeps leading until C_new
+    // commits (§6). That configuration has one voter, but it is not S1:
+    // S1 must not answer reads as if it alone were the cluster. (The
+    // swarm's soak caught a stale read this way.)
+    let mut c = settled(|cfg| cfg.read_mode = crate::ReadMode::ReadIndex);
+    c.change(1, MembershipChange::ChangeVoters([s(2)].into_iter().collect())).unwrap();
+    // C_old,new commits with S2 and S3; S1 appends C_new, which S2 never gets.
+    c.deliver_if(|e| !(e.to == s(2) && c_new_in(e)));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert!(!c.node(1).membership().is_joint(), "S1 uses C_new");
+    assert!(!c.node(1).membership().is_voter(s(1)));
+    c.read(1, 9).unwrap();
+    assert!(c.reads_ready(1).is_empty(), "S1 is not a quorum of {{S2}}");
+}
+
+/// Does the message carry a configuration that is not joint (a C_new)?
+fn c_new_in(e: &Envelope<Cmd>) -> bool {
+    match &e.msg {
+        Message::AppendEntries(a) => {
+            a.entries.iter().any(|en| matches!(&en.payload, Payload::Config(m) if !m.is_joint()))
+        }
+        _ => false,
+    }
+}
+
+#[test]
+fn a_removed_server_that_forwards_a_read_is_refused_not_left_waiting() {
+    // S3 was removed but never heard of it, so it still forwards reads to
+    // S1. S1 sends it no entries, so a read index would never be applied
+    // there: S1 refuses, and S3 can send its client to the leader.
+    let mut c = settled(|cfg| cfg.read_mode = crate::ReadMode::ReadIndex);
+    c.change(1, MembershipChange::RemoveServer(s(3))).unwrap();
+    c.deliver_if(|e| e.to != s(3));
+    assert!(!c.node(1).membership().members().contains(&s(3)));
+    c.read(3, 5).unwrap();
+    c.deliver_all();
+    assert!(c.reads_ready(3).is_empty(), "no read index for a server outside the configuration");
+    assert!(c.events[2].iter().any(|e| matches!(e, Event::ReadRefused { ctx: 5 })));
+    // A member's forwarded read is still served.
+    c.read(2, 6).unwrap();
+    c.deliver_all();
+    assert_eq!(c.reads_ready(2).len(), 1);
+}
+
+#[test]
 fn the_stale_reads_bug_switch_answers_without_confirmation() {
     let mut c = Cluster::tweaked(5, |cfg| cfg.bugs.stale_leader_serves_reads = true);
     c.elect(1);
@@ -1293,6 +1339,28 @@ fn membership_changes_go_one_at_a_time() {
         c.change(1, MembershipChange::RemoveServer(s(9))),
         Err(ProposeError::InvalidConfigChange { .. })
     ));
+}
+
+#[test]
+fn a_new_leader_changes_membership_only_after_committing_an_entry_of_its_term() {
+    // Without this rule, a leader of term 1 can commit entry 1 with the
+    // majority of its own uncommitted single-server change ({S1 S2 S3}: S1
+    // and S3) while a leader of term 2 is elected under the old
+    // configuration ({S1 S2 S3 S4}: S3, S2, S4) — two quorums that need
+    // not meet. The swarm's soak found exactly that.
+    let mut c = Cluster::new(4);
+    c.time_out(1);
+    c.deliver_holding(|e| matches!(e.msg, Message::RequestVote(_) | Message::RequestVoteReply(_)));
+    assert_eq!(c.node(1).role(), Role::Leader);
+    assert_eq!(c.node(1).commit_index(), 0, "its no-op is not committed yet");
+    assert_eq!(
+        c.change(1, MembershipChange::RemoveServer(s(4))),
+        Err(ProposeError::NotCommittedInTerm)
+    );
+    assert_eq!(c.node(1).log().last_index(), 1, "a refused change appends nothing");
+    c.deliver_all();
+    assert_eq!(c.node(1).commit_index(), 1);
+    assert!(c.change(1, MembershipChange::RemoveServer(s(4))).is_ok());
 }
 
 #[test]
