@@ -161,3 +161,22 @@ test('a broken replay link says what is wrong and the page still runs', async ({
   await leaderName(page);
   expect(problems).toEqual([]);
 });
+
+test('a divergent follower is repaired by backtracking, shown from a ready-made start', async ({ page }) => {
+  const problems = watchErrors(page);
+  await open(page, 28);
+  await page.getByLabel('Start', { exact: true }).selectOption({ label: 'a divergent follower' });
+  await expect(page.locator('.situation-note')).toContainText('appended 8 entries');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible(); // paused at the moment
+  // The old leader's row: at least 8 entries nobody else has, not committed.
+  const rows = page.locator('[data-log-node]');
+  const uncommitted = async () =>
+    rows.evaluateAll((rs) => rs.map((r) => [r.dataset.logNode, r.querySelectorAll('td.entry.uncommitted').length]));
+  const [old] = (await uncommitted()).find(([, n]) => n >= 8);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect
+    .poll(async () => (await uncommitted()).find(([name]) => name === old)[1], { timeout: 10_000 })
+    .toBe(0);
+  await expect(page.locator('.events')).toContainText(`${old} rejected AppendEntries`);
+  expect(problems).toEqual([]);
+});

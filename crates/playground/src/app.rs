@@ -10,12 +10,13 @@ use crate::components::alerts::{
 use crate::components::client_box::ClientBox;
 use crate::components::cluster::ClusterView;
 use crate::components::controls::{
-    break_raft, clock, feature_toggles, BreakProps, ClockProps, Controls, FeatureProps,
+    break_raft, clock, controls, feature_toggles, BreakProps, ClockProps, ControlsProps,
+    FeatureProps,
 };
 use crate::components::legend::legend;
 use crate::components::log_table::LogTable;
 use crate::components::membership::MembershipPanel;
-use crate::components::narration::NarrationPanel;
+use crate::components::narration::{narration_panel, NarrationProps};
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::{settings_panel, SettingsProps};
 use crate::config_view::config_view;
@@ -23,6 +24,7 @@ use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
 use crate::playback;
 use crate::run::Run;
+use crate::situation::Situation;
 use crate::view_model::{
     self, LogRows, MessageCache, MsgView, Narration, NarrationLine, NodeView, OpRow,
 };
@@ -61,6 +63,8 @@ pub enum Msg {
     Servers(u8),
     /// A fresh cluster with a new seed.
     Reset,
+    /// Start from another situation (a fresh cluster with a new seed).
+    Situation(Situation),
     /// A server was clicked: open (or close) its menu.
     Select(NodeId),
     /// Close the server menu.
@@ -90,6 +94,7 @@ struct Callbacks {
     speed: Callback<u32>,
     servers: Callback<u8>,
     reset: Callback<()>,
+    situation: Callback<Situation>,
     select: Callback<NodeId>,
     close_menu: Callback<()>,
     act: Callback<Action>,
@@ -112,6 +117,8 @@ pub struct App {
     generation: u64,
     seed: u64,
     servers: u8,
+    /// What each new cluster starts as.
+    situation: Situation,
     /// Virtual time drawn now, ms. The simulator has processed every event
     /// up to its whole part; messages are drawn at the fractional time.
     display_time: f64,
@@ -161,14 +168,23 @@ impl App {
     fn reset(&mut self, seed: u64) {
         self.seed = seed;
         let config = SimConfig { seed, servers: self.servers, ..self.run.sim().config().clone() };
-        self.run = free_run(config);
+        self.run = match self.situation.start(config.clone()) {
+            Ok(run) => run,
+            Err(e) => {
+                self.action_error = Some(e);
+                free_run(config)
+            }
+        };
+        let error = self.action_error.take();
         self.start_over();
+        self.action_error = error;
     }
 
     /// Forget everything drawn for the cluster before.
     fn start_over(&mut self) {
         self.generation += 1;
-        self.display_time = 0.0;
+        // A ready-made situation starts with time already run.
+        self.display_time = self.run.sim().now() as f64;
         self.selected = None;
         self.action_error = None;
         self.trace_len = u64::MAX;
@@ -319,6 +335,7 @@ impl Component for App {
             speed: link.callback(Msg::Speed),
             servers: link.callback(Msg::Servers),
             reset: link.callback(|_| Msg::Reset),
+            situation: link.callback(Msg::Situation),
             select: link.callback(Msg::Select),
             close_menu: link.callback(|_| Msg::CloseMenu),
             act: link.callback(Msg::Act),
@@ -335,15 +352,21 @@ impl Component for App {
         });
         let seed = options.replay.as_ref().map_or(seed, |link| link.seed);
         let run = replay.unwrap_or_else(|| {
-            free_run(SimConfig { seed, servers: options.servers, ..SimConfig::default() })
+            let config = SimConfig { seed, servers: options.servers, ..SimConfig::default() };
+            options.situation.start(config.clone()).unwrap_or_else(|e| {
+                link_error = Some(e);
+                free_run(config)
+            })
         });
+        let run_start = run.sim().now() as f64;
         let mut app = App {
             config: Rc::new(run.sim().config().clone()),
             run,
             generation: 0,
             seed,
             servers: options.servers,
-            display_time: 0.0,
+            situation: options.situation,
+            display_time: run_start,
             playing: options.autoplay,
             speed_pos: playback::position_of(options.speed),
             last_frame: None,
@@ -419,6 +442,12 @@ impl Component for App {
                 true
             }
             Msg::Reset => {
+                self.reset(options::random_seed());
+                true
+            }
+            Msg::Situation(situation) => {
+                self.situation = situation;
+                self.playing = false;
                 self.reset(options::random_seed());
                 true
             }
@@ -501,23 +530,28 @@ impl Component for App {
                             { break_raft(&BreakProps { config: Rc::clone(&self.config), on_act: cb.act.clone() }) }
                         </div>
                     </div>
-                    <Controls
-                        playing={self.playing}
-                        speed_pos={self.speed_pos}
-                        servers={self.servers}
-                        seed={self.seed}
-                        loss={self.config.loss_percent.round() as u32}
-                        on_toggle={cb.toggle.clone()}
-                        on_step={cb.step.clone()}
-                        on_speed={cb.speed.clone()}
-                        on_servers={cb.servers.clone()}
-                        on_reset={cb.reset.clone()}
-                        on_act={cb.act.clone()}
-                        links_cut={!self.cut_pairs.is_empty()}
-                        on_heal={cb.heal_all.clone()}
-                        on_add={cb.add_server.clone()}
-                    />
+                    { controls(&ControlsProps {
+                        playing: self.playing,
+                        speed_pos: self.speed_pos,
+                        servers: self.servers,
+                        seed: self.seed,
+                        loss: self.config.loss_percent.round() as u32,
+                        on_toggle: cb.toggle.clone(),
+                        on_step: cb.step.clone(),
+                        on_speed: cb.speed.clone(),
+                        on_servers: cb.servers.clone(),
+                        on_reset: cb.reset.clone(),
+                        situation: self.situation,
+                        on_situation: cb.situation.clone(),
+                        on_act: cb.act.clone(),
+                        links_cut: !self.cut_pairs.is_empty(),
+                        on_heal: cb.heal_all.clone(),
+                        on_add: cb.add_server.clone(),
+                    }) }
                 </header>
+                if let (None, Some(note)) = (self.run.as_replay(), self.situation.note()) {
+                    <p class="situation-note" role="status">{ note }</p>
+                }
                 if let Some(replay) = self.run.as_replay() {
                     { replay_banner(&ReplayProps {
                         link: replay.link.clone(),
@@ -560,11 +594,11 @@ impl Component for App {
                                 ops={Rc::clone(&self.ops)}
                                 on_submit={cb.submit.clone()}
                             />
-                            <NarrationPanel
-                                lines={Rc::clone(&self.narration_lines)}
-                                show_all={self.narration.show_all()}
-                                on_show_all={cb.show_all.clone()}
-                            />
+                            { narration_panel(&NarrationProps {
+                                lines: Rc::clone(&self.narration_lines),
+                                show_all: self.narration.show_all(),
+                                on_show_all: cb.show_all.clone(),
+                            }) }
                         </div>
                     </section>
                 </main>

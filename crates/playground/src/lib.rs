@@ -18,6 +18,7 @@ pub mod options;
 pub mod panic_hook;
 pub mod playback;
 pub mod run;
+pub mod situation;
 #[cfg(test)]
 mod test_support;
 pub mod view_model;

@@ -18,6 +18,8 @@ pub struct Options {
     pub speed: f64,
     /// Start playing at once.
     pub autoplay: bool,
+    /// What the first cluster starts as (`?start=divergent`).
+    pub situation: crate::situation::Situation,
     /// Replay this swarm run instead of starting a cluster to play with.
     pub replay: Option<ReplayLink>,
     /// Why the address's replay fragment could not be used (the page then
@@ -78,6 +80,7 @@ impl Default for Options {
             servers: 5,
             speed: playback::DEFAULT_SPEED,
             autoplay: true,
+            situation: crate::situation::Situation::Fresh,
             replay: None,
             link_error: None,
         }
@@ -108,6 +111,9 @@ impl Options {
                     }
                 }
                 "paused" => o.autoplay = value == "0" || value == "false",
+                "start" => {
+                    o.situation = crate::situation::Situation::from_name(value).unwrap_or_default()
+                }
                 _ => {}
             }
         }
@@ -146,7 +152,8 @@ mod tests {
 
     #[test]
     fn query_sets_seed_size_speed_and_pause() {
-        let o = Options::from_query("?seed=42&servers=3&speed=0.5&paused");
+        let o = Options::from_query("?seed=42&servers=3&speed=0.5&paused&start=divergent");
+        assert_eq!(o.situation, crate::situation::Situation::DivergentFollower);
         assert_eq!(o.seed, Some(42));
         assert_eq!(o.servers, 3);
         assert_eq!(o.speed, 0.5);

@@ -16,7 +16,8 @@ pub fn install() {
     });
 }
 
-fn show(text: &str) {
+/// Show `text` in the page's `#fatal-error` box, un-hiding it.
+pub fn show(text: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(el) = document.get_element_by_id("fatal-error") else { return };
     el.set_text_content(Some(&format!(

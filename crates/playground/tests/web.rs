@@ -294,3 +294,17 @@ async fn isolating_a_server_cuts_its_links_until_they_are_healed() {
     app.destroy();
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_panic_message_is_shown_in_the_fatal_error_box() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let box_ = document.create_element("div").unwrap();
+    box_.set_id("fatal-error");
+    box_.set_attribute("hidden", "").unwrap();
+    document.body().unwrap().append_child(&box_).unwrap();
+    raft_playground::panic_hook::show("index out of bounds");
+    assert!(!box_.has_attribute("hidden"), "the box is visible");
+    let text = box_.text_content().unwrap_or_default();
+    assert!(text.contains("index out of bounds") && text.contains("Reload"), "{text}");
+    box_.remove();
+}

@@ -85,6 +85,9 @@ pub struct Checker {
     leader_logs: BTreeMap<NodeId, (Term, Vec<Entry<KvCommand>>)>,
     /// Every entry known to be committed, by index (position i = index i+1).
     committed: Vec<Entry<KvCommand>>,
+    /// The term in which each of them was committed: the term of the
+    /// leader that first counted it committed (it learns before anyone).
+    committed_in: Vec<Term>,
     /// Every entry applied anywhere, by index.
     applied: Vec<Entry<KvCommand>>,
 }
@@ -152,9 +155,15 @@ impl Checker {
                     }
                 }
                 _ => {
-                    if let Some(missing) = self.committed.iter().find(|e| {
-                        e.index >= node.log().first_index() && node.log().get(e.index) != Some(e)
-                    }) {
+                    // Only entries committed in earlier terms: a leader of
+                    // term 10 elected before term 11 committed an entry may
+                    // lack it (it steps down on hearing term 11).
+                    let missing = self.committed.iter().zip(&self.committed_in).find(|(e, &t)| {
+                        t < term
+                            && e.index >= node.log().first_index()
+                            && node.log().get(e.index) != Some(*e)
+                    });
+                    if let Some((missing, _)) = missing {
                         v(
                             Invariant::LeaderCompleteness,
                             vec![id],
@@ -194,7 +203,8 @@ impl Checker {
                 // Only a contiguous extension: a server whose log starts
                 // after a snapshot cannot fill a gap in the record.
                 None if self.committed.len() as LogIndex == i - 1 => {
-                    self.committed.push(entry.clone())
+                    self.committed.push(entry.clone());
+                    self.committed_in.push(node.current_term());
                 }
                 None => {}
             }

@@ -14,6 +14,7 @@ pub mod kv;
 pub mod network;
 pub mod scenario;
 pub mod server;
+pub mod setup;
 pub mod swarm;
 pub mod trace;
 pub mod world;

@@ -108,28 +108,19 @@ pub fn client_box(p: &ClientBoxProps) -> Html {
                     <p id={error_id} class="field-error" role="alert">{ message }</p>
                 }
             </form>
-            <OpsList ops={Rc::clone(&p.ops)} />
+            { ops_list(&p.ops) }
         </section>
     }
 }
 
-/// Props of [`OpsList`].
-#[derive(Properties, PartialEq)]
-pub struct OpsProps {
-    /// Operations, newest first.
-    pub ops: Rc<Vec<OpRow>>,
-}
-
-/// C1's operations: pending until the leader has committed and applied
-/// them, then their result.
-#[function_component(OpsList)]
-pub fn ops_list(p: &OpsProps) -> Html {
-    if p.ops.is_empty() {
+/// The client's operations, newest first, with their results.
+pub fn ops_list(ops: &[OpRow]) -> Html {
+    if ops.is_empty() {
         return html! { <p class="ops-empty">{ "No operations yet. A command goes to the leader, which appends it to its log; it returns once a majority stores it and it is applied." }</p> };
     }
     html! {
         <ol class="ops" aria-label="C1's operations">
-            { for p.ops.iter().map(|o| {
+            { for ops.iter().map(|o| {
                 let (status, when) = match &o.outcome {
                     Some((t, out)) => (
                         html! { <span class="result">{ format!("→ {out}") }</span> },

@@ -2,6 +2,7 @@
 //! Reset, message loss; and the clock showing virtual time and the leader.
 
 use crate::playback;
+use crate::situation::Situation;
 use raft::{Feature, NodeId, Term};
 use sim::{Action, SimConfig};
 use std::rc::Rc;
@@ -9,8 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Props of [`Controls`].
-#[derive(Properties, PartialEq)]
+/// What [`controls`] draws.
 pub struct ControlsProps {
     /// Is virtual time running?
     pub playing: bool,
@@ -32,6 +32,10 @@ pub struct ControlsProps {
     pub on_servers: Callback<u8>,
     /// Reset pressed.
     pub on_reset: Callback<()>,
+    /// What new clusters start as.
+    pub situation: Situation,
+    /// Another starting situation chosen.
+    pub on_situation: Callback<Situation>,
     /// Loss slider moved (a `SetLoss` action).
     pub on_act: Callback<Action>,
     /// Some link between servers is cut.
@@ -48,6 +52,22 @@ fn on_checked(make: impl Fn(bool) -> Action + 'static, cb: &Callback<Action>) ->
     Callback::from(move |e: Event| {
         if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
             cb.emit(make(input.checked()));
+        }
+    })
+}
+
+/// A select's change handler: `parse` turns the chosen value into what `cb`
+/// takes; values it cannot read are ignored.
+fn on_select<T: 'static>(
+    cb: &Callback<T>,
+    parse: impl Fn(&str) -> Option<T> + 'static,
+) -> Callback<Event> {
+    let cb = cb.clone();
+    Callback::from(move |e: Event| {
+        let value =
+            e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value());
+        if let Some(v) = value.as_deref().and_then(&parse) {
+            cb.emit(v);
         }
     })
 }
@@ -76,7 +96,6 @@ fn reset_icon() -> Html {
 }
 
 /// The toolbar.
-#[function_component(Controls)]
 pub fn controls(p: &ControlsProps) -> Html {
     let speed = playback::speed_at(p.speed_pos);
     let on_speed = {
@@ -95,22 +114,16 @@ pub fn controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    let on_servers = {
-        let cb = p.on_servers.clone();
-        Callback::from(move |e: Event| {
-            let value = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<u8>().ok());
-            if let Some(n) = value {
-                cb.emit(n);
-            }
-        })
-    };
+    let on_servers = on_select(&p.on_servers, |v| v.parse::<u8>().ok());
+    let on_situation = on_select(&p.on_situation, Situation::from_name);
     let toggle = p.on_toggle.reform(|_: MouseEvent| ());
     let step = p.on_step.reform(|_: MouseEvent| ());
     let reset = p.on_reset.reform(|_: MouseEvent| ());
-    let link = format!("?seed={}&servers={}", p.seed, p.servers);
+    let mut link = format!("?seed={}&servers={}", p.seed, p.servers);
+    if p.situation != Situation::Fresh {
+        link.push_str("&start=");
+        link.push_str(p.situation.name());
+    }
     html! {
         <div class="controls">
             <div class="group playback" role="group" aria-label="Playback">
@@ -141,9 +154,18 @@ pub fn controls(p: &ControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <button type="button" onclick={reset} title="Start a fresh cluster with a new random seed">
+                <button type="button" onclick={reset} title="Start a new cluster with a new random seed">
                     { reset_icon() }{ "Reset" }
                 </button>
+                <label class="select">
+                    <span class="caption">{ "Start" }</span>
+                    <select aria-label="Start" onchange={on_situation}
+                            title="What a new cluster starts as: fresh, or a ready-made situation to watch">
+                        { for Situation::ALL.iter().map(|s| html! {
+                            <option value={s.name()} selected={*s == p.situation}>{ s.label() }</option>
+                        }) }
+                    </select>
+                </label>
                 <button type="button" onclick={p.on_add.reform(|_: MouseEvent| ())}
                         title="Add a server to the running cluster: it joins as a learner and is promoted once caught up (§6)">
                     { "Add server" }

@@ -7,8 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Props of [`NarrationPanel`].
-#[derive(Properties, PartialEq)]
+/// What [`narration_panel`] draws.
 pub struct NarrationProps {
     /// The lines, newest first.
     pub lines: Rc<Vec<Rc<NarrationLine>>>,
@@ -19,7 +18,6 @@ pub struct NarrationProps {
 }
 
 /// The list of recent events.
-#[function_component(NarrationPanel)]
 pub fn narration_panel(p: &NarrationProps) -> Html {
     let onchange = {
         let cb = p.on_show_all.clone();
