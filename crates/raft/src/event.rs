@@ -24,6 +24,8 @@ pub enum VoteRejectReason {
         /// The leader it heard from.
         leader: NodeId,
     },
+    /// The voter is the leader itself, alive and well (PreVote, thesis §9.6).
+    VoterLeads,
     /// The candidate's log is behind the voter's (§5.4.1).
     LogBehind {
         /// The candidate's last (index, term).
@@ -45,6 +47,7 @@ impl fmt::Display for VoteRejectReason {
             VoteRejectReason::LeaderIsAlive { leader } => {
                 write!(f, "it heard from leader {leader} less than an election timeout ago")
             }
+            VoteRejectReason::VoterLeads => write!(f, "it is the leader and still leads"),
             VoteRejectReason::LogBehind { candidate_last, voter_last } => write!(
                 f,
                 "candidate's log is behind (its last entry is index {} term {}, ours is index {} term {})",

@@ -92,11 +92,13 @@ impl<C: Clone> RaftNode<C> {
     pub(super) fn handle_pre_vote(&mut self, now: Time, from: NodeId, m: RequestVote) {
         let term = self.hard_state.current_term;
         let heard_from_leader = match self.role {
-            Role::Leader => Some(self.config.id),
+            Role::Leader => None,
             _ => self.leader.filter(|_| self.in_lease(now)),
         };
         let refused = if m.term <= term {
             Some(VoteRejectReason::StaleTerm { current_term: term })
+        } else if self.role == Role::Leader {
+            Some(VoteRejectReason::VoterLeads)
         } else if let Some(leader) = heard_from_leader {
             Some(VoteRejectReason::LeaderIsAlive { leader })
         } else {

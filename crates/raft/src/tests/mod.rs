@@ -921,6 +921,10 @@ fn prevote_is_refused_while_the_voter_hears_from_a_live_leader() {
         e,
         Event::PreVoteAnswered { refused: Some(VoteRejectReason::LeaderIsAlive { leader }), .. } if *leader == s(1)
     )));
+    assert!(c.saw(1, |e| matches!(
+        e,
+        Event::PreVoteAnswered { refused: Some(VoteRejectReason::VoterLeads), .. }
+    )));
     assert_eq!(c.node(1).role(), Role::Leader);
 }
 
