@@ -5,7 +5,7 @@
 
 use sim::swarm::run_seed_with;
 
-const SEEDS: [u64; 12] = [
+const SEEDS: [u64; 13] = [
     192_932_855_792_175, // a committed entry "lost" under a single-server change
     192_932_855_794_307, // Leader Completeness: membership change before the no-op
     192_932_855_795_576, // the same, with joint consensus in the mix
@@ -18,6 +18,7 @@ const SEEDS: [u64; 12] = [
     193_462_338_085_328, // liveness after healing
     193_462_338_087_043, // liveness after healing
     194_664_786_834_950, // checker: Leader Completeness and late votes
+    196_052_599_402_986, // liveness: removed servers' terms depose the leader
 ];
 
 #[test]

@@ -812,6 +812,17 @@ impl Swarm {
         for id in self.down() {
             self.act(Action::Restart(id));
         }
+        // Servers removed without hearing of it keep campaigning, and their
+        // ever higher terms, in replies to AppendEntries, depose a leader
+        // that needs one of them back as a voter: without PreVote, Raft
+        // does not promise progress then (thesis §4.2.3, §9.6). Liveness is
+        // checked for the protocol that promises it.
+        let removed = [FaultKind::RemoveServer, FaultKind::ChangeVoters]
+            .iter()
+            .any(|k| self.injected.get(k).is_some_and(|&n| n > 0));
+        if removed && !self.sim.config().pre_vote {
+            self.act(Action::SetFeature { feature: raft::Feature::PreVote, on: true });
+        }
         self.phase = Phase::Healing;
         self.deadline = self.sim.now() + LIVENESS_DEADLINE;
     }
