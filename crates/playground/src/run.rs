@@ -111,17 +111,7 @@ impl Run {
     /// reached if it stopped early.
     pub fn advance_to(&mut self, until: u64) -> Option<u64> {
         match self {
-            Run::Free(sim) => {
-                let known = sim.violations().len();
-                while sim.next_event_time().is_some_and(|t| t <= until) {
-                    sim.step();
-                    if sim.violations().len() > known {
-                        return Some(sim.now());
-                    }
-                }
-                sim.run_until(until);
-                None
-            }
+            Run::Free(sim) => sim.run_until_violation(until),
             Run::Replay(r) => {
                 for _ in 0..MAX_STEPS_PER_FRAME {
                     // With no event queued the swarm's next step is a timed

@@ -98,7 +98,8 @@ pub struct NodeView {
     pub log_len: LogIndex,
     /// votedFor in the current term.
     pub voted_for: Option<NodeId>,
-    /// A candidate's tally: (votes granted, including its own; votes needed).
+    /// A candidate's tally: (votes granted by voters, its own included if it
+    /// is one; votes needed).
     pub votes: Option<(usize, usize)>,
     /// In the cluster's configuration: the leader's, or with no leader its
     /// own. False once removed — even while the removed server, which may
@@ -128,10 +129,7 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
                     (true, true) => "C_old + C_new",
                     (false, false) => "learner",
                 });
-            let votes = role.campaigning().then(|| {
-                let granted = r.votes().values().filter(|&&g| g).count();
-                (granted, r.voters().len() / 2 + 1)
-            });
+            let votes = role.campaigning().then(|| r.vote_count());
             let timer_steps = (role != RoleView::Leader && r.election_timeout() > 0).then(|| {
                 let left = (r.election_deadline() as f64 - now) / r.election_timeout() as f64;
                 (left.clamp(0.0, 1.0) * f64::from(TIMER_STEPS)).round() as u16

@@ -172,10 +172,26 @@ impl Sim {
     /// Process every event up to and including `until`, then set the clock
     /// to `until`.
     pub fn run_until(&mut self, until: Time) {
+        self.run_to(until, false);
+    }
+
+    /// Like [`Sim::run_until`], but stop right after an event that broke a
+    /// safety property, so a viewer can pause exactly there; returns the
+    /// time it stopped at if it did.
+    pub fn run_until_violation(&mut self, until: Time) -> Option<Time> {
+        self.run_to(until, true)
+    }
+
+    fn run_to(&mut self, until: Time, stop_at_violation: bool) -> Option<Time> {
+        let known = self.violations().len();
         while self.next_event_time().is_some_and(|t| t <= until) {
             self.step();
+            if stop_at_violation && self.violations().len() > known {
+                return Some(self.now);
+            }
         }
         self.now = self.now.max(until);
+        None
     }
 
     /// Do something to the world now. An impossible action (restarting a

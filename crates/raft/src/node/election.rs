@@ -135,9 +135,18 @@ impl<C: Clone> RaftNode<C> {
     /// joint).
     fn tally(&mut self, from: NodeId, granted: bool) -> (usize, usize, bool) {
         self.votes.insert(from, granted);
-        let votes = self.votes.values().filter(|&&g| g).count();
+        let (votes, needed) = self.vote_count();
         let won = self.quorum.vote_result(&self.votes) == VoteResult::Won;
-        (votes, self.quorum.quorum(), won)
+        (votes, needed, won)
+    }
+
+    /// This election so far: (votes granted by voters, votes needed). A
+    /// server outside its own configuration may campaign (thesis §4.2.2)
+    /// but its own vote does not count. (While joint, both halves must be
+    /// won; "needed" is C_new's majority.)
+    pub fn vote_count(&self) -> (usize, usize) {
+        let granted = self.votes.iter().filter(|(v, &g)| g && self.quorum.contains(**v)).count();
+        (granted, self.quorum.quorum())
     }
 
     /// CheckQuorum (thesis §6.2): every minimum election timeout, a leader
