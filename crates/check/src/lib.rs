@@ -17,9 +17,9 @@ pub fn linearizable_swarm() -> SwarmOptions {
     }
 }
 
-/// Linearizable swarm options with raft's bug switch `name` turned on (see
+/// Linearizable swarm options with raft's bug switch `bug` turned on (see
 /// [`sim::swarm::bug_options`]); the replay command carries `--bug NAME`.
 /// `None` if there is no such switch.
-pub fn bug_swarm(name: &str) -> Option<SwarmOptions> {
-    Some(SwarmOptions { check_history: linearizable_swarm().check_history, ..bug_options(name)? })
+pub fn bug_swarm(bug: raft::Bug) -> SwarmOptions {
+    SwarmOptions { check_history: linearizable_swarm().check_history, ..bug_options(bug) }
 }

@@ -578,21 +578,21 @@ fn short(m: &Message<Cmd>) -> String {
     }
 }
 
-/// A configuration hook that turns on raft's bug switch called `name`.
-pub fn bug_hook(name: &str) -> Option<fn(&mut Config)> {
-    Some(match name {
-        "vote_without_log_check" => |c: &mut Config| c.bugs.vote_without_log_check = true,
-        "commit_by_counting_old_terms" => {
+/// A configuration hook that turns on raft's bug switch `bug`.
+pub fn bug_hook(bug: raft::Bug) -> fn(&mut Config) {
+    use raft::Bug;
+    match bug {
+        Bug::VoteWithoutLogCheck => |c: &mut Config| c.bugs.vote_without_log_check = true,
+        Bug::CommitByCountingOldTerms => {
             |c: &mut Config| c.bugs.commit_by_counting_old_terms = true
         }
-        "forget_voted_for_on_restart" => |c: &mut Config| c.bugs.forget_voted_for_on_restart = true,
-        "keep_commit_index_on_restart" => {
+        Bug::ForgetVotedForOnRestart => |c: &mut Config| c.bugs.forget_voted_for_on_restart = true,
+        Bug::KeepCommitIndexOnRestart => {
             |c: &mut Config| c.bugs.keep_commit_index_on_restart = true
         }
-        "stale_leader_serves_reads" => |c: &mut Config| c.bugs.stale_leader_serves_reads = true,
-        "append_without_truncating_conflicts" => {
+        Bug::StaleLeaderServesReads => |c: &mut Config| c.bugs.stale_leader_serves_reads = true,
+        Bug::AppendWithoutTruncatingConflicts => {
             |c: &mut Config| c.bugs.append_without_truncating_conflicts = true
         }
-        _ => return None,
-    })
+    }
 }

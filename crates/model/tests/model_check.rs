@@ -5,6 +5,7 @@
 //! finds the violation and the path to it.
 
 use model::{bug_hook, check, describe_action, Bounds, RaftModel};
+use raft::Bug;
 
 /// The bound plain `cargo test` explores: 3 servers, terms up to 2, one
 /// client proposal, at most 3 messages in flight.
@@ -31,9 +32,9 @@ fn the_correct_protocol_is_safe_in_every_state_within_the_bound() {
 
 /// Check with switch `name` on; the first violation must be one of
 /// `expected`. Returns the path's length.
-fn caught(name: &str, bounds: Bounds, expected: &[&str]) -> usize {
+fn caught(name: Bug, bounds: Bounds, expected: &[&str]) -> usize {
     let mut model = RaftModel::new(bounds);
-    model.configure = bug_hook(name).expect("a known switch");
+    model.configure = bug_hook(name);
     let report = check(model, 2, true, false);
     let Some((property, path, state)) = report.violations.first() else {
         panic!("{name}: no violation in {} states", report.unique_states);
@@ -52,7 +53,7 @@ fn caught(name: &str, bounds: Bounds, expected: &[&str]) -> usize {
 #[test]
 fn voting_without_the_log_check_breaks_state_machine_safety() {
     let steps = caught(
-        "vote_without_log_check",
+        Bug::VoteWithoutLogCheck,
         small(),
         &["State Machine Safety", "Log Matching", "Election Safety"],
     );
@@ -62,22 +63,20 @@ fn voting_without_the_log_check_breaks_state_machine_safety() {
 #[test]
 fn forgetting_voted_for_on_restart_elects_two_leaders_in_one_term() {
     let bounds = Bounds { max_in_flight: 4, max_crashes: 1, ..small() };
-    caught("forget_voted_for_on_restart", bounds, &["Election Safety"]);
+    caught(Bug::ForgetVotedForOnRestart, bounds, &["Election Safety"]);
 }
 
 #[test]
 fn keeping_commit_index_on_restart_commits_what_was_never_committed() {
     let bounds = Bounds { max_in_flight: 4, max_crashes: 1, ..small() };
-    caught("keep_commit_index_on_restart", bounds, &["State Machine Safety"]);
+    caught(Bug::KeepCommitIndexOnRestart, bounds, &["State Machine Safety"]);
 }
 
 #[test]
-fn every_bug_switch_has_a_hook_and_unknown_names_are_refused() {
-    assert!(bug_hook("no_such_switch").is_none());
-    for name in raft::BugSwitches::NAMES {
-        let hook = bug_hook(name).unwrap_or_else(|| panic!("{name} has no hook"));
+fn every_bug_switch_has_a_hook_that_turns_on_that_switch_alone() {
+    for bug in Bug::ALL {
         let mut c = raft::Config::new(raft::NodeId(1), vec![raft::NodeId(1)]);
-        hook(&mut c);
-        assert!(c.bugs.any(), "{name}'s hook turns nothing on");
+        bug_hook(bug)(&mut c);
+        assert_eq!(c.bugs.on().collect::<Vec<_>>(), [bug], "{bug}'s hook");
     }
 }

@@ -483,13 +483,7 @@ impl Component for App {
                 true
             }
             Msg::Isolate(id, cut) => {
-                let others: Vec<NodeId> = self.run.sim().ids().filter(|&b| b != id).collect();
-                for b in others {
-                    self.act(Action::SetLink { a: id, b, cut });
-                    if self.action_error.is_some() {
-                        break;
-                    }
-                }
+                self.act(if cut { Action::Isolate(id) } else { Action::Reconnect(id) });
                 true
             }
             Msg::HealAll => {

@@ -36,28 +36,18 @@ impl ConfigView {
 /// Read the configuration to draw.
 pub fn config_view(sim: &Sim) -> ConfigView {
     let servers: Vec<NodeId> = sim.ids().collect();
-    let source = sim.leader().or_else(|| {
-        sim.ids()
-            .filter_map(|id| sim.server(id).map(|s| (id, &s.raft)))
-            // A server removed from its own configuration no longer counts.
-            .filter(|(id, r)| r.membership().members().contains(id))
-            .map(|(id, r)| (r.membership_index(), id))
-            .max()
-            .map(|(_, id)| id)
-    });
-    let Some(server) = source.and_then(|id| sim.server(id)) else {
+    let Some(c) = sim.configuration() else {
         return ConfigView { servers, ..ConfigView::default() };
     };
-    let r = &server.raft;
-    let m = r.membership();
+    let m = c.membership;
     ConfigView {
         servers,
-        from: source,
-        from_leader: sim.leader() == source,
+        from: Some(c.source),
+        from_leader: c.from_leader,
         voters: m.voters.iter().copied().collect(),
         outgoing: m.outgoing.iter().copied().collect(),
         learners: m.learners.iter().copied().collect(),
-        committed: r.membership_index() <= r.commit_index(),
+        committed: c.committed,
     }
 }
 

@@ -32,8 +32,8 @@ pub struct Options {
 pub struct ReplayLink {
     /// The swarm seed.
     pub seed: u64,
-    /// One of `raft::BugSwitches::NAMES`, if the run was a break-Raft run.
-    pub bug: Option<&'static str>,
+    /// The bug switch, if the run was a break-Raft run.
+    pub bug: Option<raft::Bug>,
 }
 
 impl ReplayLink {
@@ -53,14 +53,7 @@ impl ReplayLink {
                         })?)
                 }
                 "bug" => {
-                    bug = Some(*raft::BugSwitches::NAMES.iter().find(|n| **n == value).ok_or_else(
-                        || {
-                            format!(
-                                "the link names no bug switch called '{value}' (there are {})",
-                                raft::BugSwitches::NAMES.join(", ")
-                            )
-                        },
-                    )?)
+                    bug = Some(value.parse::<raft::Bug>().map_err(|e| format!("the link: {e}"))?)
                 }
                 _ => {}
             }
@@ -172,7 +165,7 @@ mod tests {
         let o = Options::from_address("?paused", "#seed=1186&bug=commit_by_counting_old_terms");
         let link = o.replay.expect("a replay link");
         assert_eq!(link.seed, 1186);
-        assert_eq!(link.bug, Some("commit_by_counting_old_terms"));
+        assert_eq!(link.bug, Some(raft::Bug::CommitByCountingOldTerms));
         assert!(!o.autoplay);
         assert_eq!(Options::from_address("", "#seed=7").replay.unwrap().bug, None);
         assert_eq!(Options::from_address("", "").replay, None);

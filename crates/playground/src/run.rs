@@ -56,7 +56,7 @@ impl Run {
     /// for its bug switch.
     pub fn replay(link: ReplayLink) -> Result<Run, String> {
         let options = match link.bug {
-            Some(bug) => bug_options(bug).ok_or_else(|| format!("no bug switch called {bug}"))?,
+            Some(bug) => bug_options(bug),
             None => SwarmOptions::default(),
         };
         let swarm = Swarm::new(link.seed, options)?;
@@ -132,7 +132,7 @@ impl Run {
 mod tests {
     use super::*;
 
-    fn link(seed: u64, bug: Option<&'static str>) -> ReplayLink {
+    fn link(seed: u64, bug: Option<raft::Bug>) -> ReplayLink {
         ReplayLink { seed, bug }
     }
 
@@ -153,9 +153,9 @@ mod tests {
 
     #[test]
     fn a_replayed_bug_stops_at_its_violation() {
-        let name = "vote_without_log_check";
+        let name = raft::Bug::VoteWithoutLogCheck;
         let seed = (0..200)
-            .find(|&s| sim::swarm::run_seed_with(s, bug_options(name).unwrap()).is_err())
+            .find(|&s| sim::swarm::run_seed_with(s, bug_options(name)).is_err())
             .expect("the swarm catches the bug");
         let mut run = Run::replay(link(seed, Some(name))).unwrap();
         let mut until = 0;

@@ -8,8 +8,8 @@
 
 use crate::describe;
 use crate::geometry::{self, Point, CLIENT_R, NODE_R};
-use raft::{LogIndex, NodeId, Role, Term, Time};
-use sim::{Endpoint, InFlight, Packet, Sim, TraceEvent};
+use raft::{Family as RaftFamily, LogIndex, NodeId, Role, Term, Time};
+use sim::{Endpoint, InFlight, PacketKind, Sim, TraceEvent};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
@@ -51,11 +51,11 @@ impl RoleView {
     }
 
     /// The role a running server shows: a follower that the cluster's
-    /// configuration (see [`deciding_config`]) lists as a learner is drawn
+    /// configuration ([`Sim::configuration`]) lists as a learner is drawn
     /// as a learner — a new server is one before it has heard so itself.
     fn of_server(sim: &Sim, r: &raft::RaftNode<sim::KvCommand>) -> Self {
         let role = Self::of(r.role());
-        if role == RoleView::Follower && deciding_config(sim, r.membership()).is_learner(r.id()) {
+        if role == RoleView::Follower && sim.is_learner(r.id()) {
             RoleView::Learner
         } else {
             role
@@ -70,14 +70,6 @@ impl RoleView {
             Role::Leader => RoleView::Leader,
         }
     }
-}
-
-/// The configuration that decides who is in the cluster and who is a
-/// learner: the leader's, since it decides commitment (§6); with no leader,
-/// the server's `own`. A server added or removed may not have heard of the
-/// change itself (thesis §4.2.3).
-fn deciding_config<'a>(sim: &'a Sim, own: &'a raft::Membership) -> &'a raft::Membership {
-    sim.leader().and_then(|l| sim.server(l)).map_or(own, |l| l.raft.membership())
 }
 
 /// Resolution of the election-timer arc: one step per degree.
@@ -101,8 +93,7 @@ pub struct NodeView {
     /// A candidate's tally: (votes granted by voters, its own included if it
     /// is one; votes needed).
     pub votes: Option<(usize, usize)>,
-    /// In the cluster's configuration: the leader's, or with no leader its
-    /// own. False once removed — even while the removed server, which may
+    /// In the cluster's configuration ([`Sim::is_member`]). False once removed — even while the removed server, which may
     /// never learn of its removal, still campaigns (thesis §4.2.3).
     pub member: bool,
     /// While its configuration is joint (C_old,new, §6): which side it
@@ -121,7 +112,7 @@ pub fn node_view(sim: &Sim, id: NodeId, now: f64) -> NodeView {
             let r = &server.raft;
             let role = RoleView::of_server(sim, r);
             let m = r.membership();
-            let member = deciding_config(sim, m).members().contains(&id);
+            let member = sim.is_member(id);
             let joint_side =
                 m.is_joint().then(|| match (m.outgoing.contains(&id), m.voters.contains(&id)) {
                     (true, false) => "C_old only",
@@ -239,15 +230,16 @@ pub struct MsgView {
     pub at: Point,
 }
 
-fn family_of(p: &Packet) -> Family {
-    match p.kind() {
-        "RequestVote" | "RequestVoteReply" => Family::Vote,
-        "PreVote" | "PreVoteReply" => Family::PreVote,
-        "TimeoutNow" => Family::Transfer,
-        "InstallSnapshot" | "InstallSnapshotReply" => Family::Snapshot,
-        "ReadIndex" | "ReadIndexReply" => Family::Read,
-        "ClientRequest" | "ClientReply" => Family::Client,
-        _ => Family::Append,
+fn family_of(kind: PacketKind) -> Family {
+    use raft::MessageKind as K;
+    match kind {
+        PacketKind::Raft(K::RequestVote | K::RequestVoteReply) => Family::Vote,
+        PacketKind::Raft(K::PreVote | K::PreVoteReply) => Family::PreVote,
+        PacketKind::Raft(K::TimeoutNow) => Family::Transfer,
+        PacketKind::Raft(K::InstallSnapshot | K::InstallSnapshotReply) => Family::Snapshot,
+        PacketKind::Raft(K::ReadIndex | K::ReadIndexReply) => Family::Read,
+        PacketKind::Raft(K::AppendEntries | K::AppendEntriesReply) => Family::Append,
+        PacketKind::ClientRequest | PacketKind::ClientReply => Family::Client,
     }
 }
 
@@ -255,8 +247,8 @@ fn family_of(p: &Packet) -> Family {
 pub fn message_info(m: &InFlight) -> MsgInfo {
     MsgInfo {
         id: m.id,
-        kind: m.packet.kind(),
-        family: family_of(&m.packet),
+        kind: m.packet.kind().name(),
+        family: family_of(m.packet.kind()),
         reply: m.packet.is_reply(),
         refused: describe::is_refusal(&m.packet),
         entries: describe::entry_count(&m.packet),
@@ -530,6 +522,12 @@ pub enum Tone {
     Violation,
     /// Messages sent and dropped.
     Network,
+    /// Reads served without log entries (ReadIndex, lease).
+    Read,
+    /// Snapshots taken, sent and installed.
+    Snapshot,
+    /// Configuration changes.
+    Membership,
 }
 
 impl Tone {
@@ -545,6 +543,9 @@ impl Tone {
             Tone::Action => "action",
             Tone::Violation => "violation",
             Tone::Network => "network",
+            Tone::Read => "read",
+            Tone::Snapshot => "snapshot",
+            Tone::Membership => "membership",
         }
     }
 }
@@ -572,13 +573,14 @@ pub fn classify(event: &TraceEvent) -> (Tone, bool) {
             E::BecameLeader { .. } => (Tone::Leader, false),
             E::CommitAdvanced { .. } => (Tone::Commit, false),
             E::AppendAccepted { appended: 0, .. } => (Tone::Replication, true),
-            E::Proposed { .. }
-            | E::AppendedNoop { .. }
-            | E::AppendAccepted { .. }
-            | E::AppendRejected { .. }
-            | E::ConflictTruncated { .. }
-            | E::NextIndexBackedOff { .. } => (Tone::Replication, false),
-            _ => (Tone::Election, false),
+            other => match other.family() {
+                RaftFamily::Election => (Tone::Election, false),
+                RaftFamily::Replication => (Tone::Replication, false),
+                RaftFamily::Read => (Tone::Read, false),
+                RaftFamily::Snapshot => (Tone::Snapshot, false),
+                RaftFamily::Membership => (Tone::Membership, false),
+                RaftFamily::Client => (Tone::Client, false),
+            },
         },
         TraceEvent::Sent { .. } | TraceEvent::Dropped { .. } => (Tone::Network, true),
         TraceEvent::Applied { .. } => (Tone::Commit, false),
@@ -588,9 +590,6 @@ pub fn classify(event: &TraceEvent) -> (Tone, bool) {
         TraceEvent::Crashed(_) | TraceEvent::Restarted(_) => (Tone::Fault, false),
         TraceEvent::Action(_) => (Tone::Action, false),
         TraceEvent::Violation(_) => (Tone::Violation, false),
-        // Kinds of event added to the simulator later are shown plainly.
-        #[allow(unreachable_patterns)]
-        _ => (Tone::Fault, false),
     }
 }
 
@@ -740,13 +739,7 @@ pub fn node_details(sim: &Sim, id: NodeId, now: f64) -> NodeDetails {
     let peers = sim.ids().filter(|&p| p != id).count();
     let cut_from = sim.ids().filter(|&p| p != id && link_cut(sim, id, p)).count();
     let other_leader = sim.leader().is_some_and(|l| l != id);
-    let member = match sim.server(id) {
-        Some(s) => deciding_config(sim, s.raft.membership()).members().contains(&id),
-        None => sim
-            .leader()
-            .and_then(|l| sim.server(l))
-            .is_none_or(|l| l.raft.membership().members().contains(&id)),
-    };
+    let member = sim.is_member(id);
     match sim.server(id) {
         Some(s) => {
             let r = &s.raft;
@@ -903,7 +896,7 @@ mod tests {
         assert!(d(start, from) < d(start, to));
         assert!(d(end, to) < d(end, from));
         let views = cache.views(&sim, m.sent_at as f64);
-        assert!(views.iter().any(|v| v.info.id == m.id && v.info.kind == m.packet.kind()));
+        assert!(views.iter().any(|v| v.info.id == m.id && v.info.kind == m.packet.kind().name()));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use crate::types::{NodeId, Time};
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
 
 /// One server's configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,39 +149,100 @@ pub struct BugSwitches {
     pub append_without_truncating_conflicts: bool,
 }
 
-impl BugSwitches {
-    /// Every switch, by its name, for menus and test tables.
-    pub const NAMES: [&'static str; 6] = [
-        "stale_leader_serves_reads",
-        "vote_without_log_check",
-        "commit_by_counting_old_terms",
-        "forget_voted_for_on_restart",
-        "keep_commit_index_on_restart",
-        "append_without_truncating_conflicts",
+/// One of the deliberate mistakes of [`BugSwitches`], by name: the
+/// catalogue that menus, links (`#bug=NAME`), the soak's `--bug` and the
+/// tests go through. Every `match` over it is exhaustive, so a new switch
+/// makes the compiler list each place to touch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bug {
+    /// See [`BugSwitches::stale_leader_serves_reads`].
+    StaleLeaderServesReads,
+    /// See [`BugSwitches::vote_without_log_check`].
+    VoteWithoutLogCheck,
+    /// See [`BugSwitches::commit_by_counting_old_terms`].
+    CommitByCountingOldTerms,
+    /// See [`BugSwitches::forget_voted_for_on_restart`].
+    ForgetVotedForOnRestart,
+    /// See [`BugSwitches::keep_commit_index_on_restart`].
+    KeepCommitIndexOnRestart,
+    /// See [`BugSwitches::append_without_truncating_conflicts`].
+    AppendWithoutTruncatingConflicts,
+}
+
+impl Bug {
+    /// Every switch, in the order menus and test tables list them.
+    pub const ALL: [Bug; 6] = [
+        Bug::StaleLeaderServesReads,
+        Bug::VoteWithoutLogCheck,
+        Bug::CommitByCountingOldTerms,
+        Bug::ForgetVotedForOnRestart,
+        Bug::KeepCommitIndexOnRestart,
+        Bug::AppendWithoutTruncatingConflicts,
     ];
 
-    /// The switch called `name`, if there is one.
-    fn flag(&mut self, name: &str) -> Option<&mut bool> {
-        Some(match name {
-            "vote_without_log_check" => &mut self.vote_without_log_check,
-            "stale_leader_serves_reads" => &mut self.stale_leader_serves_reads,
-            "commit_by_counting_old_terms" => &mut self.commit_by_counting_old_terms,
-            "forget_voted_for_on_restart" => &mut self.forget_voted_for_on_restart,
-            "keep_commit_index_on_restart" => &mut self.keep_commit_index_on_restart,
-            "append_without_truncating_conflicts" => &mut self.append_without_truncating_conflicts,
-            _ => return None,
+    /// Its name in links, commands and test output: the field's name in
+    /// [`BugSwitches`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Bug::StaleLeaderServesReads => "stale_leader_serves_reads",
+            Bug::VoteWithoutLogCheck => "vote_without_log_check",
+            Bug::CommitByCountingOldTerms => "commit_by_counting_old_terms",
+            Bug::ForgetVotedForOnRestart => "forget_voted_for_on_restart",
+            Bug::KeepCommitIndexOnRestart => "keep_commit_index_on_restart",
+            Bug::AppendWithoutTruncatingConflicts => "append_without_truncating_conflicts",
+        }
+    }
+
+    /// Every name, comma-separated, for messages that list the choices.
+    pub fn names() -> String {
+        Bug::ALL.map(Bug::name).join(", ")
+    }
+}
+
+impl fmt::Display for Bug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Bug {
+    type Err = String;
+
+    /// The switch called `name`; the error lists the switches there are.
+    fn from_str(name: &str) -> Result<Bug, String> {
+        Bug::ALL.into_iter().find(|b| b.name() == name).ok_or_else(|| {
+            format!("there is no bug switch called '{name}' (there are {})", Bug::names())
         })
     }
+}
 
-    /// Turn the switch called `name` on or off; false if there is no such
-    /// switch.
-    pub fn set(&mut self, name: &str, on: bool) -> bool {
-        self.flag(name).map(|flag| *flag = on).is_some()
+impl BugSwitches {
+    /// The flag of switch `bug`.
+    fn flag(&mut self, bug: Bug) -> &mut bool {
+        match bug {
+            Bug::VoteWithoutLogCheck => &mut self.vote_without_log_check,
+            Bug::StaleLeaderServesReads => &mut self.stale_leader_serves_reads,
+            Bug::CommitByCountingOldTerms => &mut self.commit_by_counting_old_terms,
+            Bug::ForgetVotedForOnRestart => &mut self.forget_voted_for_on_restart,
+            Bug::KeepCommitIndexOnRestart => &mut self.keep_commit_index_on_restart,
+            Bug::AppendWithoutTruncatingConflicts => &mut self.append_without_truncating_conflicts,
+        }
     }
 
-    /// Is the switch called `name` on? (False if there is no such switch.)
-    pub fn is_on(&self, name: &str) -> bool {
-        self.clone().flag(name).is_some_and(|flag| *flag)
+    /// Turn switch `bug` on or off.
+    pub fn set(&mut self, bug: Bug, on: bool) {
+        *self.flag(bug) = on;
+    }
+
+    /// Is switch `bug` on?
+    pub fn is_on(&self, bug: Bug) -> bool {
+        *self.clone().flag(bug)
+    }
+
+    /// The switches that are on, in [`Bug::ALL`] order.
+    pub fn on(&self) -> impl Iterator<Item = Bug> + '_ {
+        Bug::ALL.into_iter().filter(|&b| self.is_on(b))
     }
 
     /// Is any switch on?

@@ -1,6 +1,7 @@
 //! Typed events: every decision a server makes, with its reason, so the page
 //! can narrate it ("S3 rejected AppendEntries: no entry at index 7").
 
+use crate::family::Family;
 use crate::types::{LogIndex, NodeId, Role, Term};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -472,5 +473,48 @@ fn entries(n: u64) -> String {
         "1 entry".to_string()
     } else {
         format!("{n} entries")
+    }
+}
+
+impl Event {
+    /// The part of Raft the decision belongs to.
+    pub fn family(&self) -> Family {
+        match self {
+            Event::ElectionTimeout { .. }
+            | Event::BecameCandidate { .. }
+            | Event::BecameLeader { .. }
+            | Event::BecameFollower { .. }
+            | Event::SawHigherTerm { .. }
+            | Event::BecamePreCandidate { .. }
+            | Event::PreVoteAnswered { .. }
+            | Event::PreVoteReceived { .. }
+            | Event::VoteIgnoredLeaderAlive { .. }
+            | Event::LostQuorum { .. }
+            | Event::TransferStarted { .. }
+            | Event::TimeoutNowSent { .. }
+            | Event::TransferAborted { .. }
+            | Event::TimeoutNowReceived { .. }
+            | Event::VoteGranted { .. }
+            | Event::VoteRejected { .. }
+            | Event::VoteReceived { .. } => Family::Election,
+            Event::ReadQueued { .. }
+            | Event::ReadReady { .. }
+            | Event::ReadRefused { .. }
+            | Event::ReadForwarded { .. } => Family::Read,
+            Event::ConfigurationInEffect { .. }
+            | Event::ConfigChangeProposed { .. }
+            | Event::LeavingJoint { .. }
+            | Event::RemovedFromCluster => Family::Membership,
+            Event::SnapshotTaken { .. }
+            | Event::SnapshotSent { .. }
+            | Event::SnapshotInstalled { .. } => Family::Snapshot,
+            Event::Proposed { .. }
+            | Event::AppendedNoop { .. }
+            | Event::AppendAccepted { .. }
+            | Event::AppendRejected { .. }
+            | Event::ConflictTruncated { .. }
+            | Event::NextIndexBackedOff { .. }
+            | Event::CommitAdvanced { .. } => Family::Replication,
+        }
     }
 }

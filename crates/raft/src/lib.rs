@@ -18,6 +18,7 @@
 
 pub mod config;
 pub mod event;
+pub mod family;
 pub mod log;
 pub mod membership;
 pub mod message;
@@ -28,12 +29,13 @@ pub mod rng;
 pub mod storage;
 pub mod types;
 
-pub use config::{BugSwitches, Config, Feature, ReadMode};
+pub use config::{Bug, BugSwitches, Config, Feature, ReadMode};
 pub use event::{AppendRejectReason, Event, VoteRejectReason};
+pub use family::Family;
 pub use log::{Entry, Payload, RaftLog};
 pub use membership::{Membership, MembershipChange};
 pub use message::{
-    AppendEntries, AppendEntriesReply, Envelope, Message, ReadIndex, ReadIndexReply, RequestVote,
+    AppendEntries, AppendEntriesReply, Envelope, Message, MessageKind, ReadIndex, ReadIndexReply, RequestVote,
     RequestVoteReply, TimeoutNow,
 };
 pub use node::{LogWrite, ProposeError, RaftNode, ReadState, Ready};

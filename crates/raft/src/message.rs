@@ -2,10 +2,12 @@
 //! sender's currentTerm: a higher term seen anywhere makes the receiver step
 //! down (§5.1).
 
+use crate::family::Family;
 use crate::log::Entry;
 use crate::storage::Snapshot;
 use crate::types::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// RequestVote: a candidate asks for a vote (§5.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,33 +179,111 @@ impl<C> Message<C> {
         }
     }
 
-    /// The message type's name, as the page's `data-kind` shows it.
-    pub fn kind(&self) -> &'static str {
+    /// The message's type, without its fields.
+    pub fn kind(&self) -> MessageKind {
         match self {
-            Message::RequestVote(_) => "RequestVote",
-            Message::RequestVoteReply(_) => "RequestVoteReply",
-            Message::AppendEntries(_) => "AppendEntries",
-            Message::AppendEntriesReply(_) => "AppendEntriesReply",
-            Message::PreVote(_) => "PreVote",
-            Message::PreVoteReply(_) => "PreVoteReply",
-            Message::TimeoutNow(_) => "TimeoutNow",
-            Message::InstallSnapshot(_) => "InstallSnapshot",
-            Message::InstallSnapshotReply(_) => "InstallSnapshotReply",
-            Message::ReadIndex(_) => "ReadIndex",
-            Message::ReadIndexReply(_) => "ReadIndexReply",
+            Message::RequestVote(_) => MessageKind::RequestVote,
+            Message::RequestVoteReply(_) => MessageKind::RequestVoteReply,
+            Message::AppendEntries(_) => MessageKind::AppendEntries,
+            Message::AppendEntriesReply(_) => MessageKind::AppendEntriesReply,
+            Message::PreVote(_) => MessageKind::PreVote,
+            Message::PreVoteReply(_) => MessageKind::PreVoteReply,
+            Message::TimeoutNow(_) => MessageKind::TimeoutNow,
+            Message::InstallSnapshot(_) => MessageKind::InstallSnapshot,
+            Message::InstallSnapshotReply(_) => MessageKind::InstallSnapshotReply,
+            Message::ReadIndex(_) => MessageKind::ReadIndex,
+            Message::ReadIndexReply(_) => MessageKind::ReadIndexReply,
         }
     }
 
     /// Is this an answer to another message (drawn differently on the page)?
     pub fn is_reply(&self) -> bool {
-        matches!(
-            self,
-            Message::RequestVoteReply(_)
-                | Message::AppendEntriesReply(_)
-                | Message::PreVoteReply(_)
-                | Message::ReadIndexReply(_)
-                | Message::InstallSnapshotReply(_)
-        )
+        self.kind().is_reply()
+    }
+}
+
+/// The type of a Raft message, without its fields: the catalogue the page
+/// colours, the trace names and tests filter by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum MessageKind {
+    /// RequestVote (§5.2).
+    RequestVote,
+    /// The answer to a RequestVote.
+    RequestVoteReply,
+    /// AppendEntries: entries or a heartbeat (§5.3).
+    AppendEntries,
+    /// The answer to an AppendEntries.
+    AppendEntriesReply,
+    /// PreVote: "would you vote for me?" (thesis §9.6).
+    PreVote,
+    /// The answer to a PreVote.
+    PreVoteReply,
+    /// TimeoutNow: a leader handing over (thesis §3.10).
+    TimeoutNow,
+    /// InstallSnapshot (§7).
+    InstallSnapshot,
+    /// The answer to an InstallSnapshot.
+    InstallSnapshotReply,
+    /// A follower forwarding a read to the leader (thesis §6.4).
+    ReadIndex,
+    /// The leader's confirmed read index.
+    ReadIndexReply,
+}
+
+impl MessageKind {
+    /// The type's name, as the paper writes it and the page's `data-kind`
+    /// shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::RequestVote => "RequestVote",
+            MessageKind::RequestVoteReply => "RequestVoteReply",
+            MessageKind::AppendEntries => "AppendEntries",
+            MessageKind::AppendEntriesReply => "AppendEntriesReply",
+            MessageKind::PreVote => "PreVote",
+            MessageKind::PreVoteReply => "PreVoteReply",
+            MessageKind::TimeoutNow => "TimeoutNow",
+            MessageKind::InstallSnapshot => "InstallSnapshot",
+            MessageKind::InstallSnapshotReply => "InstallSnapshotReply",
+            MessageKind::ReadIndex => "ReadIndex",
+            MessageKind::ReadIndexReply => "ReadIndexReply",
+        }
+    }
+
+    /// The part of Raft the message serves.
+    pub fn family(self) -> Family {
+        match self {
+            MessageKind::RequestVote
+            | MessageKind::RequestVoteReply
+            | MessageKind::PreVote
+            | MessageKind::PreVoteReply
+            | MessageKind::TimeoutNow => Family::Election,
+            MessageKind::AppendEntries | MessageKind::AppendEntriesReply => Family::Replication,
+            MessageKind::InstallSnapshot | MessageKind::InstallSnapshotReply => Family::Snapshot,
+            MessageKind::ReadIndex | MessageKind::ReadIndexReply => Family::Read,
+        }
+    }
+
+    /// Is it an answer to another message?
+    pub fn is_reply(self) -> bool {
+        match self {
+            MessageKind::RequestVoteReply
+            | MessageKind::AppendEntriesReply
+            | MessageKind::PreVoteReply
+            | MessageKind::ReadIndexReply
+            | MessageKind::InstallSnapshotReply => true,
+            MessageKind::RequestVote
+            | MessageKind::AppendEntries
+            | MessageKind::PreVote
+            | MessageKind::TimeoutNow
+            | MessageKind::InstallSnapshot
+            | MessageKind::ReadIndex => false,
+        }
+    }
+}
+
+impl fmt::Display for MessageKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

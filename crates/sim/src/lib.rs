@@ -10,6 +10,7 @@
 pub mod checker;
 pub mod client;
 pub mod config;
+pub mod configuration;
 pub mod kv;
 pub mod network;
 pub mod scenario;
@@ -22,8 +23,9 @@ pub mod world;
 pub use checker::{Invariant, Violation};
 pub use client::{History, Operation, Target};
 pub use config::{SimConfig, MAX_SERVERS};
+pub use configuration::Configuration;
 pub use kv::{parse_command, ClientId, KvCommand, KvOp, KvOutput, KvStore};
-pub use network::{DropReason, Endpoint, InFlight, Packet};
+pub use network::{DropReason, Endpoint, InFlight, Packet, PacketKind};
 pub use scenario::{Action, Scenario};
 pub use swarm::{
     run_seed, run_seed_with, Failure, FaultKind, FaultMix, Outcome, Plan, Swarm, SwarmOptions,

@@ -5,7 +5,7 @@
 //! show it fading out instead of silently vanishing.
 
 use crate::kv::{ClientId, KvCommand, KvOp, KvOutput};
-use raft::{Message, NodeId, Time};
+use raft::{Family, Message, MessageKind, NodeId, Time};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -69,22 +69,64 @@ pub enum Packet {
 }
 
 impl Packet {
-    /// The message type's name, as the page's `data-kind` shows it.
-    pub fn kind(&self) -> &'static str {
+    /// The message's type.
+    pub fn kind(&self) -> PacketKind {
         match self {
-            Packet::Raft(m) => m.kind(),
-            Packet::Request(_) => "ClientRequest",
-            Packet::Reply(_) => "ClientReply",
+            Packet::Raft(m) => PacketKind::Raft(m.kind()),
+            Packet::Request(_) => PacketKind::ClientRequest,
+            Packet::Reply(_) => PacketKind::ClientReply,
         }
     }
 
     /// Is this an answer to another message?
     pub fn is_reply(&self) -> bool {
+        self.kind().is_reply()
+    }
+}
+
+/// The type of a message on the simulated network: a Raft RPC between
+/// servers, or a client's request or its answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum PacketKind {
+    /// A Raft RPC.
+    Raft(MessageKind),
+    /// A client's request to a server.
+    ClientRequest,
+    /// A server's answer to a client.
+    ClientReply,
+}
+
+impl PacketKind {
+    /// The type's name, as the page's `data-kind` shows it.
+    pub fn name(self) -> &'static str {
         match self {
-            Packet::Raft(m) => m.is_reply(),
-            Packet::Request(_) => false,
-            Packet::Reply(_) => true,
+            PacketKind::Raft(k) => k.name(),
+            PacketKind::ClientRequest => "ClientRequest",
+            PacketKind::ClientReply => "ClientReply",
         }
+    }
+
+    /// The part of Raft the message serves.
+    pub fn family(self) -> Family {
+        match self {
+            PacketKind::Raft(k) => k.family(),
+            PacketKind::ClientRequest | PacketKind::ClientReply => Family::Client,
+        }
+    }
+
+    /// Is it an answer to another message?
+    pub fn is_reply(self) -> bool {
+        match self {
+            PacketKind::Raft(k) => k.is_reply(),
+            PacketKind::ClientRequest => false,
+            PacketKind::ClientReply => true,
+        }
+    }
+}
+
+impl fmt::Display for PacketKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

@@ -55,6 +55,12 @@ pub enum Action {
         /// Extra delay, ms.
         ms: raft::Time,
     },
+    /// Cut every link between a server and the others, both ways, at once:
+    /// the server is alone in a partition of its own.
+    Isolate(NodeId),
+    /// Heal every link between a server and the others, both ways (links
+    /// between other servers stay as they are).
+    Reconnect(NodeId),
     /// Cut the cluster into groups that cannot reach each other.
     Partition(Vec<Vec<NodeId>>),
     /// Heal every link.
@@ -79,11 +85,10 @@ pub enum Action {
         /// Most AppendEntries in flight per follower.
         max_inflight: usize,
     },
-    /// Turn a deliberate protocol mistake on or off on every server, by its
-    /// name in [`raft::BugSwitches::NAMES`].
+    /// Turn a deliberate protocol mistake on or off on every server.
     SetBug {
         /// The switch.
-        name: String,
+        bug: raft::Bug,
         /// On or off.
         on: bool,
     },
@@ -122,6 +127,8 @@ impl fmt::Display for Action {
                 write!(f, "partition into {{{}}}", g.join("} {"))
             }
             Action::HealAll => write!(f, "heal every link"),
+            Action::Isolate(id) => write!(f, "isolate {id}"),
+            Action::Reconnect(id) => write!(f, "reconnect {id}"),
             Action::SetOneWay { from, to, cut: true } => write!(f, "cut the link {from}→{to} one way"),
             Action::SetOneWay { from, to, cut: false } => {
                 write!(f, "heal the link {from}→{to} one way")
@@ -142,8 +149,8 @@ impl fmt::Display for Action {
                 f,
                 "send at most {max_entries_per_append} entries per AppendEntries, {max_inflight} in flight"
             ),
-            Action::SetBug { name, on: true } => write!(f, "break Raft: {name}"),
-            Action::SetBug { name, on: false } => write!(f, "repair Raft: {name}"),
+            Action::SetBug { bug, on: true } => write!(f, "break Raft: {bug}"),
+            Action::SetBug { bug, on: false } => write!(f, "repair Raft: {bug}"),
             Action::SetSnapshotThreshold(Some(n)) => write!(f, "snapshot every {n} entries"),
             Action::SetSnapshotThreshold(None) => write!(f, "stop automatic snapshots"),
             Action::RemoveServer(id) => write!(f, "remove {id}"),

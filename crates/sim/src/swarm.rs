@@ -28,7 +28,7 @@ use crate::kv::{ClientId, KvOp};
 use crate::scenario::Action;
 use crate::trace::TraceEvent;
 use crate::world::Sim;
-use raft::{Event, LogIndex, NodeId, Payload, Rng, Role, Term, Time};
+use raft::{Bug, Event, LogIndex, NodeId, Payload, Rng, Role, Term, Time};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -281,7 +281,7 @@ pub struct SwarmOptions {
     /// The bug switch the run is about (see [`bug_options`]): named in the
     /// replay command (`--bug NAME`) and the page link (`&bug=NAME`), so
     /// that both replay with the same hooks.
-    pub bug: Option<&'static str>,
+    pub bug: Option<Bug>,
 }
 
 impl fmt::Debug for SwarmOptions {
@@ -976,7 +976,7 @@ impl Swarm {
         let mut replay = REPLAY_COMMAND.replace("{seed}", &seed.to_string());
         if let Some(bug) = self.options.bug {
             replay.push_str(" --bug ");
-            replay.push_str(bug);
+            replay.push_str(bug.name());
         }
         let tail: Vec<String> = self
             .sim
@@ -1029,7 +1029,7 @@ impl Swarm {
 
 /// The page link that opens a seed's run in the playground, with the bug
 /// switch the run was about, if any: `index.html#seed=N[&bug=NAME]`.
-pub fn page_link(seed: u64, bug: Option<&str>) -> String {
+pub fn page_link(seed: u64, bug: Option<Bug>) -> String {
     match bug {
         Some(bug) => format!("index.html#seed={seed}&bug={bug}"),
         None => format!("index.html#seed={seed}"),
@@ -1040,29 +1040,30 @@ pub fn page_link(seed: u64, bug: Option<&str>) -> String {
 /// bug needs to show itself: for `stale_leader_serves_reads`, reads served
 /// by ReadIndex (the mode the bug breaks); for
 /// `commit_by_counting_old_terms`, one entry per AppendEntries and leaders
-/// that crash right after election or commit (Figure 8's story). `None`
-/// if there is no such switch. The tests, the soak runner and the page's
-/// replay link all use these, so a seed means the same run everywhere.
-pub fn bug_options(name: &str) -> Option<SwarmOptions> {
-    let bug = *raft::BugSwitches::NAMES.iter().find(|n| **n == name)?;
+/// that crash right after election or commit (Figure 8's story). The
+/// tests, the soak runner and the page's replay link all use these, so a
+/// seed means the same run everywhere.
+pub fn bug_options(bug: Bug) -> SwarmOptions {
     let configure: fn(&mut SimConfig) = match bug {
-        "commit_by_counting_old_terms" => |c| {
+        Bug::CommitByCountingOldTerms => |c| {
             c.bugs.commit_by_counting_old_terms = true;
             // Figure 8 needs an old entry to reach a majority without the
             // new leader's no-op riding along in the same AppendEntries.
             c.max_entries_per_append = 1;
         },
-        "stale_leader_serves_reads" => |c| {
+        Bug::StaleLeaderServesReads => |c| {
             c.bugs.stale_leader_serves_reads = true;
             c.read_mode = raft::ReadMode::ReadIndex;
         },
-        "vote_without_log_check" => |c| c.bugs.vote_without_log_check = true,
-        "forget_voted_for_on_restart" => |c| c.bugs.forget_voted_for_on_restart = true,
-        "keep_commit_index_on_restart" => |c| c.bugs.keep_commit_index_on_restart = true,
-        _ => |c| c.bugs.append_without_truncating_conflicts = true,
+        Bug::VoteWithoutLogCheck => |c| c.bugs.vote_without_log_check = true,
+        Bug::ForgetVotedForOnRestart => |c| c.bugs.forget_voted_for_on_restart = true,
+        Bug::KeepCommitIndexOnRestart => |c| c.bugs.keep_commit_index_on_restart = true,
+        Bug::AppendWithoutTruncatingConflicts => {
+            |c| c.bugs.append_without_truncating_conflicts = true
+        }
     };
     let adjust_mix: Option<fn(&mut FaultMix)> = match bug {
-        "commit_by_counting_old_terms" => Some(|m| {
+        Bug::CommitByCountingOldTerms => Some(|m| {
             use FaultKind::*;
             m.triggers.insert(CrashNewLeader, 40);
             m.triggers.insert(CrashAfterCommit, 50);
@@ -1070,14 +1071,13 @@ pub fn bug_options(name: &str) -> Option<SwarmOptions> {
             m.weights.insert(Restart, 5);
             m.downtime = (0, 400);
         }),
-        _ => None,
+        Bug::StaleLeaderServesReads
+        | Bug::VoteWithoutLogCheck
+        | Bug::ForgetVotedForOnRestart
+        | Bug::KeepCommitIndexOnRestart
+        | Bug::AppendWithoutTruncatingConflicts => None,
     };
-    Some(SwarmOptions {
-        configure: Some(configure),
-        adjust_mix,
-        bug: Some(bug),
-        ..Default::default()
-    })
+    SwarmOptions { configure: Some(configure), adjust_mix, bug: Some(bug), ..Default::default() }
 }
 
 /// Run one seed with no hooks.
@@ -1123,7 +1123,7 @@ mod tests {
 
     #[test]
     fn a_failure_names_the_seed_and_one_replay_command() {
-        let swarm = Swarm::new(1234, bug_options("vote_without_log_check").unwrap()).unwrap();
+        let swarm = Swarm::new(1234, bug_options(Bug::VoteWithoutLogCheck)).unwrap();
         let f = swarm.fail("because".into());
         assert_eq!(f.seed, 1234);
         assert_eq!(
@@ -1132,11 +1132,10 @@ mod tests {
         );
         assert_eq!(f.page_link, "index.html#seed=1234&bug=vote_without_log_check");
         assert_eq!(page_link(9, None), "index.html#seed=9");
-        assert!(bug_options("no_such_switch").is_none());
-        for name in raft::BugSwitches::NAMES {
+        for bug in Bug::ALL {
             let mut config = SimConfig::default();
-            (bug_options(name).unwrap().configure.unwrap())(&mut config);
-            assert!(config.bugs.is_on(name), "{name} is switched on by its options");
+            (bug_options(bug).configure.unwrap())(&mut config);
+            assert_eq!(config.bugs.on().collect::<Vec<_>>(), [bug], "{bug} alone is switched on");
         }
         let text = f.to_string();
         assert!(text.contains("seed 1234") && text.contains("because") && text.contains(&f.replay));

@@ -4,7 +4,7 @@
 
 use crate::checker::Violation;
 use crate::kv::{ClientId, KvOp, KvOutput};
-use crate::network::{DropReason, Endpoint};
+use crate::network::{DropReason, Endpoint, PacketKind};
 use raft::{Event, LogIndex, NodeId, Time};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -29,14 +29,14 @@ pub enum TraceEvent {
         /// Receiver.
         to: Endpoint,
         /// Message type.
-        kind: &'static str,
+        kind: PacketKind,
     },
     /// A message did not arrive.
     Dropped {
         /// Message id.
         id: u64,
         /// Message type.
-        kind: &'static str,
+        kind: PacketKind,
         /// Why.
         reason: DropReason,
     },

@@ -246,6 +246,8 @@ impl Sim {
                 }
             }
             Action::HealAll => self.network.heal_all(),
+            Action::Isolate(id) => self.set_links_of(id, true),
+            Action::Reconnect(id) => self.set_links_of(id, false),
             Action::SetOneWay { from, to, cut } => {
                 self.network.set_cut(Endpoint::Server(from), Endpoint::Server(to), cut);
             }
@@ -280,8 +282,8 @@ impl Sim {
                     s.raft.set_flow_control(max_entries_per_append, max_inflight);
                 }
             }
-            Action::SetBug { name, on } => {
-                self.config.bugs.set(&name, on);
+            Action::SetBug { bug, on } => {
+                self.config.bugs.set(bug, on);
                 let bugs = self.config.bugs.clone();
                 for s in self.servers.iter_mut().flatten() {
                     s.raft.set_bugs(bugs.clone());
@@ -331,6 +333,7 @@ impl Sim {
                     return Err(format!("{id} is already down"));
                 }
             }
+            Action::Isolate(id) | Action::Reconnect(id) => known(*id)?,
             Action::Restart(id) => {
                 known(*id)?;
                 if self.server(*id).is_some() {
@@ -351,7 +354,7 @@ impl Sim {
                     known(*id)?;
                 }
             }
-            Action::SetFeature { .. } | Action::SetReadMode(_) => {}
+            Action::SetFeature { .. } | Action::SetReadMode(_) | Action::SetBug { .. } => {}
             Action::Snapshot(id) => {
                 known(*id)?;
                 if self.server(*id).is_none() {
@@ -364,11 +367,6 @@ impl Sim {
                         "entries per AppendEntries and AppendEntries in flight must be at least 1"
                             .into(),
                     );
-                }
-            }
-            Action::SetBug { name, .. } => {
-                if !raft::BugSwitches::NAMES.contains(&name.as_str()) {
-                    return Err(format!("there is no bug switch called {name:?}"));
                 }
             }
             Action::SetSnapshotThreshold(n) => {
@@ -425,6 +423,15 @@ impl Sim {
             }
         }
         Ok(())
+    }
+
+    /// Cut (or heal) every link between `id` and the other servers, both
+    /// ways.
+    fn set_links_of(&mut self, id: NodeId, cut: bool) {
+        for other in self.ids().filter(|&o| o != id) {
+            self.network.set_cut(Endpoint::Server(id), Endpoint::Server(other), cut);
+            self.network.set_cut(Endpoint::Server(other), Endpoint::Server(id), cut);
+        }
     }
 
     // ----- servers -----

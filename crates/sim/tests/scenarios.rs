@@ -381,8 +381,8 @@ fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
     // "Break Raft": votes without the up-to-date check let a server that
     // missed committed entries win, and Leader Completeness fires.
     let mut sim = cluster(3, 60);
-    assert!(sim.act(Action::SetBug { name: "no_such_bug".into(), on: true }).is_err());
-    sim.act(Action::SetBug { name: "vote_without_log_check".into(), on: true }).unwrap();
+    assert!("no_such_bug".parse::<raft::Bug>().is_err());
+    sim.act(Action::SetBug { bug: raft::Bug::VoteWithoutLogCheck, on: true }).unwrap();
     run_until(&mut sim, 2000, |w| w.leader().is_some());
     let leader = sim.leader().unwrap();
     let behind = sim.ids().find(|&i| i != leader).unwrap();

@@ -33,7 +33,7 @@ struct Args {
     jobs: usize,
     seed: Option<u64>,
     verbose: bool,
-    bug: Option<String>,
+    bug: Option<raft::Bug>,
 }
 
 fn parse() -> Result<Args, String> {
@@ -59,13 +59,7 @@ fn parse() -> Result<Args, String> {
             "--verbose" | "-v" => a.verbose = true,
             "--bug" => {
                 let name = it.next().ok_or("--bug needs a switch name")?;
-                if check::bug_swarm(&name).is_none() {
-                    return Err(format!(
-                        "no bug switch called '{name}'; there are {:?}",
-                        raft::BugSwitches::NAMES
-                    ));
-                }
-                a.bug = Some(name);
+                a.bug = Some(name.parse()?);
             }
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown option '{other}'")),
@@ -74,9 +68,9 @@ fn parse() -> Result<Args, String> {
     Ok(a)
 }
 
-fn options(bug: Option<&str>) -> SwarmOptions {
+fn options(bug: Option<raft::Bug>) -> SwarmOptions {
     match bug {
-        Some(name) => check::bug_swarm(name).expect("checked when parsed"),
+        Some(bug) => check::bug_swarm(bug),
         None => linearizable_swarm(),
     }
 }
@@ -122,7 +116,7 @@ fn print_run(run: &SwarmRun, verbose: bool) {
     }
 }
 
-fn replay(seed: u64, verbose: bool, bug: Option<&str>) -> ExitCode {
+fn replay(seed: u64, verbose: bool, bug: Option<raft::Bug>) -> ExitCode {
     match run_seed_with(seed, options(bug)) {
         Ok(run) => {
             print_run(&run, verbose);
@@ -156,7 +150,7 @@ fn soak(args: &Args) -> ExitCode {
             s.spawn(|| {
                 while !stop.load(Ordering::Relaxed) && began.elapsed() < limit {
                     let seed = next.fetch_add(1, Ordering::Relaxed);
-                    if let Err(f) = run_seed_with(seed, options(args.bug.as_deref())) {
+                    if let Err(f) = run_seed_with(seed, options(args.bug)) {
                         print_failure(&f, false);
                         failures.lock().unwrap().push(f);
                     }
@@ -217,7 +211,7 @@ fn main() -> ExitCode {
         }
     };
     match args.seed {
-        Some(seed) => replay(seed, args.verbose, args.bug.as_deref()),
+        Some(seed) => replay(seed, args.verbose, args.bug),
         None => soak(&args),
     }
 }

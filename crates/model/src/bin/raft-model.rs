@@ -23,7 +23,7 @@ usage: raft-model [--max-term N] [--proposals N] [--drops N] [--crashes N] [--in
 fn main() -> ExitCode {
     let mut bounds = Bounds::default();
     let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut bug: Option<String> = None;
+    let mut bug: Option<raft::Bug> = None;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next();
@@ -35,7 +35,13 @@ fn main() -> ExitCode {
             "--crashes" => num(&value).map(|n| bounds.max_crashes = n as u8),
             "--in-flight" => num(&value).map(|n| bounds.max_in_flight = n as usize),
             "--threads" => num(&value).map(|n| threads = n.max(1) as usize),
-            "--bug" => value.clone().map(|b| bug = Some(b)),
+            "--bug" => match value.as_deref().map(str::parse::<raft::Bug>) {
+                Some(Err(e)) => {
+                    eprintln!("raft-model: {e}");
+                    return ExitCode::from(2);
+                }
+                parsed => parsed.map(|b| bug = b.ok()),
+            },
             _ => None,
         };
         if ok.is_none() {
@@ -44,17 +50,8 @@ fn main() -> ExitCode {
         }
     }
     let mut model = RaftModel::new(bounds.clone());
-    if let Some(name) = &bug {
-        model.configure = match model::bug_hook(name) {
-            Some(f) => f,
-            None => {
-                eprintln!(
-                    "raft-model: no bug switch called '{name}'; there are {:?}",
-                    raft::BugSwitches::NAMES
-                );
-                return ExitCode::from(2);
-            }
-        };
+    if let Some(bug) = bug {
+        model.configure = model::bug_hook(bug);
     }
     println!(
         "raft-model: {bounds:?}, {threads} thread(s){}",

@@ -74,8 +74,7 @@ pub fn violation_banner(p: &ViolationProps) -> Html {
     if p.violations.is_empty() {
         return html! {};
     }
-    let suspects: Vec<&str> =
-        raft::BugSwitches::NAMES.iter().copied().filter(|n| p.config.bugs.is_on(n)).collect();
+    let suspects: Vec<raft::Bug> = p.config.bugs.on().collect();
     html! {
         <div class="violation-banner" role="alert">
             <strong>{ "Safety violation — the run is paused where it happened." }</strong>
@@ -97,7 +96,7 @@ pub fn violation_banner(p: &ViolationProps) -> Html {
                 <p class="suspects">
                     { "Switched on: " }
                     { for suspects.iter().map(|name| {
-                        let (label, why) = bug_text(name);
+                        let (label, why) = bug_text(*name);
                         html! { <span class="suspect"><b>{ label.to_string() }</b>{ format!(" — {why} ") }</span> }
                     }) }
                 </p>

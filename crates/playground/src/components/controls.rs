@@ -3,7 +3,7 @@
 
 use crate::playback;
 use crate::situation::Situation;
-use raft::{Feature, NodeId, Term};
+use raft::{Bug, Feature, NodeId, Term};
 use sim::{Action, SimConfig};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -232,35 +232,34 @@ pub fn feature_toggles(p: &FeatureProps) -> Html {
     }
 }
 
-/// A person-readable name and explanation for each of the simulator's
-/// "break Raft" switches (`raft::BugSwitches::NAMES`).
-pub fn bug_text(name: &str) -> (&str, &'static str) {
-    match name {
-        "vote_without_log_check" => (
+/// A person-readable name and explanation for each of raft's "break
+/// Raft" switches.
+pub fn bug_text(bug: Bug) -> (&'static str, &'static str) {
+    match bug {
+        Bug::VoteWithoutLogCheck => (
             "Vote without the log check",
             "Grant votes to candidates whose logs are behind (breaks §5.4.1).",
         ),
-        "commit_by_counting_old_terms" => (
+        Bug::CommitByCountingOldTerms => (
             "Commit old-term entries by counting",
             "Commit entries of earlier terms once on a majority (Figure 8, §5.4.2).",
         ),
-        "forget_voted_for_on_restart" => (
+        Bug::ForgetVotedForOnRestart => (
             "Forget votedFor in a crash",
             "A restarted server may vote twice in one term (Figure 2).",
         ),
-        "keep_commit_index_on_restart" => (
+        Bug::KeepCommitIndexOnRestart => (
             "Keep commitIndex across a crash",
             "Trust a volatile commitIndex the log does not back (Figure 2).",
         ),
-        "append_without_truncating_conflicts" => (
+        Bug::AppendWithoutTruncatingConflicts => (
             "Keep conflicting entries",
             "Overwrite only what the leader sent, keep the rest (AppendEntries rule 3).",
         ),
-        "stale_leader_serves_reads" => (
+        Bug::StaleLeaderServesReads => (
             "Stale leader serves reads",
             "A deposed leader answers Gets from its own state (thesis §6.4).",
         ),
-        other => (other, "A deliberate protocol mistake."),
     }
 }
 
@@ -276,19 +275,18 @@ pub struct BreakProps {
 /// checkers catch it.
 pub fn break_raft(p: &BreakProps) -> Html {
     let bugs = &p.config.bugs;
-    let count = raft::BugSwitches::NAMES.iter().filter(|n| bugs.is_on(n)).count();
+    let count = bugs.on().count();
     html! {
         <details class={classes!("break-raft", (count > 0).then_some("broken"))}>
             <summary>{ if count > 0 { format!("Raft broken ({count})") } else { "Break Raft".to_string() } }</summary>
             <div class="break-list" role="group" aria-label="Deliberate protocol mistakes">
                 <p class="hint">{ "Switch on a mistake, then crash servers and send commands: the safety checkers stop the run when a property of Figure 3 breaks." }</p>
-                { for raft::BugSwitches::NAMES.iter().map(|&name| {
-                    let (label, why) = bug_text(name);
-                    let on = bugs.is_on(name);
-                    let onchange =
-                        on_checked(move |on| Action::SetBug { name: name.to_string(), on }, &p.on_act);
+                { for Bug::ALL.into_iter().map(|bug| {
+                    let (label, why) = bug_text(bug);
+                    let on = bugs.is_on(bug);
+                    let onchange = on_checked(move |on| Action::SetBug { bug, on }, &p.on_act);
                     html! {
-                        <label class="bug" data-bug={name}>
+                        <label class="bug" data-bug={bug.name()}>
                             <input type="checkbox" checked={on} {onchange} />
                             <span class="bug-name">{ label.to_string() }</span>
                             <span class="bug-why">{ why }</span>

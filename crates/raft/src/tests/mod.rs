@@ -6,7 +6,7 @@
 
 use crate::event::{AppendRejectReason, Event, VoteRejectReason};
 use crate::log::{Entry, Payload};
-use crate::message::{Envelope, Message};
+use crate::message::{Envelope, Message, MessageKind};
 use crate::node::{LogWrite, ProposeError, RaftNode};
 use crate::storage::PersistentState;
 use crate::types::{LogIndex, NodeId, Role, Term, Time};
@@ -237,7 +237,7 @@ impl Cluster {
     }
 
     fn kinds_in_queue(&self) -> Vec<(u8, u8, &'static str)> {
-        self.queue.iter().map(|e| (e.from.0, e.to.0, e.msg.kind())).collect()
+        self.queue.iter().map(|e| (e.from.0, e.to.0, e.msg.kind().name())).collect()
     }
 }
 
@@ -398,7 +398,7 @@ fn the_election_timeout_is_redrawn_within_its_range_at_every_reset() {
 fn a_new_leader_appends_a_noop_and_sends_it_at_once() {
     let mut c = Cluster::new(3);
     c.time_out(1);
-    c.deliver_holding(|e| e.msg.kind() != "AppendEntries");
+    c.deliver_holding(|e| e.msg.kind() != MessageKind::AppendEntries);
     assert_eq!(c.node(1).role(), Role::Leader);
     assert_eq!(c.node(1).log().last_index(), 1);
     assert_eq!(c.node(1).log().get(1).unwrap().payload, Payload::Noop);
@@ -531,7 +531,7 @@ fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
     c.crash(1);
     c.restart(1);
     c.time_out(1); // term 2: S1's log is the most up-to-date, so it wins
-    c.deliver_holding(|e| e.msg.kind().starts_with("RequestVote"));
+    c.deliver_holding(|e| matches!(e.msg.kind(), MessageKind::RequestVote | MessageKind::RequestVoteReply));
     assert_eq!(c.node(1).role(), Role::Leader);
     c.queue.clear();
     let leader_term = c.node(1).current_term();
@@ -1153,7 +1153,7 @@ fn the_stale_reads_bug_switch_answers_without_confirmation() {
 fn a_new_leader_holds_reads_until_it_commits_an_entry_of_its_term() {
     let mut c = Cluster::tweaked(3, |cfg| cfg.read_mode = crate::ReadMode::ReadIndex);
     c.time_out(1);
-    c.deliver_holding(|e| e.msg.kind().starts_with("RequestVote"));
+    c.deliver_holding(|e| matches!(e.msg.kind(), MessageKind::RequestVote | MessageKind::RequestVoteReply));
     assert_eq!(c.node(1).role(), Role::Leader);
     c.read(1, 3).unwrap();
     c.deliver_all(); // the no-op commits, then the read's heartbeat round
