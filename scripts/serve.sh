@@ -8,4 +8,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 # wasm-opt comes from npm's binaryen; Trunk looks tools up on PATH.
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-exec trunk serve --address 127.0.0.1 --port 8080 "$@"
+# Address and port come from Trunk.toml ([serve]); flags given here override them.
+exec trunk serve "$@"
