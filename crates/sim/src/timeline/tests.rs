@@ -106,3 +106,21 @@ fn a_refused_action_changes_nothing_and_forks_nothing() {
     assert_eq!((tl.sim().trace().hash(), tl.moment()), (hash, moment));
     assert_eq!(tl.actions().len(), 2);
 }
+
+#[test]
+fn seeking_to_the_end_time_stops_at_the_recorded_end_even_with_events_due_then() {
+    let mut tl = timeline();
+    tl.run_until(500).unwrap();
+    // Step live until another event is due at the very same time.
+    while tl.sim().next_event_time() != Some(tl.moment().time) {
+        tl.step().unwrap();
+    }
+    let end = tl.end();
+    assert_eq!(tl.moment(), end);
+    let hash = tl.sim().trace().hash();
+    tl.seek(0).unwrap();
+    tl.seek(end.time).unwrap();
+    assert_eq!(tl.moment(), end, "nothing past the recorded end is replayed");
+    assert_eq!(tl.sim().trace().hash(), hash);
+    assert!(tl.is_live());
+}
