@@ -169,7 +169,7 @@ const SESSION: Time = 20_000;
 
 #[test]
 fn every_seek_gives_exactly_the_state_a_straight_run_has_then() {
-    let spacing = Spacing { every: 200, recent: 4 };
+    let spacing = Spacing { every: 200, recent: 4, budget: None };
     let mut checked = 0;
     for seed in 0..12 {
         let script = script(seed, SESSION - 1000);
@@ -274,8 +274,11 @@ fn forks_replay_deterministically_and_every_branch_keeps_its_future() {
         let cfg = config(seed);
         let script = script(seed, 9000);
         let run = || {
-            let mut tl =
-                Timeline::with_spacing(cfg.clone(), Spacing { every: 100, recent: 4 }).unwrap();
+            let mut tl = Timeline::with_spacing(
+                cfg.clone(),
+                Spacing { every: 100, recent: 4, budget: None },
+            )
+            .unwrap();
             play(&mut tl, &script, 10_000);
             let put = Action::Submit {
                 client: ClientId(9),
@@ -334,7 +337,8 @@ fn forks_replay_deterministically_and_every_branch_keeps_its_future() {
 
 #[test]
 fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
-    let mut tl = Timeline::with_spacing(config(5), Spacing { every: 100, recent: 4 }).unwrap();
+    let mut tl =
+        Timeline::with_spacing(config(5), Spacing { every: 100, recent: 4, budget: None }).unwrap();
     play(&mut tl, &script(5, 4000), 5000);
     tl.seek(2000).unwrap();
     fork(&mut tl, 1000, Action::Crash(NodeId(2)), 3000);
@@ -357,7 +361,8 @@ fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
         tl.run_until(1999).unwrap_err(),
         tl.act(Action::Crash(NodeId(9))).unwrap_err(),
         tl.act(Action::Crash(NodeId(2))).unwrap_err(),
-        Timeline::with_spacing(config(5), Spacing { every: 0, recent: 4 }).unwrap_err(),
+        Timeline::with_spacing(config(5), Spacing { every: 0, recent: 4, budget: None })
+            .unwrap_err(),
         Timeline::new(SimConfig { servers: 0, ..SimConfig::default() }).unwrap_err(),
     ];
     same(&tl);
@@ -387,11 +392,11 @@ fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
 
 #[test]
 fn a_long_session_stays_under_the_stated_memory_bound() {
-    let spacing = Spacing { every: 100, recent: 8 };
+    let spacing = Spacing { every: 100, recent: 8, budget: None };
     let mut tl = Timeline::with_spacing(config(2), spacing).unwrap();
     let mut largest = 0;
     let mut i = 0u32;
-    for t in (100..=180_000).step_by(100) {
+    for t in (100..=120_000).step_by(100) {
         tl.run_until(t).unwrap();
         i += 1;
         tl.act(Action::Submit {
@@ -420,4 +425,35 @@ fn a_long_session_stays_under_the_stated_memory_bound() {
     let mut fresh = Timeline::new(config(2)).unwrap();
     fresh.run_until(50).unwrap();
     assert_eq!(early, state(fresh.sim()));
+}
+
+#[test]
+fn a_byte_budget_holds_however_long_the_session() {
+    let budget = 8 << 20;
+    let spacing = Spacing { every: 100, recent: 64, budget: Some(budget) };
+    let mut tl = Timeline::with_spacing(config(4), spacing).unwrap();
+    let mut i = 0u32;
+    for t in (50..=60_000).step_by(50) {
+        tl.run_until(t).unwrap();
+        i += 1;
+        tl.act(Action::Submit {
+            client: ClientId(1),
+            op: KvOp::Put { key: format!("k{}", i % 10), value: i.to_string() },
+            target: Target::Leader,
+        })
+        .unwrap();
+    }
+    let held = tl.checkpoint_bytes();
+    assert!(held <= budget, "{held} bytes of checkpoints, budget {budget}");
+    assert!(tl.checkpoint_count() >= 3, "the start, the newest and some between");
+    for t in [10, 20_000, 45_000, 59_999] {
+        tl.seek(t).unwrap();
+        let mut fresh = Timeline::new(config(4)).unwrap();
+        for r in tl.actions().iter().filter(|r| r.at.time <= t) {
+            fresh.run_until(r.at.time).unwrap();
+            fresh.act(r.action.clone()).unwrap();
+        }
+        fresh.run_until(t).unwrap();
+        assert_eq!(state(tl.sim()), state(fresh.sim()), "at {t} ms");
+    }
 }

@@ -12,6 +12,9 @@ use super::moment::Moment;
 use crate::world::Sim;
 use raft::Time;
 
+/// The default [`Spacing::budget`]: 256 MB.
+pub const DEFAULT_BUDGET: usize = 256 << 20;
+
 /// How often checkpoints are taken and how they thin out with age.
 ///
 /// A checkpoint is taken after every `every`-th event (event `k·every` is
@@ -28,6 +31,11 @@ pub struct Spacing {
     pub every: u64,
     /// How many of the newest slots keep every checkpoint.
     pub recent: u64,
+    /// Most bytes all checkpoints may hold together (by
+    /// [`footprint`]); beyond it the checkpoint whose removal leaves the
+    /// shortest gap goes, until they fit. The start and each branch's
+    /// newest checkpoint always stay. `None`: no limit but the count.
+    pub budget: Option<usize>,
 }
 
 impl Default for Spacing {
@@ -35,7 +43,7 @@ impl Default for Spacing {
     /// 64 recent slots: see the time-travel notes in DESIGN.md for the
     /// measured seek times and memory this gives.
     fn default() -> Self {
-        Spacing { every: 500, recent: 64 }
+        Spacing { every: 500, recent: 64, budget: Some(DEFAULT_BUDGET) }
     }
 }
 
@@ -118,6 +126,23 @@ impl Checkpoints {
         n.checked_sub(1).map(|i| &self.list[i])
     }
 
+    /// For each checkpoint that may go — not the newest, not the start —
+    /// its index and the gap in events its removal would leave, from the
+    /// one before it (or `floor`, where the branch forked) to the one after.
+    pub(super) fn merged_gaps(&self, floor: u64) -> impl Iterator<Item = (usize, u64)> + '_ {
+        (0..self.list.len().saturating_sub(1)).filter(|&i| self.list[i].at.event > 0).map(
+            move |i| {
+                let before = i.checked_sub(1).map_or(floor, |j| self.list[j].at.event);
+                (i, self.list[i + 1].at.event - before)
+            },
+        )
+    }
+
+    /// Drop checkpoint `i`.
+    pub(super) fn remove(&mut self, i: usize) {
+        self.list.remove(i);
+    }
+
     /// How many there are.
     pub(super) fn len(&self) -> usize {
         self.list.len()
@@ -140,7 +165,7 @@ mod tests {
 
     #[test]
     fn recent_slots_are_all_kept_and_older_ones_thin_out_by_doubling() {
-        let s = Spacing { every: 10, recent: 4 };
+        let s = Spacing { every: 10, recent: 4, budget: None };
         let k = kept(s, 40);
         assert!(k.ends_with(&[37, 38, 39, 40]), "the newest 4 stay: {k:?}");
         // ages 4..8 keep every 2nd slot, 8..16 every 4th, 16..32 every 8th, 32.. every 16th
@@ -150,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_dropped_checkpoint_is_never_needed_again() {
-        let s = Spacing { every: 1, recent: 3 };
+        let s = Spacing { every: 1, recent: 3, budget: None };
         for newest in 1..300 {
             let before = kept(s, newest - 1);
             let after = kept(s, newest);
@@ -164,7 +189,7 @@ mod tests {
     #[test]
     fn the_count_stays_under_the_stated_bound() {
         for recent in [2, 3, 4, 16, 64] {
-            let s = Spacing { every: 1, recent };
+            let s = Spacing { every: 1, recent, budget: None };
             for newest in 0..2000 {
                 let n = kept(s, newest).len();
                 assert!(
@@ -178,8 +203,14 @@ mod tests {
 
     #[test]
     fn bad_spacing_is_refused_with_a_reason() {
-        assert!(Spacing { every: 0, recent: 4 }.validate().unwrap_err().contains("1 event"));
-        assert!(Spacing { every: 5, recent: 1 }.validate().unwrap_err().contains("2 newest"));
+        assert!(Spacing { every: 0, recent: 4, budget: None }
+            .validate()
+            .unwrap_err()
+            .contains("1 event"));
+        assert!(Spacing { every: 5, recent: 1, budget: None }
+            .validate()
+            .unwrap_err()
+            .contains("2 newest"));
         assert!(Spacing::default().validate().is_ok());
     }
 }

@@ -24,7 +24,7 @@ mod replay;
 mod tests;
 
 pub use branch::{Arrival, Branch, BranchId};
-pub use checkpoints::Spacing;
+pub use checkpoints::{Spacing, DEFAULT_BUDGET};
 pub use footprint::footprint;
 pub use moment::{Moment, Recorded};
 
@@ -139,10 +139,16 @@ impl Timeline {
         self.restores.get()
     }
 
+    /// Estimated bytes the checkpoints of all branches hold (by
+    /// [`footprint`]).
+    pub fn checkpoint_bytes(&self) -> usize {
+        self.branches.iter().map(|b| b.checkpoints.bytes()).sum()
+    }
+
     /// Estimated bytes held: every checkpoint and the current world (by
     /// [`footprint`]) plus the recorded actions.
     pub fn bytes_held(&self) -> usize {
-        let checkpoints: usize = self.branches.iter().map(|b| b.checkpoints.bytes()).sum();
+        let checkpoints = self.checkpoint_bytes();
         let actions: usize = self.branches.iter().map(|b| b.actions.len()).sum();
         checkpoints
             + footprint(&self.cursor.sim)
@@ -377,8 +383,32 @@ impl Timeline {
         b.end = at;
         if self.spacing.is_slot(at.event) {
             b.checkpoints.push(Checkpoint::new(at, self.cursor.sim.clone()), self.spacing);
+            if let Some(budget) = self.spacing.budget {
+                self.keep_within(budget);
+            }
         }
         true
+    }
+
+    /// Drop checkpoints, the one leaving the shortest gap first, until all
+    /// of them hold at most `budget` bytes or only the protected ones are
+    /// left.
+    fn keep_within(&mut self, budget: usize) {
+        let mut held = self.checkpoint_bytes();
+        while held > budget {
+            let shortest = self
+                .branches
+                .iter()
+                .enumerate()
+                .flat_map(|(k, b)| {
+                    b.checkpoints.merged_gaps(b.fork.event).map(move |(i, gap)| (gap, k, i))
+                })
+                .min();
+            let Some((_, k, i)) = shortest else { return };
+            let before = self.branches[k].checkpoints.bytes();
+            self.branches[k].checkpoints.remove(i);
+            held -= before - self.branches[k].checkpoints.bytes();
+        }
     }
 
     fn play(&mut self, time: Time, stop_at_violation: bool) -> Result<Option<Time>, String> {

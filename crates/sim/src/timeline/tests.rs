@@ -15,7 +15,8 @@ fn put(i: u32) -> Action {
 }
 
 fn timeline() -> Timeline {
-    Timeline::with_spacing(SimConfig::default(), Spacing { every: 20, recent: 4 }).unwrap()
+    Timeline::with_spacing(SimConfig::default(), Spacing { every: 20, recent: 4, budget: None })
+        .unwrap()
 }
 
 #[test]
