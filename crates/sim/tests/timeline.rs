@@ -390,25 +390,30 @@ fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
     assert_eq!((tl.branch().id(), tl.moment().time), (BranchId(0), 4000));
 }
 
-#[test]
-fn a_long_session_stays_under_the_stated_memory_bound() {
-    let spacing = Spacing { every: 100, recent: 8, budget: None };
-    let mut tl = Timeline::with_spacing(config(2), spacing).unwrap();
-    let mut largest = 0;
-    let mut i = 0u32;
-    for t in (100..=120_000).step_by(100) {
+/// A client puts every `every` ms up to `until`; `each` looks after each.
+fn put_every(tl: &mut Timeline, every: Time, until: Time, mut each: impl FnMut(&Timeline)) {
+    for (i, t) in (every..=until).step_by(every as usize).enumerate() {
         tl.run_until(t).unwrap();
-        i += 1;
         tl.act(Action::Submit {
             client: ClientId(1),
             op: KvOp::Put { key: format!("k{}", i % 10), value: i.to_string() },
             target: Target::Leader,
         })
         .unwrap();
+        each(tl);
+    }
+}
+
+#[test]
+fn a_long_session_stays_under_the_stated_memory_bound() {
+    let spacing = Spacing { every: 100, recent: 8, budget: None };
+    let mut tl = Timeline::with_spacing(config(2), spacing).unwrap();
+    let mut largest = 0;
+    put_every(&mut tl, 100, 120_000, |tl| {
         largest = largest.max(footprint(tl.sim()));
         let events = tl.end().event;
-        assert!(tl.checkpoint_count() <= spacing.max_checkpoints(events), "at {t} ms");
-    }
+        assert!(tl.checkpoint_count() <= spacing.max_checkpoints(events), "at {}", tl.moment());
+    });
     let events = tl.end().event;
     let bound = (spacing.max_checkpoints(events) + 1) * largest + tl.actions().len() * 256;
     let held = tl.bytes_held();
@@ -432,17 +437,7 @@ fn a_byte_budget_holds_however_long_the_session() {
     let budget = 8 << 20;
     let spacing = Spacing { every: 100, recent: 64, budget: Some(budget) };
     let mut tl = Timeline::with_spacing(config(4), spacing).unwrap();
-    let mut i = 0u32;
-    for t in (50..=60_000).step_by(50) {
-        tl.run_until(t).unwrap();
-        i += 1;
-        tl.act(Action::Submit {
-            client: ClientId(1),
-            op: KvOp::Put { key: format!("k{}", i % 10), value: i.to_string() },
-            target: Target::Leader,
-        })
-        .unwrap();
-    }
+    put_every(&mut tl, 50, 60_000, |_| {});
     let held = tl.checkpoint_bytes();
     assert!(held <= budget, "{held} bytes of checkpoints, budget {budget}");
     assert!(tl.checkpoint_count() >= 3, "the start, the newest and some between");

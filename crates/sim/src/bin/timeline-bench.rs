@@ -94,12 +94,14 @@ fn main() -> Result<(), String> {
     let live = started.elapsed().as_secs_f64();
     let end = tl.end();
     let heap = in_use() - heap_before;
-    let one = {
+    let (one, clone_ms) = {
         let before = in_use();
+        let started = Instant::now();
         let copy = tl.sim().clone();
+        let ms = started.elapsed().as_secs_f64() * 1e3;
         let bytes = in_use() - before;
         drop(copy);
-        bytes
+        (bytes, ms)
     };
     println!(
         "session: {minutes} min virtual, 5 servers, a put every {put_every} ms: {} events, {} actions, {} committed entries, ran live in {live:.1} s ({:.0} events/s)",
@@ -122,6 +124,15 @@ fn main() -> Result<(), String> {
         mb(heap),
         mb(sim::timeline::footprint(tl.sim())),
         mb(one)
+    );
+    // Where a copy's bytes go: every log entry is held once per place.
+    let s = tl.sim();
+    let logs: usize = s.ids().filter_map(|id| s.server(id)).map(|v| v.raft.log().entries().len()).sum();
+    let disks: usize = s.ids().map(|id| s.disk(id).log.entries().len()).sum();
+    println!(
+        "entries held by one world: {logs} in the servers' logs, {disks} on their disks, ~{} in the safety checker, {} client operations; copying it takes {clone_ms:.1} ms",
+        3 * s.committed().len(),
+        s.history().ops.len()
     );
 
     let mut rng = raft::Rng::new(7);

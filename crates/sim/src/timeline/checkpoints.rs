@@ -39,9 +39,11 @@ pub struct Spacing {
 }
 
 impl Default for Spacing {
-    /// 500 events (a few virtual seconds of a busy five-server cluster) and
-    /// 64 recent slots: see the time-travel notes in DESIGN.md for the
-    /// measured seek times and memory this gives.
+    /// A checkpoint every 500 events (about 2 virtual seconds of a
+    /// five-server cluster with a client writing), the newest 64 of them
+    /// (about 2 virtual minutes) at full spacing, at most
+    /// [`DEFAULT_BUDGET`] bytes: a seek near the present replays at most
+    /// 500 events, one further back at most `2·age/64` slots' worth.
     fn default() -> Self {
         Spacing { every: 500, recent: 64, budget: Some(DEFAULT_BUDGET) }
     }

@@ -16,9 +16,9 @@ use std::mem::size_of;
 
 /// Heap bytes of a typical entry besides its inline size: a Put's key and
 /// value strings.
-const ENTRY_HEAP: usize = 32;
+const ENTRY_HEAP: usize = 16;
 /// Heap bytes of a typical client operation besides its inline size.
-const OPERATION_HEAP: usize = 32;
+const OPERATION_HEAP: usize = 16;
 /// Heap bytes of a trace entry (its narration strings are mostly static).
 const TRACE_HEAP: usize = 16;
 /// One key-value pair in a server's store, with its tree node.
