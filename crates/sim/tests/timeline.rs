@@ -11,14 +11,17 @@ use sim::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
+/// What is compared of a running server: term, role, commit index, log
+/// length, last applied.
+type ServerState = (Term, Role, LogIndex, LogIndex, LogIndex);
+
 /// Everything compared between a timeline and a straight run.
 #[derive(Debug, PartialEq)]
 struct State {
     hash: u64,
     trace_len: u64,
     now: Time,
-    /// Per server: term, role, commit index, log length, last applied.
-    servers: Vec<Option<(Term, Role, LogIndex, LogIndex, LogIndex)>>,
+    servers: Vec<Option<ServerState>>,
     disks: Vec<PersistentState<KvCommand>>,
     in_flight: usize,
     history: usize,

@@ -76,7 +76,7 @@ impl Spacing {
 
     /// Is event `event` a checkpoint's place?
     pub(super) fn is_slot(&self, event: u64) -> bool {
-        event % self.every == 0
+        event.is_multiple_of(self.every)
     }
 
     /// Does the checkpoint of slot `slot` stay once slot `newest` exists?
