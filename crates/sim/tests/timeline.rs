@@ -455,3 +455,34 @@ fn a_byte_budget_holds_however_long_the_session() {
         assert_eq!(state(tl.sim()), state(fresh.sim()), "at {t} ms");
     }
 }
+
+#[test]
+fn replaying_to_a_violation_stops_where_a_straight_run_stops() {
+    // A deliberate bug makes some seeds break a safety property; the first
+    // such seed is the test.
+    let bug = (0, Action::SetBug { name: "vote_without_log_check".into(), on: true });
+    let found = (0..60).find_map(|seed| {
+        let mut actions = vec![bug.clone()];
+        actions.extend(script(seed, 19_000));
+        let mut sim = Sim::new(config(seed)).unwrap();
+        for (t, a) in &actions {
+            if let Some(at) = sim.run_until_violation(*t) {
+                return Some((seed, actions, at, sim.trace().hash()));
+            }
+            let _ = sim.act(a.clone());
+        }
+        let at = sim.run_until_violation(SESSION)?;
+        Some((seed, actions, at, sim.trace().hash()))
+    });
+    let (seed, actions, at, hash) = found.expect("some seed breaks Raft with the bug on");
+    let mut tl =
+        Timeline::with_spacing(config(seed), Spacing { every: 100, recent: 4, budget: None })
+            .unwrap();
+    play(&mut tl, &actions, SESSION);
+    tl.seek(0).unwrap();
+    assert_eq!(tl.run_until_violation(SESSION).unwrap(), Some(at), "seed {seed}: replayed");
+    assert_eq!(tl.sim().trace().hash(), hash);
+    assert!(!tl.is_live());
+    tl.run_until(SESSION).unwrap();
+    assert!(tl.is_live(), "the rest of the run is still there");
+}
