@@ -17,6 +17,7 @@ pub mod scenario;
 pub mod server;
 pub mod setup;
 pub mod swarm;
+pub mod timeline;
 pub mod trace;
 pub mod world;
 
@@ -31,5 +32,6 @@ pub use swarm::{
     run_seed, run_seed_with, Failure, FaultKind, FaultMix, Outcome, Plan, Swarm, SwarmOptions,
     SwarmRun,
 };
+pub use timeline::{Arrival, Branch, BranchId, Moment, Recorded, Spacing, Timeline};
 pub use trace::{TraceEntry, TraceEvent};
 pub use world::Sim;

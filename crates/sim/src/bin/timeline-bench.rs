@@ -1,0 +1,156 @@
+//! How fast a [`Timeline`] seeks and how much it holds, for the page's
+//! time strip: a long session of a five-server cluster with a client
+//! writing at a steady rate, then random seeks across it.
+//!
+//! ```text
+//! cargo run -p raft-sim --bin timeline-bench -- [--minutes 10] [--put-every 100]
+//!     [--seeks 200] [--every 500] [--recent 64] [--budget-mb 256 (0: none)]
+//! ```
+//!
+//! Bytes are counted twice: the timeline's own estimate
+//! ([`Timeline::bytes_held`]) and the heap actually in use, from a counting
+//! allocator, so the estimate can be checked.
+
+use sim::{Action, ClientId, KvOp, SimConfig, Spacing, Target, Timeline};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+/// The system allocator, counting the bytes in use.
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        IN_USE.fetch_add(layout.size(), Ordering::Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        IN_USE.fetch_add(new_size, Ordering::Relaxed);
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn in_use() -> usize {
+    IN_USE.load(Ordering::Relaxed)
+}
+
+/// The value after `--name`, or `default`.
+fn arg(name: &str, default: u64) -> Result<u64, String> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == name) {
+        None => Ok(default),
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("{name} needs a whole number after it")),
+    }
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// Median and maximum of some durations, ms.
+fn summary(mut ms: Vec<f64>) -> String {
+    ms.sort_by(f64::total_cmp);
+    format!("median {:.2} ms, max {:.2} ms", ms[ms.len() / 2], ms[ms.len() - 1])
+}
+
+fn main() -> Result<(), String> {
+    let minutes = arg("--minutes", 10)?;
+    let put_every = arg("--put-every", 100)?.max(1);
+    let seeks = arg("--seeks", 200)?.max(1);
+    let budget_mb = arg("--budget-mb", (sim::timeline::DEFAULT_BUDGET >> 20) as u64)?;
+    let spacing = Spacing {
+        every: arg("--every", 500)?,
+        recent: arg("--recent", 64)?,
+        budget: (budget_mb > 0).then_some((budget_mb as usize) << 20),
+    };
+    let session = minutes * 60_000;
+
+    let heap_before = in_use();
+    let mut tl = Timeline::with_spacing(SimConfig::default(), spacing)?;
+    let started = Instant::now();
+    let mut i = 0u64;
+    for t in (put_every..=session).step_by(put_every as usize) {
+        tl.run_until(t)?;
+        i += 1;
+        tl.act(Action::Submit {
+            client: ClientId(1 + (i % 3) as u32),
+            op: KvOp::Put { key: format!("k{}", i % 100), value: i.to_string() },
+            target: Target::Leader,
+        })?;
+    }
+    let live = started.elapsed().as_secs_f64();
+    let end = tl.end();
+    let heap = in_use() - heap_before;
+    let (one, clone_ms) = {
+        let before = in_use();
+        let started = Instant::now();
+        let copy = tl.sim().clone();
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let bytes = in_use() - before;
+        drop(copy);
+        (bytes, ms)
+    };
+    println!(
+        "session: {minutes} min virtual, 5 servers, a put every {put_every} ms: {} events, {} actions, {} committed entries, ran live in {live:.1} s ({:.0} events/s)",
+        end.event,
+        tl.actions().len(),
+        tl.sim().committed().len(),
+        end.event as f64 / live
+    );
+    println!(
+        "checkpoints: every {} events, {} recent kept, budget {budget_mb} MB: {} held (count bound {}), {} restores so far",
+        spacing.every,
+        spacing.recent,
+        tl.checkpoint_count(),
+        spacing.max_checkpoints(end.event),
+        tl.restores()
+    );
+    println!(
+        "bytes: estimated {} held, heap in use {}; one copy of the final world: estimated {}, heap {}",
+        mb(tl.bytes_held()),
+        mb(heap),
+        mb(sim::timeline::footprint(tl.sim())),
+        mb(one)
+    );
+    // Where a copy's bytes go: every log entry is held once per place.
+    let s = tl.sim();
+    let logs: usize = s.ids().filter_map(|id| s.server(id)).map(|v| v.raft.log().entries().len()).sum();
+    let disks: usize = s.ids().map(|id| s.disk(id).log.entries().len()).sum();
+    println!(
+        "entries held by one world: {logs} in the servers' logs, {disks} on their disks, ~{} in the safety checker, {} client operations; copying it takes {clone_ms:.1} ms",
+        3 * s.committed().len(),
+        s.history().ops.len()
+    );
+
+    let mut rng = raft::Rng::new(7);
+    let mut seek_ms = Vec::new();
+    let mut back_ms = Vec::new();
+    for _ in 0..seeks {
+        let t = rng.range_inclusive(0, end.time);
+        let started = Instant::now();
+        tl.seek(t)?;
+        seek_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        let started = Instant::now();
+        tl.step_back()?;
+        back_ms.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    println!("{seeks} random seeks: {}", summary(seek_ms));
+    println!("step back after each: {}", summary(back_ms));
+    let started = Instant::now();
+    tl.seek(end.time)?;
+    println!("seek to the end: {:.2} ms", started.elapsed().as_secs_f64() * 1e3);
+    Ok(())
+}

@@ -1,0 +1,468 @@
+//! Time travel: a run that can be rewound, replayed and forked.
+//!
+//! A [`Timeline`] owns the current [`Sim`] and records what is needed to
+//! rebuild any earlier moment of it: the actions a person took, each at the
+//! [`Moment`] it was taken (how many events had been processed, and the
+//! virtual time), and [checkpoints](Spacing) — whole copies of the world
+//! taken every so many events while the run goes forward. Seeking back
+//! restores the nearest checkpoint at or before the target and replays the
+//! same events and actions up to it; the simulator is deterministic, so the
+//! state is exactly the one the run had. Playing forward from the end runs
+//! the simulator on (live) and never re-simulates.
+//!
+//! Acting while looking at the past does not rewrite history: it starts a
+//! new [`Branch`] from that moment and the abandoned future stays, so the
+//! timeline holds a tree of futures, each with its parent and fork point,
+//! and can switch back to any of them.
+//!
+//! # What it costs
+//!
+//! A seek costs one copy of a checkpoint plus the replay of the events
+//! between it and the target (at most [`Spacing::every`] near the present,
+//! more further back as checkpoints thin out); playing forward costs
+//! nothing extra. Memory is the checkpoints: at most
+//! [`Spacing::max_checkpoints`] per branch and at most [`Spacing::budget`]
+//! bytes in all, each a whole [`Sim`]. `timeline-bench` measures both.
+//!
+//! A whole copy is the weak point of long, busy sessions: a [`Sim`] holds
+//! every log entry about fourteen times (five servers' logs, five disks,
+//! the safety checker's committed, applied and leader records, the client
+//! history), about 1.5 KB per committed entry, and copying one is
+//! allocation-heavy. Measured (dev profile, two shared cores), a
+//! 10-minute session with a client putting every 100 ms commits 6,000
+//! entries: one world is 8.8 MB of heap and takes 23 ms to copy; without a
+//! budget its 138 checkpoints hold 857 MB, with the default 256 MB budget
+//! 55 checkpoints hold 253 MB and a random seek takes 185 ms (median),
+//! most of it replaying events whose safety checks still walk whole logs.
+//! Three minutes with a put every 10 ms (the three clients commit about 50
+//! a second, the rest wait in their queues) reach 9,065 entries and 13.9 MB
+//! a world. In Chromium, a 2-minute session (1,200 entries) seeks in 8 ms
+//! median, 38 ms at most. Logs that share their
+//! older entries between copies (append-only chunks behind `Arc`, so a
+//! copy shares every full chunk and only the tail is copied) would make a
+//! checkpoint cost its last chunk of each log instead of the whole; that
+//! changes `RaftLog::entries()`, which hands out one contiguous slice to
+//! the checker, the model and the page, so it is left as a proposal.
+
+mod branch;
+mod checkpoints;
+mod footprint;
+mod moment;
+mod replay;
+#[cfg(test)]
+mod tests;
+
+pub use branch::{Arrival, Branch, BranchId};
+pub use checkpoints::{Spacing, DEFAULT_BUDGET};
+pub use footprint::footprint;
+pub use moment::{Moment, Recorded};
+
+use crate::config::SimConfig;
+use crate::scenario::Action;
+use crate::world::Sim;
+use checkpoints::{Checkpoint, Checkpoints};
+use raft::Time;
+use replay::{Cursor, Goal};
+use std::cell::Cell;
+use std::mem::size_of;
+
+/// Heap bytes of a typical recorded action besides its inline size (a
+/// Put's key and value).
+const ACTION_HEAP: usize = 32;
+
+/// A rewindable, forkable run of the simulator.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    cursor: Cursor,
+    branch: BranchId,
+    branches: Vec<Branch>,
+    spacing: Spacing,
+    /// How many times a checkpoint was copied to replay from.
+    restores: Cell<u64>,
+}
+
+impl Timeline {
+    /// A fresh cluster at the start of its first branch, with the default
+    /// checkpoint [`Spacing`].
+    pub fn new(config: SimConfig) -> Result<Self, String> {
+        Self::with_spacing(config, Spacing::default())
+    }
+
+    /// A fresh cluster whose checkpoints follow `spacing`.
+    pub fn with_spacing(config: SimConfig, spacing: Spacing) -> Result<Self, String> {
+        spacing.validate()?;
+        let sim = Sim::new(config)?;
+        let mut checkpoints = Checkpoints::default();
+        checkpoints.push(Checkpoint::new(Moment::START, sim.clone()), spacing);
+        let first = Branch {
+            id: BranchId(0),
+            parent: None,
+            fork: Moment::START,
+            actions: Vec::new(),
+            inherited: 0,
+            checkpoints,
+            end: Moment::START,
+        };
+        Ok(Timeline {
+            cursor: Cursor::start(sim),
+            branch: first.id,
+            branches: vec![first],
+            spacing,
+            restores: Cell::new(0),
+        })
+    }
+
+    // ----- reading -----
+
+    /// The world at the current moment.
+    pub fn sim(&self) -> &Sim {
+        &self.cursor.sim
+    }
+
+    /// The current moment: events processed and virtual time.
+    pub fn moment(&self) -> Moment {
+        self.cursor.at
+    }
+
+    /// The branch being looked at.
+    pub fn branch(&self) -> &Branch {
+        &self.branches[self.branch.0 as usize]
+    }
+
+    /// Every branch, by id (the first run is branch 0).
+    pub fn branches(&self) -> &[Branch] {
+        &self.branches
+    }
+
+    /// The latest moment recorded on the current branch: the page's time
+    /// range runs from 0 to `end().time`.
+    pub fn end(&self) -> Moment {
+        self.branch().end
+    }
+
+    /// Is the current moment the end of its branch, so that acting extends
+    /// it instead of forking?
+    pub fn is_live(&self) -> bool {
+        self.cursor.at == self.end()
+    }
+
+    /// The actions taken on the current branch, oldest first, with when
+    /// they were taken (the time strip's marks).
+    pub fn actions(&self) -> &[Recorded] {
+        &self.branch().actions
+    }
+
+    /// The checkpoint settings.
+    pub fn spacing(&self) -> Spacing {
+        self.spacing
+    }
+
+    /// How many checkpoints all branches hold.
+    pub fn checkpoint_count(&self) -> usize {
+        self.branches.iter().map(|b| b.checkpoints.len()).sum()
+    }
+
+    /// How many times a checkpoint has been copied to replay from: seeking
+    /// back does it, playing forward never does.
+    pub fn restores(&self) -> u64 {
+        self.restores.get()
+    }
+
+    /// Estimated bytes the checkpoints of all branches hold (by
+    /// [`footprint`]).
+    pub fn checkpoint_bytes(&self) -> usize {
+        self.branches.iter().map(|b| b.checkpoints.bytes()).sum()
+    }
+
+    /// Estimated bytes held: every checkpoint and the current world (by
+    /// [`footprint`]) plus the recorded actions.
+    pub fn bytes_held(&self) -> usize {
+        let checkpoints = self.checkpoint_bytes();
+        let actions: usize = self.branches.iter().map(|b| b.actions.len()).sum();
+        checkpoints
+            + footprint(&self.cursor.sim)
+            + actions * (size_of::<Recorded>() + ACTION_HEAP)
+            + self.branches.len() * size_of::<Branch>()
+    }
+
+    /// The virtual time of event `n` of the current branch (0 for event 0,
+    /// the start), found by replaying on the side: the current moment does
+    /// not change.
+    pub fn event_time(&self, n: u64) -> Result<Time, String> {
+        self.check_event(n)?;
+        if n == self.cursor.at.event {
+            return Ok(self.cursor.event_time);
+        }
+        Ok(self.replayed(Goal::Event(n), false)?.0.event_time)
+    }
+
+    // ----- moving through recorded history -----
+
+    /// Go to virtual time `time` of the current branch, `0..=end().time`:
+    /// the state after every event at or before it and every action taken
+    /// at or before it, as [`Sim::run_until`] would leave it.
+    pub fn seek(&mut self, time: Time) -> Result<(), String> {
+        let end = self.end();
+        if time > end.time {
+            return Err(format!(
+                "{time} ms is after the end of {} ({} ms): play forward to go further",
+                self.branch, end.time
+            ));
+        }
+        self.go(Goal::Time(time))
+    }
+
+    /// Go to the moment right after event `n` of the current branch,
+    /// `0..=end().event` (0 is the start), with the actions taken at that
+    /// same moment.
+    pub fn seek_event(&mut self, n: u64) -> Result<(), String> {
+        self.check_event(n)?;
+        self.go(Goal::Event(n))
+    }
+
+    /// Go back one event: to the last event's moment if the clock has moved
+    /// on since it, else to the event before.
+    pub fn step_back(&mut self) -> Result<(), String> {
+        let at = self.cursor.at;
+        if !self.cursor.at_event() {
+            return self.go(Goal::Event(at.event));
+        }
+        match at.event.checked_sub(1) {
+            Some(n) => self.go(Goal::Event(n)),
+            None => Err("this is the start of the run: there is nothing before it".into()),
+        }
+    }
+
+    /// Go forward one event: replayed if the branch has recorded it, else
+    /// run live (which extends the branch). Fails, after reaching the end,
+    /// if nothing at all is scheduled.
+    pub fn step(&mut self) -> Result<(), String> {
+        let end = self.end();
+        if self.cursor.at.event < end.event {
+            return self.go(Goal::Event(self.cursor.at.event + 1));
+        }
+        self.go(Goal::At(end))?;
+        if self.live_step() {
+            Ok(())
+        } else {
+            Err("nothing is scheduled: every server is down and nothing is in flight".into())
+        }
+    }
+
+    /// Play forward to `time` (not before now): through the branch's
+    /// recorded future, re-applying its actions, then live past its end.
+    pub fn run_until(&mut self, time: Time) -> Result<(), String> {
+        self.play(time, false).map(|_| ())
+    }
+
+    /// Like [`Timeline::run_until`], but stop right after an event that
+    /// broke a safety property and return its time, as
+    /// [`Sim::run_until_violation`] does.
+    pub fn run_until_violation(&mut self, time: Time) -> Result<Option<Time>, String> {
+        self.play(time, true)
+    }
+
+    // ----- changing history -----
+
+    /// Do something to the world at the current moment. At the end of the
+    /// branch it is recorded there; in the past it starts a new branch
+    /// from this moment (returned), keeping the old future. A refused
+    /// action changes nothing.
+    pub fn act(&mut self, action: Action) -> Result<Option<BranchId>, String> {
+        let trace_before = self.cursor.sim.trace().len();
+        if let Err(e) = self.cursor.sim.act(action.clone()) {
+            // The simulator refuses most actions before touching anything;
+            // a few it refuses after narrating them: rebuild the moment.
+            if self.cursor.sim.trace().len() != trace_before {
+                self.cursor = self.replayed(Goal::At(self.cursor.at), false)?.0;
+            }
+            return Err(e);
+        }
+        let at = self.cursor.at;
+        let live = at == self.end();
+        let recorded = Recorded { at, action };
+        let applied = self.cursor.applied;
+        self.cursor.applied += 1;
+        if live {
+            let b = &mut self.branches[self.branch.0 as usize];
+            b.actions.push(recorded);
+            return Ok(None);
+        }
+        let id = BranchId(self.branches.len() as u32);
+        let mut actions = self.branch().actions[..applied].to_vec();
+        actions.push(recorded);
+        self.branches.push(Branch {
+            id,
+            parent: Some(self.branch),
+            fork: at,
+            actions,
+            inherited: applied,
+            checkpoints: Checkpoints::default(),
+            end: at,
+        });
+        self.branch = id;
+        Ok(Some(id))
+    }
+
+    /// Look at another branch ("back to the other future"), at the same
+    /// virtual time or at its end.
+    pub fn switch_branch(&mut self, id: BranchId, arrival: Arrival) -> Result<(), String> {
+        let Some(target) = self.branches.get(id.0 as usize) else {
+            return Err(format!(
+                "there is no {id}: the branches are 0 to {}",
+                self.branches.len() - 1
+            ));
+        };
+        let goal = match arrival {
+            Arrival::End => Goal::At(target.end),
+            Arrival::SameTime => {
+                let now = self.cursor.at.time;
+                if now > target.end.time {
+                    return Err(format!(
+                        "{id} ends at {} ms, before now ({now} ms): switch to its end instead",
+                        target.end.time
+                    ));
+                }
+                Goal::Time(now)
+            }
+        };
+        let before = self.branch;
+        self.branch = id;
+        match self.replayed(goal, false) {
+            Ok((cursor, _)) => {
+                self.cursor = cursor;
+                Ok(())
+            }
+            Err(e) => {
+                self.branch = before;
+                Err(e)
+            }
+        }
+    }
+
+    // ----- inside -----
+
+    fn check_event(&self, n: u64) -> Result<(), String> {
+        let end = self.end();
+        if n > end.event {
+            return Err(format!(
+                "event {n} is after the end of {} (event {}): play forward to go further",
+                self.branch, end.event
+            ));
+        }
+        Ok(())
+    }
+
+    /// Move to a recorded `goal` of the current branch: on from the current
+    /// moment if the goal is ahead and no checkpoint is closer, else from
+    /// the nearest checkpoint before it.
+    fn go(&mut self, goal: Goal) -> Result<(), String> {
+        let checkpoint = self.checkpoint_before(goal);
+        let ahead = goal.not_before(self.cursor.at, self.cursor.at_event());
+        if ahead && checkpoint.at <= self.cursor.at {
+            let b = &self.branches[self.branch.0 as usize];
+            self.cursor.replay(&b.actions, b.end, goal, false)?;
+        } else {
+            self.cursor = self.replayed(goal, false)?.0;
+        }
+        Ok(())
+    }
+
+    /// A new cursor at `goal` of the current branch, replayed from the
+    /// nearest checkpoint before it.
+    fn replayed(
+        &self,
+        goal: Goal,
+        stop_at_violation: bool,
+    ) -> Result<(Cursor, Option<Time>), String> {
+        let b = self.branch();
+        self.restores.set(self.restores.get() + 1);
+        let mut cursor = Cursor::from_checkpoint(self.checkpoint_before(goal), &b.actions);
+        let stopped = cursor.replay(&b.actions, b.end, goal, stop_at_violation)?;
+        Ok((cursor, stopped))
+    }
+
+    /// The latest checkpoint of the current branch at or before `goal`:
+    /// its own after its fork point, else its ancestors' before it.
+    fn checkpoint_before(&self, goal: Goal) -> &Checkpoint {
+        let (mut event, time) = match goal {
+            Goal::Event(n) => (n, Time::MAX),
+            Goal::Time(t) => (u64::MAX, t),
+            Goal::At(m) => (m.event, m.time),
+        };
+        let mut b = self.branch();
+        loop {
+            if let Some(c) = b.checkpoints.latest(event, time) {
+                return c;
+            }
+            event = event.min(b.fork.event);
+            let parent = b.parent.expect("the first branch keeps its checkpoint at the start");
+            b = &self.branches[parent.0 as usize];
+        }
+    }
+
+    /// Process the next event live, at the end of the branch, and take a
+    /// checkpoint if it is one's place.
+    fn live_step(&mut self) -> bool {
+        if !self.cursor.step_event() {
+            return false;
+        }
+        let at = self.cursor.at;
+        let b = &mut self.branches[self.branch.0 as usize];
+        b.end = at;
+        if self.spacing.is_slot(at.event) {
+            b.checkpoints.push(Checkpoint::new(at, self.cursor.sim.clone()), self.spacing);
+            if let Some(budget) = self.spacing.budget {
+                self.keep_within(budget);
+            }
+        }
+        true
+    }
+
+    /// Drop checkpoints, the one leaving the shortest gap first, until all
+    /// of them hold at most `budget` bytes or only the protected ones are
+    /// left.
+    fn keep_within(&mut self, budget: usize) {
+        let mut held = self.checkpoint_bytes();
+        while held > budget {
+            let shortest = self
+                .branches
+                .iter()
+                .enumerate()
+                .flat_map(|(k, b)| {
+                    b.checkpoints.merged_gaps(b.fork.event).map(move |(i, gap)| (gap, k, i))
+                })
+                .min();
+            let Some((_, k, i)) = shortest else { return };
+            let before = self.branches[k].checkpoints.bytes();
+            self.branches[k].checkpoints.remove(i);
+            held -= before - self.branches[k].checkpoints.bytes();
+        }
+    }
+
+    fn play(&mut self, time: Time, stop_at_violation: bool) -> Result<Option<Time>, String> {
+        let now = self.cursor.at.time;
+        if time < now {
+            return Err(format!("{time} ms is before now ({now} ms): seek goes back"));
+        }
+        let end = self.end();
+        let b = &self.branches[self.branch.0 as usize];
+        let goal = if time <= end.time { Goal::Time(time) } else { Goal::At(end) };
+        if let Some(t) = self.cursor.replay(&b.actions, b.end, goal, stop_at_violation)? {
+            return Ok(Some(t));
+        }
+        if time <= end.time {
+            return Ok(None);
+        }
+        let known = self.cursor.sim.violations().len();
+        while self.cursor.sim.next_event_time().is_some_and(|t| t <= time) {
+            self.live_step();
+            if stop_at_violation && self.cursor.sim.violations().len() > known {
+                return Ok(Some(self.cursor.at.time));
+            }
+        }
+        self.cursor.clock_to(time)?;
+        self.branches[self.branch.0 as usize].end = self.cursor.at;
+        Ok(None)
+    }
+}
