@@ -460,7 +460,7 @@ fn a_byte_budget_holds_however_long_the_session() {
 fn replaying_to_a_violation_stops_where_a_straight_run_stops() {
     // A deliberate bug makes some seeds break a safety property; the first
     // such seed is the test.
-    let bug = (0, Action::SetBug { name: "vote_without_log_check".into(), on: true });
+    let bug = (0, Action::SetBug { bug: raft::Bug::VoteWithoutLogCheck, on: true });
     let found = (0..60).find_map(|seed| {
         let mut actions = vec![bug.clone()];
         actions.extend(script(seed, 19_000));
