@@ -75,9 +75,10 @@ impl Progress {
         self.inflight.front().map(|&(_, t)| t)
     }
 
-    /// The follower acknowledged everything up to `index`. Returns true if
-    /// this taught the leader something new.
-    pub fn acknowledge(&mut self, index: LogIndex) -> bool {
+    /// The follower acknowledged everything up to `index` (an
+    /// AppendEntries or InstallSnapshot succeeded). Returns true if this
+    /// taught the leader something new (matchIndex moved).
+    pub fn maybe_update(&mut self, index: LogIndex) -> bool {
         while self.inflight.front().is_some_and(|&(i, _)| i <= index) {
             self.inflight.pop_front();
         }
@@ -87,22 +88,52 @@ impl Progress {
         }
         if self.state == ProgressState::Probe {
             // The probe found where the logs agree: stream from there.
-            self.state = ProgressState::Replicate;
-            self.probe_sent = false;
-            self.inflight.clear();
-            self.next_index = self.match_index + 1;
+            self.become_replicate();
         } else {
             self.next_index = self.next_index.max(index + 1);
         }
         updated
     }
 
-    /// The follower rejected an AppendEntries: go back to probing from
+    /// The logs are known to match through matchIndex: stream entries from
+    /// just past it.
+    pub fn become_replicate(&mut self) {
+        self.state = ProgressState::Replicate;
+        self.probe_sent = false;
+        self.inflight.clear();
+        self.next_index = self.match_index + 1;
+    }
+
+    /// Where the logs match is unknown again (a rejection, or entries in
+    /// flight presumed lost): probe one AppendEntries at a time from
     /// `next_index` (never below matchIndex + 1).
-    pub fn back_off(&mut self, next_index: LogIndex) {
+    pub fn become_probe(&mut self, next_index: LogIndex) {
         self.next_index = next_index.max(self.match_index + 1);
         self.state = ProgressState::Probe;
         self.probe_sent = false;
+        self.inflight.clear();
+    }
+
+    /// The follower rejected an AppendEntries whose prevLogIndex was
+    /// `rejected`: probe again from `next_index` (§5.3). A rejection at or
+    /// below matchIndex, or (while probing) of anything but the latest
+    /// probe, is stale, since replies can arrive late or twice: it is
+    /// ignored and this returns false.
+    pub fn maybe_decr_to(&mut self, rejected: LogIndex, next_index: LogIndex) -> bool {
+        let stale = rejected <= self.match_index
+            || (self.state == ProgressState::Probe && rejected + 1 != self.next_index);
+        if stale {
+            return false;
+        }
+        self.become_probe(next_index);
+        true
+    }
+
+    /// The leader sent its snapshot (§7): wait for the answer (or the next
+    /// heartbeat) before sending more.
+    pub fn sent_snapshot(&mut self) {
+        self.state = ProgressState::Probe;
+        self.probe_sent = true;
         self.inflight.clear();
     }
 

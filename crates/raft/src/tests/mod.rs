@@ -7,7 +7,7 @@
 use crate::event::{AppendRejectReason, Event, VoteRejectReason};
 use crate::log::{Entry, Payload};
 use crate::message::{Envelope, Message};
-use crate::node::{LogWrite, ProposeError, RaftNode};
+use crate::node::{ProposeError, RaftNode};
 use crate::storage::PersistentState;
 use crate::types::{LogIndex, NodeId, Role, Term, Time};
 use crate::Config;
@@ -86,19 +86,7 @@ impl Cluster {
         let k = i as usize - 1;
         let node = self.nodes[k].as_mut().unwrap();
         let ready = node.take_ready();
-        if let Some(hs) = ready.hard_state {
-            self.disks[k].hard_state = hs;
-        }
-        for w in ready.log_writes {
-            match w {
-                LogWrite::TruncateFrom(i) => self.disks[k].log.truncate_from(i),
-                LogWrite::Append(es) => es.into_iter().for_each(|e| self.disks[k].log.push(e)),
-                LogWrite::Snapshot(snap) => {
-                    self.disks[k].log.compact_to(snap.last_included_index, snap.last_included_term);
-                    self.disks[k].snapshot = Some(snap);
-                }
-            }
-        }
+        self.disks[k].apply(&ready);
         assert_eq!(self.disks[k], node.persistent_state(), "disk out of step with {}", node.id());
         self.queue.extend(ready.messages);
         self.applied[k].extend(ready.committed);
