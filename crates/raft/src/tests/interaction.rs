@@ -14,7 +14,7 @@
 //! - `drop`: the network loses every message in flight.
 //! - `status`: every server's role, term, commitIndex and log.
 
-use super::*;
+use super::harness::*;
 use std::fmt::Write as _;
 
 fn run_command(c: &mut Option<Cluster>, line: &str) -> String {
