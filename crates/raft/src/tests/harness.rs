@@ -17,7 +17,8 @@ pub(super) use crate::Config;
 pub(super) type Cmd = &'static str;
 
 pub(super) struct Cluster {
-    pub(super) tweak: fn(&mut Config),
+    /// Applied to every server's config (protocol options).
+    pub(super) tweak: Box<dyn Fn(&mut Config)>,
     /// Servers S1..=bootstrap start as the voters; later ones join empty.
     pub(super) bootstrap: u8,
     pub(super) nodes: Vec<Option<RaftNode<Cmd>>>,
@@ -40,13 +41,17 @@ impl Cluster {
     }
 
     pub(super) fn with(n: u8, fast_backtrack: bool) -> Self {
-        Self::tweaked(n, if fast_backtrack { |c| c.fast_backtrack = true } else { |_| {} })
+        Self::tweaked(n, move |c| {
+            if fast_backtrack {
+                c.fast_backtrack = true;
+            }
+        })
     }
 
     /// A cluster whose every server's config passes through `tweak`.
-    pub(super) fn tweaked(n: u8, tweak: fn(&mut Config)) -> Self {
+    pub(super) fn tweaked(n: u8, tweak: impl Fn(&mut Config) + 'static) -> Self {
         let mut c = Cluster {
-            tweak,
+            tweak: Box::new(tweak),
             bootstrap: n,
             nodes: Vec::new(),
             disks: vec![PersistentState::default(); n as usize],
@@ -138,6 +143,17 @@ impl Cluster {
             }
         }
         delivered
+    }
+
+    /// Deliver the messages queued now that `keep` accepts, dropping the
+    /// others; the messages they cause stay queued.
+    pub(super) fn deliver_queued(&mut self, mut keep: impl FnMut(&Envelope<Cmd>) -> bool) {
+        for env in std::mem::take(&mut self.queue) {
+            let to = env.to.0;
+            if keep(&env) && self.nodes[to as usize - 1].is_some() {
+                self.with_node(to, |n, now| n.step(now, env.from, env.msg));
+            }
+        }
     }
 
     pub(super) fn deliver_all(&mut self) -> usize {
