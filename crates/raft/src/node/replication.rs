@@ -157,24 +157,43 @@ impl<C: Clone> RaftNode<C> {
             Some(_) => {}
         }
 
-        // Rules 3 and 4: delete an existing entry that conflicts with a new
-        // one (same index, different term) and all that follow; append any
-        // new entries not already in the log. Entries that already match are
-        // kept, so a delayed or duplicated AppendEntries never shortens the
-        // log.
+        // Rules 3 and 4.
         let match_index = m.prev_log_index + m.entries.len() as LogIndex;
         let round = m.round;
+        let appended = self.store_entries(m.prev_log_index, m.entries);
+        self.ready.events.push(Event::AppendAccepted { leader: from, match_index, appended });
+
+        // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
+        // Only the prefix this request vouched for may be committed: entries
+        // past it could still be a stale leader's leftovers.
+        let commit = m.leader_commit.min(match_index);
+        if commit > self.volatile.commit_index {
+            self.advance_commit(commit);
+        }
+        let reply = AppendEntriesReply {
+            term: self.current_term(),
+            success: true,
+            index: match_index,
+            conflict_hint: 0,
+            round,
+        };
+        self.send(from, Message::AppendEntriesReply(reply));
+    }
+
+    /// Figure 2, AppendEntries receiver rules 3 and 4: delete an existing
+    /// entry that conflicts with a new one (same index, different term) and
+    /// all that follow; append any new entries not already in the log.
+    /// Entries that already match are kept, so a delayed or duplicated
+    /// AppendEntries never shortens the log. Returns how many were appended.
+    fn store_entries(&mut self, prev_log_index: LogIndex, entries: Vec<Entry<C>>) -> usize {
         let mut new_entries = Vec::new();
         let mut truncated_any = false;
         let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
-            self.persistent
-                .log
-                .slice(m.prev_log_index + 1, self.persistent.log.last_index())
-                .to_vec()
+            self.persistent.log.slice(prev_log_index + 1, self.persistent.log.last_index()).to_vec()
         } else {
             Vec::new()
         };
-        for entry in m.entries {
+        for entry in entries {
             if !new_entries.is_empty() {
                 new_entries.push(entry);
                 continue;
@@ -213,23 +232,7 @@ impl<C: Clone> RaftNode<C> {
             // committed or not; a truncation can bring an older one back.
             self.refresh_membership();
         }
-        self.ready.events.push(Event::AppendAccepted { leader: from, match_index, appended });
-
-        // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
-        // Only the prefix this request vouched for may be committed: entries
-        // past it could still be a stale leader's leftovers.
-        let commit = m.leader_commit.min(match_index);
-        if commit > self.volatile.commit_index {
-            self.advance_commit(commit);
-        }
-        let reply = AppendEntriesReply {
-            term: self.current_term(),
-            success: true,
-            index: match_index,
-            conflict_hint: 0,
-            round,
-        };
-        self.send(from, Message::AppendEntriesReply(reply));
+        appended
     }
 
     fn reject_append(

@@ -98,10 +98,31 @@ fn parse_group(w: &str) -> Result<Vec<u8>, String> {
         .collect()
 }
 
-/// A `ProposeError` (or other refusal) is part of the story, not a script
+/// What a command did: nothing to add to the narration, or a refusal (a
+/// `ProposeError` and the like), which is part of the story, not a script
 /// error.
-fn refused(e: impl std::fmt::Display) -> Result<String, String> {
-    Ok(format!("error: {e}\n"))
+type Outcome = Result<Option<String>, String>;
+
+fn refused(e: impl std::fmt::Display) -> Outcome {
+    Ok(Some(e.to_string()))
+}
+
+/// Exactly `n` words, the command's name included.
+fn expect_words(words: &[&str], n: usize) -> Result<(), String> {
+    match words.len() == n {
+        true => Ok(()),
+        false => Err(format!("{} takes {} argument(s)", words[0], n - 1)),
+    }
+}
+
+/// The `k`-th word as one of the cluster's servers.
+fn server(c: &Cluster, words: &[&str], k: usize) -> Result<u8, String> {
+    let known = c.nodes.len() as u8;
+    let i: u8 = number(words, k, "a server")?;
+    if i == 0 || i > known {
+        return Err(format!("no server S{i}: the cluster has S1..S{known}"));
+    }
+    Ok(i)
 }
 
 impl Runner {
@@ -114,52 +135,49 @@ impl Runner {
             self.cut.clear();
             return Ok(String::new());
         }
-        let c = self.cluster.as_mut().ok_or("start with `cluster N`")?;
-        let known = c.nodes.len() as u8;
-        let server = |k: usize| -> Result<u8, String> {
-            let i: u8 = number(&words, k, "a server")?;
-            if i == 0 || i > known {
-                return Err(format!("no server S{i}: the cluster has S1..S{known}"));
-            }
-            Ok(i)
-        };
-        let expect_words = |n: usize| -> Result<(), String> {
-            match words.len() == n {
-                true => Ok(()),
-                false => Err(format!("{} takes {} argument(s)", words[0], n - 1)),
-            }
-        };
+        let c = self.cluster.as_ref().ok_or("start with `cluster N`")?;
+        if words[0] == "status" {
+            expect_words(&words, 1)?;
+            return Ok(status(c));
+        }
         let before = c.timeline.len();
+        let outcome = match words[0] {
+            "drop" | "cut" | "heal" | "deliver" | "deliver-queued" => self.network(&words),
+            _ => {
+                let c = self.cluster.as_mut().expect("checked above");
+                match words[0] {
+                    "add" | "remove" | "change-voters" => membership(c, &words),
+                    _ => server_command(c, &words),
+                }
+            }
+        }?;
+        if let Some(refusal) = outcome {
+            return Ok(format!("error: {refusal}\n"));
+        }
+        // Everything the servers narrated because of this command, in order.
+        let c = self.cluster.as_ref().expect("checked above");
+        let mut out = String::new();
+        for (k, e) in &c.timeline[before..] {
+            writeln!(out, "S{k} {e}").unwrap();
+        }
+        Ok(out)
+    }
+
+    /// `drop`, `cut`, `heal`, `deliver`, `deliver-queued`.
+    fn network(&mut self, words: &[&str]) -> Outcome {
+        let c = self.cluster.as_mut().expect("a cluster exists");
         match words[0] {
             "drop" => {
-                expect_words(1)?;
+                expect_words(words, 1)?;
                 c.queue.clear();
             }
-            "timeout" => c.time_out(server(1)?),
-            "timeout-early" => c.time_out_early(server(1)?),
-            "heartbeat" => c.heartbeat(server(1)?),
-            "crash" => c.crash(server(1)?),
-            "restart" => c.restart(server(1)?),
-            "advance" => c.now += number::<Time>(&words, 1, "milliseconds")?,
-            "propose" => {
-                let i = server(1)?;
-                let cmd: &'static str = Box::leak(words[2..].join(" ").into_boxed_str());
-                if let Err(e) = c.propose(i, cmd) {
-                    return refused(e);
-                }
-            }
-            "transfer" => {
-                expect_words(3)?;
-                let (i, target) = (server(1)?, s(server(2)?));
-                let mut out = Ok(());
-                c.with_node(i, |n, now| out = n.transfer_leadership(now, target));
-                if let Err(e) = out {
-                    return refused(e);
-                }
+            "heal" => {
+                expect_words(words, 1)?;
+                self.cut.clear();
             }
             "cut" => {
-                expect_words(3)?;
-                let (a, b) = (group(&words, 1)?, group(&words, 2)?);
+                expect_words(words, 3)?;
+                let (a, b) = (group(words, 1)?, group(words, 2)?);
                 for &x in &a {
                     for &y in &b {
                         self.cut.insert((x, y));
@@ -167,16 +185,12 @@ impl Runner {
                     }
                 }
             }
-            "heal" => {
-                expect_words(1)?;
-                self.cut.clear();
-            }
-            "deliver" | "deliver-queued" => {
+            _ => {
                 let within = match words.get(1) {
                     None => None,
                     Some(w) => match w.strip_prefix("within=") {
                         Some(list) => Some(parse_group(list)?),
-                        None => return Err(format!("deliver takes within=GROUP, not {w:?}")),
+                        None => return Err(format!("{} takes within=GROUP, not {w:?}", words[0])),
                     },
                 };
                 let cut = &self.cut;
@@ -191,74 +205,112 @@ impl Runner {
                     c.deliver_queued(through);
                 }
             }
-            "add" | "remove" => {
-                expect_words(3)?;
-                let leader = server(1)?;
-                let change = if words[0] == "add" {
-                    let j: u8 = number(&words, 2, "a server")?;
-                    if j == 0 || j > known + 1 {
-                        return Err(format!("the next server to start is S{}", known + 1));
-                    }
-                    if j == known + 1 {
-                        c.join();
-                    }
-                    MembershipChange::AddServer(s(j))
-                } else {
-                    MembershipChange::RemoveServer(s(server(2)?))
-                };
-                if let Err(e) = c.change(leader, change) {
-                    return refused(e);
-                }
-            }
-            "change-voters" => {
-                expect_words(3)?;
-                let leader = server(1)?;
-                let voters = group(&words, 2)?;
-                let max = voters.iter().copied().max().unwrap_or(0);
-                while (c.nodes.len() as u8) < max {
-                    c.join();
-                }
-                let change = MembershipChange::ChangeVoters(voters.into_iter().map(s).collect());
-                if let Err(e) = c.change(leader, change) {
-                    return refused(e);
-                }
-            }
-            "compact" => {
-                let i = server(1)?;
-                let index = match words.len() {
-                    2 => c.node(i).last_applied(),
-                    3 => number(&words, 2, "an index")?,
-                    _ => return Err("compact takes a server and an optional index".into()),
-                };
-                let data = format!("state through {index}").into_bytes();
-                let mut out = Ok(());
-                c.with_node(i, |n, _| out = n.compact(index, data));
-                if let Err(e) = out {
-                    return refused(e);
-                }
-            }
-            "read" => {
-                expect_words(3)?;
-                let (i, ctx) = (server(1)?, number(&words, 2, "a read tag")?);
-                let mut out = Ok(());
-                c.with_node(i, |n, now| out = n.read_index(now, ctx));
-                if let Err(e) = out {
-                    return refused(e);
-                }
-            }
-            "status" => {
-                expect_words(1)?;
-                return Ok(status(c));
-            }
-            other => return Err(format!("unknown command {other:?}")),
         }
-        // Everything the servers narrated because of this command, in order.
-        let mut out = String::new();
-        for (k, e) in &c.timeline[before..] {
-            writeln!(out, "S{k} {e}").unwrap();
-        }
-        Ok(out)
+        Ok(None)
     }
+}
+
+/// `add`, `remove`, `change-voters`: a leader proposes a configuration
+/// change; servers it names that have not started yet start empty.
+fn membership(c: &mut Cluster, words: &[&str]) -> Outcome {
+    expect_words(words, 3)?;
+    let leader = server(c, words, 1)?;
+    let known = c.nodes.len() as u8;
+    let change = match words[0] {
+        "add" => {
+            let j: u8 = number(words, 2, "a server")?;
+            if j == 0 || j > known + 1 {
+                return Err(format!("the next server to start is S{}", known + 1));
+            }
+            if j == known + 1 {
+                c.join();
+            }
+            MembershipChange::AddServer(s(j))
+        }
+        "remove" => MembershipChange::RemoveServer(s(server(c, words, 2)?)),
+        _ => {
+            let voters = group(words, 2)?;
+            let max = voters.iter().copied().max().unwrap_or(0);
+            while (c.nodes.len() as u8) < max {
+                c.join();
+            }
+            MembershipChange::ChangeVoters(voters.into_iter().map(s).collect())
+        }
+    };
+    c.change(leader, change).err().map_or(Ok(None), refused)
+}
+
+/// The commands that act on one server (or the clock).
+fn server_command(c: &mut Cluster, words: &[&str]) -> Outcome {
+    const KNOWN: [&str; 10] = [
+        "advance",
+        "timeout",
+        "timeout-early",
+        "heartbeat",
+        "crash",
+        "restart",
+        "propose",
+        "transfer",
+        "read",
+        "compact",
+    ];
+    if !KNOWN.contains(&words[0]) {
+        return Err(format!("unknown command {:?}", words[0]));
+    }
+    if words[0] == "advance" {
+        expect_words(words, 2)?;
+        c.now += number::<Time>(words, 1, "milliseconds")?;
+        return Ok(None);
+    }
+    let i = server(c, words, 1)?;
+    let single = ["timeout", "timeout-early", "heartbeat", "crash", "restart"];
+    if single.contains(&words[0]) {
+        expect_words(words, 2)?;
+        match words[0] {
+            "timeout" => c.time_out(i),
+            "timeout-early" => c.time_out_early(i),
+            "heartbeat" => c.heartbeat(i),
+            "crash" => c.crash(i),
+            _ => c.restart(i),
+        }
+        return Ok(None);
+    }
+    let result: Result<(), String> = match words[0] {
+        "propose" => {
+            if words.len() < 3 {
+                return Err("propose takes a server and a command".into());
+            }
+            let cmd: &'static str = Box::leak(words[2..].join(" ").into_boxed_str());
+            c.propose(i, cmd).map(|_| ()).map_err(|e| e.to_string())
+        }
+        "transfer" => {
+            expect_words(words, 3)?;
+            let target = s(server(c, words, 2)?);
+            let mut out = Ok(());
+            c.with_node(i, |n, now| out = n.transfer_leadership(now, target));
+            out.map_err(|e| e.to_string())
+        }
+        "read" => {
+            expect_words(words, 3)?;
+            let ctx = number(words, 2, "a read tag")?;
+            let mut out = Ok(());
+            c.with_node(i, |n, now| out = n.read_index(now, ctx));
+            out.map_err(|e| e.to_string())
+        }
+        "compact" => {
+            let index = match words.len() {
+                2 => c.node(i).last_applied(),
+                3 => number(words, 2, "an index")?,
+                _ => return Err("compact takes a server and an optional index".into()),
+            };
+            let data = format!("state through {index}").into_bytes();
+            let mut out = Ok(());
+            c.with_node(i, |n, _| out = n.compact(index, data));
+            out
+        }
+        other => unreachable!("{other} is not in KNOWN"),
+    };
+    result.err().map_or(Ok(None), refused)
 }
 
 /// One line per server: role, term, commitIndex, log, and (once it has
@@ -375,6 +427,8 @@ fn a_misused_command_is_an_error_not_ignored() {
     assert!(r.run("timeout").unwrap_err().contains("needs a server"));
     assert!(r.run("deliver to=1,2").unwrap_err().contains("within="));
     assert!(r.run("partition 1 2").unwrap_err().contains("unknown command"));
+    assert!(r.run("split S1").unwrap_err().contains("unknown command"));
+    assert!(r.run("timeout 1 2").unwrap_err().contains("takes 1 argument"));
     assert!(r.run("add 1 7").unwrap_err().contains("next server to start is S4"));
     let missing = replay("cluster 3\n----\n\nstatus\n").unwrap_err();
     assert!(missing.starts_with("line 4: status: a command is followed by ----"), "{missing}");
