@@ -5,9 +5,7 @@ use super::harness::*;
 
 #[test]
 fn leader_commits_once_a_majority_stores_an_entry_of_its_term() {
-    let mut c = Cluster::new(5);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(5);
     c.propose(1, "x=1").unwrap();
     // Only S2 acknowledges: 2 of 5 is not enough.
     c.deliver_if(|e| e.to == s(2) || e.from == s(2));
@@ -24,9 +22,7 @@ fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
     // §5.4.2 and Figure 8: an entry from an earlier term that is stored on a
     // majority is still not known to be committed; only entries of the
     // leader's current term are committed by counting replicas.
-    let mut c = Cluster::new(5);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(5);
     c.propose(1, "fig8").unwrap(); // index 2, term 1, on S1 only
     c.queue.clear();
     c.crash(1);
@@ -62,9 +58,7 @@ fn leader_never_commits_an_earlier_term_entry_by_counting_replicas() {
 
 #[test]
 fn followers_learn_the_commit_index_from_append_entries_and_apply_in_order() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     for cmd in ["a", "b", "c"] {
         c.propose(1, cmd).unwrap();
     }

@@ -94,9 +94,7 @@ fn vote_refused_for_a_stale_term() {
 
 #[test]
 fn any_message_with_a_higher_term_makes_a_leader_step_down() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     // S3 is cut off and times out twice: term 3.
     c.time_out_early(3);
     c.time_out_early(3);

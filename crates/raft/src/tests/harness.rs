@@ -48,6 +48,15 @@ impl Cluster {
         })
     }
 
+    /// A cluster of `n` in which S1 won the first election and everyone
+    /// holds its no-op.
+    pub(super) fn led_by_s1(n: u8) -> Self {
+        let mut c = Cluster::new(n);
+        c.elect(1);
+        c.deliver_all();
+        c
+    }
+
     /// A cluster whose every server's config passes through `tweak`.
     pub(super) fn tweaked(n: u8, tweak: impl Fn(&mut Config) + 'static) -> Self {
         let mut c = Cluster {
@@ -286,6 +295,8 @@ impl Cluster {
     }
 }
 
+/// Three servers led by S1, which committed "x=1", and every follower knows
+/// it is committed.
 pub(super) fn settled(tweak: fn(&mut Config)) -> Cluster {
     let mut c = Cluster::tweaked(3, tweak);
     c.elect(1);

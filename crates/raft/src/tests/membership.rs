@@ -5,9 +5,7 @@ use super::harness::*;
 
 #[test]
 fn a_learner_receives_the_log_but_does_not_count_toward_commitment() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     let l = c.join();
     c.change(1, MembershipChange::AddLearner(s(l))).unwrap();
     c.settle(1, 3);
@@ -26,9 +24,7 @@ fn a_learner_receives_the_log_but_does_not_count_toward_commitment() {
 /// "Raft consensus in 2,000 words", "Scaling out".
 #[test]
 fn scaling_out_a_new_server_catches_up_as_a_learner_then_becomes_a_voter() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     for cmd in ["a", "b", "c"] {
         c.propose(1, cmd).unwrap();
     }
@@ -52,9 +48,7 @@ fn scaling_out_a_new_server_catches_up_as_a_learner_then_becomes_a_voter() {
 
 #[test]
 fn a_server_uses_the_newest_configuration_in_its_log_even_uncommitted() {
-    let mut c = Cluster::new(5);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(5);
     let new = c.join();
     c.change(1, MembershipChange::AddLearner(s(new))).unwrap();
     // S2 gets the entry; nobody acknowledges back, so it is uncommitted.
@@ -72,9 +66,7 @@ fn a_server_uses_the_newest_configuration_in_its_log_even_uncommitted() {
 
 #[test]
 fn joint_consensus_needs_majorities_of_both_configurations_then_moves_to_c_new() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     let (a, b) = (c.join(), c.join());
     c.change(1, MembershipChange::ChangeVoters(voters(&[1, a, b]))).unwrap();
     assert!(c.node(1).membership().is_joint());
@@ -92,9 +84,7 @@ fn joint_consensus_needs_majorities_of_both_configurations_then_moves_to_c_new()
 
 #[test]
 fn a_leader_left_out_of_c_new_steps_down_once_c_new_commits() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     let d = c.join();
     c.change(1, MembershipChange::ChangeVoters(voters(&[2, 3, d]))).unwrap();
     c.settle(1, 8);
@@ -111,9 +101,7 @@ fn a_leader_left_out_of_c_new_steps_down_once_c_new_commits() {
 
 #[test]
 fn membership_changes_go_one_at_a_time() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     let (a, b) = (c.join(), c.join());
     let first = c.change(1, MembershipChange::AddLearner(s(a))).unwrap();
     assert_eq!(
@@ -155,9 +143,7 @@ fn a_new_leader_changes_membership_only_after_committing_an_entry_of_its_term() 
 
 #[test]
 fn a_removed_server_that_missed_its_removal_does_not_disrupt_the_cluster() {
-    let mut c = Cluster::new(4);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(4);
     c.change(1, MembershipChange::RemoveServer(s(4))).unwrap();
     // S4 never hears of its removal.
     c.deliver_if(|e| e.to != s(4));
@@ -178,9 +164,7 @@ fn a_leader_that_removed_itself_and_restarted_before_c_new_committed_can_still_b
     // be needed to elect a leader. Two servers: S1 removes itself, the entry
     // never reaches S2, S1 restarts. S2 cannot win without S1's vote (S1's
     // log is ahead), so S1 must campaign to finish the change.
-    let mut c = Cluster::new(2);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(2);
     c.change(1, MembershipChange::RemoveServer(s(1))).unwrap();
     c.queue.clear();
     c.crash(1);

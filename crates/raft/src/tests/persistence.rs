@@ -5,13 +5,7 @@ use super::harness::*;
 
 #[test]
 fn a_restart_keeps_only_the_persistent_state() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
-    c.propose(1, "x=1").unwrap();
-    c.deliver_all();
-    c.heartbeat(1);
-    c.deliver_all();
+    let mut c = settled(|_| {});
     let (term, log) = (c.node(2).current_term(), c.terms(2));
     assert_eq!(c.node(2).commit_index(), 2);
     c.crash(2);

@@ -6,9 +6,7 @@ use super::harness::*;
 
 #[test]
 fn without_prevote_a_partitioned_server_returns_with_a_huge_term_and_deposes_the_leader() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     isolate_and_time_out(&mut c, 3, 5);
     assert_eq!(c.node(3).current_term(), 6, "each timeout raised its term");
     // The partition heals; the leader's next heartbeat meets S3's huge term.
@@ -80,9 +78,7 @@ fn check_quorum_makes_a_leader_cut_off_from_the_majority_step_down() {
 
 #[test]
 fn without_check_quorum_a_cut_off_leader_keeps_believing_it_leads() {
-    let mut c = Cluster::new(5);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(5);
     for _ in 0..6 {
         c.heartbeat(1);
         c.deliver_if(|e| e.from.0 <= 2 && e.to.0 <= 2);
@@ -94,9 +90,7 @@ fn without_check_quorum_a_cut_off_leader_keeps_believing_it_leads() {
 fn followers_ignore_request_vote_while_their_leader_is_alive() {
     // §6: "servers disregard RequestVote RPCs when they believe a current
     // leader exists", so a server cut off from the leader cannot disrupt.
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     let term = c.node(2).current_term();
     c.time_out_early(3);
     c.deliver_if(|e| e.to == s(2));

@@ -58,9 +58,7 @@ fn append_entries_rejected_when_the_log_has_no_matching_entry_at_prev_log_index(
 
 #[test]
 fn leader_walks_next_index_back_until_the_logs_match_then_fills_the_gap() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     for cmd in ["a", "b", "c", "d"] {
         c.propose(1, cmd).unwrap();
     }
@@ -76,9 +74,7 @@ fn leader_walks_next_index_back_until_the_logs_match_then_fills_the_gap() {
 
 #[test]
 fn follower_deletes_a_conflicting_suffix_and_appends_the_leaders_entries() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     // S1 (term 1) appends two entries only it holds, then is cut off.
     c.propose(1, "lost-1").unwrap();
     c.propose(1, "lost-2").unwrap();
@@ -98,9 +94,7 @@ fn follower_deletes_a_conflicting_suffix_and_appends_the_leaders_entries() {
 
 #[test]
 fn a_delayed_duplicate_append_entries_never_shortens_the_log() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     c.propose(1, "a").unwrap();
     let first = c.queue.iter().find(|e| e.to == s(2)).cloned().unwrap();
     c.deliver_all();

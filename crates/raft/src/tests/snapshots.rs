@@ -4,9 +4,7 @@ use super::harness::*;
 
 #[test]
 fn compaction_discards_applied_entries_and_keeps_the_rest() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     for cmd in ["a", "b", "c"] {
         c.propose(1, cmd).unwrap();
     }
@@ -29,9 +27,7 @@ fn compaction_discards_applied_entries_and_keeps_the_rest() {
 
 #[test]
 fn a_follower_behind_the_leaders_snapshot_receives_install_snapshot() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     c.crash(3);
     for cmd in ["a", "b", "c"] {
         c.propose(1, cmd).unwrap();
@@ -53,9 +49,7 @@ fn a_follower_behind_the_leaders_snapshot_receives_install_snapshot() {
 
 #[test]
 fn a_restart_rebuilds_from_snapshot_plus_log() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     for cmd in ["a", "b"] {
         c.propose(1, cmd).unwrap();
     }
@@ -77,9 +71,7 @@ fn a_restart_rebuilds_from_snapshot_plus_log() {
 
 #[test]
 fn a_snapshot_carries_the_configuration_its_entries_held() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     let l = c.join();
     c.change(1, MembershipChange::AddLearner(s(l))).unwrap();
     c.settle(1, 3);

@@ -28,9 +28,7 @@ fn leadership_transfer_brings_the_target_up_to_date_then_it_wins() {
 
 #[test]
 fn leadership_transfer_is_abandoned_after_an_election_timeout() {
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     c.crash(3);
     c.with_node(1, |n, now| n.transfer_leadership(now, s(3)).unwrap());
     for _ in 0..10 {

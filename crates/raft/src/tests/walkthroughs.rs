@@ -9,9 +9,7 @@ use super::harness::*;
 #[test]
 fn raft_in_2000_words_the_four_follower_log_cases_all_converge_on_the_leaders_log() {
     // Missing entries: S3 was down while S1 replicated.
-    let mut missing = Cluster::new(3);
-    missing.elect(1);
-    missing.deliver_all();
+    let mut missing = Cluster::led_by_s1(3);
     missing.crash(3);
     for cmd in ["x=1", "y=2"] {
         missing.propose(1, cmd).unwrap();
@@ -31,9 +29,7 @@ fn raft_in_2000_words_the_four_follower_log_cases_all_converge_on_the_leaders_lo
     // term 2 and writes others. When S1 returns, both its past (entries where
     // S2 has different ones) and future (entries beyond S2's log)
     // inconsistent entries must go.
-    let mut c = Cluster::new(3);
-    c.elect(1);
-    c.deliver_all();
+    let mut c = Cluster::led_by_s1(3);
     for cmd in ["p1", "p2", "p3", "p4"] {
         c.propose(1, cmd).unwrap();
     }
