@@ -78,8 +78,10 @@ struct InEffect {
     quorum: JointConfig,
 }
 
-/// A follower's or candidate's empty views of leader-only state.
+/// The empty tally [`RaftNode::votes`] shows outside an election.
 static NO_VOTES: BTreeMap<NodeId, bool> = BTreeMap::new();
+/// The empty progress [`RaftNode::progress`] shows on a server that does
+/// not lead.
 static NO_PROGRESS: BTreeMap<NodeId, Progress> = BTreeMap::new();
 
 impl<C: Clone> RaftNode<C> {
