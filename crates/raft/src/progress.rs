@@ -115,17 +115,18 @@ impl Progress {
     }
 
     /// The follower rejected an AppendEntries whose prevLogIndex was
-    /// `rejected`: probe again from `next_index` (§5.3). A rejection at or
-    /// below matchIndex, or (while probing) of anything but the latest
-    /// probe, is stale, since replies can arrive late or twice: it is
-    /// ignored and this returns false.
-    pub fn maybe_decr_to(&mut self, rejected: LogIndex, next_index: LogIndex) -> bool {
+    /// `rejected`: probe again from `rejected` (one entry back, §5.3), or,
+    /// with fast backtracking, from the follower's `hint` (kept within
+    /// 1..=`rejected`). A rejection at or below matchIndex, or (while
+    /// probing) of anything but the latest probe, is stale, since replies
+    /// can arrive late or twice: it is ignored and this returns false.
+    pub fn maybe_decr_to(&mut self, rejected: LogIndex, hint: Option<LogIndex>) -> bool {
         let stale = rejected <= self.match_index
             || (self.state == ProgressState::Probe && rejected + 1 != self.next_index);
         if stale {
             return false;
         }
-        self.become_probe(next_index);
+        self.become_probe(hint.map_or(rejected, |h| h.clamp(1, rejected)));
         true
     }
 
@@ -141,5 +142,31 @@ impl Progress {
     /// again (it or its reply may have been lost).
     pub fn heartbeat_elapsed(&mut self) {
         self.probe_sent = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_rejection_is_ignored_and_a_fresh_one_probes_from_the_hint() {
+        let mut pr = Progress::new(5);
+        assert!(pr.maybe_update(3), "the probe found the logs agree through 3");
+        assert_eq!((pr.state, pr.next_index), (ProgressState::Replicate, 4));
+        // A late rejection at or below matchIndex (here of prevLogIndex 0,
+        // where a hint could not even be clamped) changes nothing.
+        assert!(!pr.maybe_decr_to(0, Some(0)));
+        assert!(!pr.maybe_decr_to(3, None));
+        assert_eq!((pr.state, pr.next_index), (ProgressState::Replicate, 4));
+        // A rejection past matchIndex goes back to probing; the hint is kept
+        // within 1..=rejected and never below matchIndex + 1.
+        pr.sent(6, 0);
+        assert!(pr.maybe_decr_to(6, Some(9)));
+        assert_eq!((pr.state, pr.next_index), (ProgressState::Probe, 6));
+        assert!(pr.maybe_decr_to(5, Some(1)));
+        assert_eq!(pr.next_index, 4);
+        // While probing, only the answer to the latest probe counts.
+        assert!(!pr.maybe_decr_to(5, None));
     }
 }

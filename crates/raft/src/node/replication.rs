@@ -275,10 +275,9 @@ impl<C: Clone> RaftNode<C> {
             self.maybe_promote(now);
             return;
         }
-        // Walk back one entry (the rejected prevLogIndex becomes the next
-        // attempt), or with fast backtracking jump to the follower's hint.
-        let next = if fast { m.conflict_hint.clamp(1, m.index) } else { m.index };
-        if !pr.maybe_decr_to(m.index, next) {
+        // Walk back one entry, or with fast backtracking jump to the
+        // follower's hint.
+        if !pr.maybe_decr_to(m.index, fast.then_some(m.conflict_hint)) {
             return;
         }
         let next_index = pr.next_index;
