@@ -41,7 +41,7 @@ pub use message::{
 pub use node::{LogWrite, ProposeError, RaftNode, ReadState, Ready};
 pub use progress::{Progress, ProgressState};
 pub use rng::Rng;
-pub use storage::{HardState, PersistentState, Snapshot};
+pub use storage::{HardState, Persisted, PersistentState, Snapshot};
 pub use types::{LogIndex, NodeId, Role, Term, Time};
 
 #[cfg(test)]

@@ -75,9 +75,10 @@ impl Progress {
         self.inflight.front().map(|&(_, t)| t)
     }
 
-    /// The follower acknowledged everything up to `index`. Returns true if
-    /// this taught the leader something new.
-    pub fn acknowledge(&mut self, index: LogIndex) -> bool {
+    /// The follower acknowledged everything up to `index` (an
+    /// AppendEntries or InstallSnapshot succeeded). Returns true if this
+    /// taught the leader something new (matchIndex moved).
+    pub fn maybe_update(&mut self, index: LogIndex) -> bool {
         while self.inflight.front().is_some_and(|&(i, _)| i <= index) {
             self.inflight.pop_front();
         }
@@ -87,22 +88,53 @@ impl Progress {
         }
         if self.state == ProgressState::Probe {
             // The probe found where the logs agree: stream from there.
-            self.state = ProgressState::Replicate;
-            self.probe_sent = false;
-            self.inflight.clear();
-            self.next_index = self.match_index + 1;
+            self.become_replicate();
         } else {
             self.next_index = self.next_index.max(index + 1);
         }
         updated
     }
 
-    /// The follower rejected an AppendEntries: go back to probing from
+    /// The logs are known to match through matchIndex: stream entries from
+    /// just past it.
+    pub fn become_replicate(&mut self) {
+        self.state = ProgressState::Replicate;
+        self.probe_sent = false;
+        self.inflight.clear();
+        self.next_index = self.match_index + 1;
+    }
+
+    /// Where the logs match is unknown again (a rejection, or entries in
+    /// flight presumed lost): probe one AppendEntries at a time from
     /// `next_index` (never below matchIndex + 1).
-    pub fn back_off(&mut self, next_index: LogIndex) {
+    pub fn become_probe(&mut self, next_index: LogIndex) {
         self.next_index = next_index.max(self.match_index + 1);
         self.state = ProgressState::Probe;
         self.probe_sent = false;
+        self.inflight.clear();
+    }
+
+    /// The follower rejected an AppendEntries whose prevLogIndex was
+    /// `rejected`: probe again from `rejected` (one entry back, §5.3), or,
+    /// with fast backtracking, from the follower's `hint` (kept within
+    /// 1..=`rejected`). A rejection at or below matchIndex, or (while
+    /// probing) of anything but the latest probe, is stale, since replies
+    /// can arrive late or twice: it is ignored and this returns false.
+    pub fn maybe_decr_to(&mut self, rejected: LogIndex, hint: Option<LogIndex>) -> bool {
+        let stale = rejected <= self.match_index
+            || (self.state == ProgressState::Probe && rejected + 1 != self.next_index);
+        if stale {
+            return false;
+        }
+        self.become_probe(hint.map_or(rejected, |h| h.clamp(1, rejected)));
+        true
+    }
+
+    /// The leader sent its snapshot (§7): wait for the answer (or the next
+    /// heartbeat) before sending more.
+    pub fn sent_snapshot(&mut self) {
+        self.state = ProgressState::Probe;
+        self.probe_sent = true;
         self.inflight.clear();
     }
 
@@ -110,5 +142,31 @@ impl Progress {
     /// again (it or its reply may have been lost).
     pub fn heartbeat_elapsed(&mut self) {
         self.probe_sent = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_rejection_is_ignored_and_a_fresh_one_probes_from_the_hint() {
+        let mut pr = Progress::new(5);
+        assert!(pr.maybe_update(3), "the probe found the logs agree through 3");
+        assert_eq!((pr.state, pr.next_index), (ProgressState::Replicate, 4));
+        // A late rejection at or below matchIndex (here of prevLogIndex 0,
+        // where a hint could not even be clamped) changes nothing.
+        assert!(!pr.maybe_decr_to(0, Some(0)));
+        assert!(!pr.maybe_decr_to(3, None));
+        assert_eq!((pr.state, pr.next_index), (ProgressState::Replicate, 4));
+        // A rejection past matchIndex goes back to probing; the hint is kept
+        // within 1..=rejected and never below matchIndex + 1.
+        pr.sent(6, 0);
+        assert!(pr.maybe_decr_to(6, Some(9)));
+        assert_eq!((pr.state, pr.next_index), (ProgressState::Probe, 6));
+        assert!(pr.maybe_decr_to(5, Some(1)));
+        assert_eq!(pr.next_index, 4);
+        // While probing, only the answer to the latest probe counts.
+        assert!(!pr.maybe_decr_to(5, None));
     }
 }

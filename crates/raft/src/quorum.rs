@@ -2,8 +2,9 @@
 //! its `quorum/` package.
 //!
 //! "A majority" always means a majority of *all* voting servers in the
-//! configuration, not of those currently reachable (seed 003: "majority
-//! refers to the total number of all Raft peers").
+//! configuration, not of those currently reachable (the "closer look at
+//! Raft internals" walkthrough: "majority refers to the total number of all
+//! Raft peers").
 
 use crate::types::{LogIndex, NodeId};
 use std::collections::BTreeMap;

@@ -8,6 +8,7 @@
 
 use crate::log::RaftLog;
 use crate::membership::Membership;
+use crate::node::{LogWrite, Ready};
 use crate::types::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
@@ -53,5 +54,45 @@ impl<C> Default for PersistentState<C> {
             log: RaftLog::default(),
             snapshot: None,
         }
+    }
+}
+
+/// What [`PersistentState::apply`] changed on disk.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Persisted {
+    /// The log (or the snapshot) was written.
+    pub log_changed: bool,
+    /// Entries left the log: a conflicting suffix was truncated (§5.3) or a
+    /// prefix was folded into a snapshot (§7).
+    pub entries_removed: bool,
+}
+
+impl<C: Clone> PersistentState<C> {
+    /// Write the durable part of `ready` — currentTerm/votedFor and the log
+    /// writes, in order — as a disk must before any of its messages leave
+    /// (Figure 2). Returns what changed.
+    pub fn apply(&mut self, ready: &Ready<C>) -> Persisted {
+        if let Some(hs) = &ready.hard_state {
+            self.hard_state = hs.clone();
+        }
+        let mut persisted = Persisted::default();
+        for write in &ready.log_writes {
+            persisted.log_changed = true;
+            match write {
+                LogWrite::TruncateFrom(index) => {
+                    persisted.entries_removed = true;
+                    self.log.truncate_from(*index);
+                }
+                LogWrite::Append(entries) => {
+                    entries.iter().for_each(|e| self.log.push(e.clone()));
+                }
+                LogWrite::Snapshot(snapshot) => {
+                    persisted.entries_removed = true;
+                    self.log.compact_to(snapshot.last_included_index, snapshot.last_included_term);
+                    self.snapshot = Some(snapshot.clone());
+                }
+            }
+        }
+        persisted
     }
 }

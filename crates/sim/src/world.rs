@@ -10,7 +10,7 @@ use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Pa
 use crate::scenario::Action;
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{LogWrite, NodeId, PersistentState, RaftNode, Ready, Rng, Role, Time};
+use raft::{NodeId, PersistentState, RaftNode, Ready, Rng, Role, Time};
 use std::collections::BTreeMap;
 
 /// Redirects a client follows in a row before it waits a heartbeat and
@@ -471,25 +471,9 @@ impl Sim {
         let k = id.0 as usize - 1;
         let mut touched = Touched::default();
         // 1. Persist, before anything leaves (Figure 2).
-        if let Some(hs) = ready.hard_state {
-            self.disks[k].hard_state = hs;
-        }
-        for w in ready.log_writes {
-            touched.log_changed = true;
-            match w {
-                LogWrite::TruncateFrom(i) => {
-                    touched.truncated = true;
-                    self.disks[k].log.truncate_from(i);
-                }
-                LogWrite::Append(es) => es.into_iter().for_each(|e| self.disks[k].log.push(e)),
-                LogWrite::Snapshot(snap) => {
-                    touched.truncated = true;
-                    let d = &mut self.disks[k];
-                    d.log.compact_to(snap.last_included_index, snap.last_included_term);
-                    d.snapshot = Some(snap);
-                }
-            }
-        }
+        let persisted = self.disks[k].apply(&ready);
+        touched.log_changed = persisted.log_changed;
+        touched.truncated = persisted.entries_removed;
         for event in ready.events {
             self.trace.push(self.now, TraceEvent::Raft { node: id, event });
         }

@@ -1,10 +1,10 @@
 //! Leader election (§5.2) with the election restriction (§5.4.1).
 
+use super::role::{own_vote, LeaderState, RoleState};
 use super::RaftNode;
 use crate::event::{Event, VoteRejectReason};
 use crate::log::Payload;
 use crate::message::{Message, RequestVote, RequestVoteReply};
-use crate::progress::Progress;
 use crate::quorum::VoteResult;
 use crate::types::{NodeId, Role, Time};
 use std::collections::BTreeMap;
@@ -19,7 +19,7 @@ impl<C: Clone> RaftNode<C> {
             self.reset_election_timer(now);
             return;
         }
-        let term = self.hard_state.current_term + 1;
+        let term = self.current_term() + 1;
         self.ready.events.push(Event::ElectionTimeout { term });
         if self.config.pre_vote {
             self.start_pre_vote(now);
@@ -31,21 +31,20 @@ impl<C: Clone> RaftNode<C> {
     /// PreVote (thesis §9.6): ask for pre-votes for the next term without
     /// incrementing our own, so a server that cannot win leaves no trace.
     fn start_pre_vote(&mut self, now: Time) {
-        let term = self.hard_state.current_term + 1;
-        self.role = Role::PreCandidate;
-        self.leader = None;
-        self.votes.clear();
-        self.votes.insert(self.config.id, true);
+        let term = self.current_term() + 1;
+        let votes = own_vote(self.config.id);
+        self.enter_role(self.current_term(), RoleState::PreCandidate { votes });
+        self.volatile.leader = None;
         self.reset_election_timer(now);
         self.ready.events.push(Event::BecamePreCandidate { term });
-        if self.quorum.vote_result(&self.votes) == VoteResult::Won {
+        if self.conf.quorum.vote_result(self.votes()) == VoteResult::Won {
             self.campaign(now, false);
             return;
         }
         let request = RequestVote {
             term,
-            last_log_index: self.log.last_index(),
-            last_log_term: self.log.last_term(),
+            last_log_index: self.persistent.log.last_index(),
+            last_log_term: self.persistent.log.last_term(),
             leadership_transfer: false,
         };
         for peer in self.voting_peers() {
@@ -57,27 +56,21 @@ impl<C: Clone> RaftNode<C> {
     /// and transitions to candidate state. It then votes for itself and
     /// issues RequestVote RPCs in parallel to each of the other servers."
     pub(super) fn campaign(&mut self, now: Time, leadership_transfer: bool) {
-        let term = self.hard_state.current_term + 1;
-        self.hard_state.current_term = term;
-        self.hard_state.voted_for = Some(self.config.id);
+        let term = self.current_term() + 1;
+        self.enter_role(term, RoleState::Candidate { votes: own_vote(self.config.id) });
+        self.persistent.hard_state.voted_for = Some(self.config.id);
         self.persist_hard_state();
-        self.role = Role::Candidate;
-        self.leader = None;
-        self.drop_reads();
-        self.progress.clear();
-        self.votes.clear();
-        self.votes.insert(self.config.id, true);
         self.reset_election_timer(now);
         self.ready.events.push(Event::BecameCandidate { term });
-        if self.quorum.vote_result(&self.votes) == VoteResult::Won {
+        if self.conf.quorum.vote_result(self.votes()) == VoteResult::Won {
             // A cluster of one elects itself.
             self.become_leader(now);
             return;
         }
         let request = RequestVote {
             term,
-            last_log_index: self.log.last_index(),
-            last_log_term: self.log.last_term(),
+            last_log_index: self.persistent.log.last_index(),
+            last_log_term: self.persistent.log.last_term(),
             leadership_transfer,
         };
         for peer in self.voting_peers() {
@@ -90,14 +83,14 @@ impl<C: Clone> RaftNode<C> {
     /// timeout, and its log is at least as up-to-date as ours. Nothing is
     /// persisted: a pre-vote binds nobody.
     pub(super) fn handle_pre_vote(&mut self, now: Time, from: NodeId, m: RequestVote) {
-        let term = self.hard_state.current_term;
-        let heard_from_leader = match self.role {
+        let term = self.current_term();
+        let heard_from_leader = match self.role() {
             Role::Leader => None,
-            _ => self.leader.filter(|_| self.in_lease(now)),
+            _ => self.volatile.leader.filter(|_| self.in_lease(now)),
         };
         let refused = if m.term <= term {
             Some(VoteRejectReason::StaleTerm { current_term: term })
-        } else if self.role == Role::Leader {
+        } else if self.role() == Role::Leader {
             Some(VoteRejectReason::VoterLeads)
         } else if let Some(leader) = heard_from_leader {
             Some(VoteRejectReason::LeaderIsAlive { leader })
@@ -113,9 +106,9 @@ impl<C: Clone> RaftNode<C> {
     /// A pre-candidate counts a pre-vote; a majority lets it campaign for
     /// real.
     pub(super) fn handle_pre_vote_reply(&mut self, now: Time, from: NodeId, m: RequestVoteReply) {
-        let asked = self.hard_state.current_term + 1;
+        let asked = self.current_term() + 1;
         let relevant = if m.vote_granted { m.term == asked } else { m.term <= asked };
-        if self.role != Role::PreCandidate || !relevant || !self.quorum.contains(from) {
+        if self.role() != Role::PreCandidate || !relevant || !self.conf.quorum.contains(from) {
             return;
         }
         let (votes, needed, won) = self.tally(from, m.vote_granted);
@@ -134,9 +127,11 @@ impl<C: Clone> RaftNode<C> {
     /// (in C_new), and whether the election is won (in both halves while
     /// joint).
     fn tally(&mut self, from: NodeId, granted: bool) -> (usize, usize, bool) {
-        self.votes.insert(from, granted);
+        if let RoleState::PreCandidate { votes } | RoleState::Candidate { votes } = &mut self.role {
+            votes.insert(from, granted);
+        }
         let (votes, needed) = self.vote_count();
-        let won = self.quorum.vote_result(&self.votes) == VoteResult::Won;
+        let won = self.conf.quorum.vote_result(self.votes()) == VoteResult::Won;
         (votes, needed, won)
     }
 
@@ -145,26 +140,28 @@ impl<C: Clone> RaftNode<C> {
     /// but its own vote does not count. (While joint, both halves must be
     /// won; "needed" is C_new's majority.)
     pub fn vote_count(&self) -> (usize, usize) {
-        let granted = self.votes.iter().filter(|(v, &g)| g && self.quorum.contains(**v)).count();
-        (granted, self.quorum.quorum())
+        let granted =
+            self.votes().iter().filter(|(v, &g)| g && self.conf.quorum.contains(**v)).count();
+        (granted, self.conf.quorum.quorum())
     }
 
     /// CheckQuorum (thesis §6.2): every minimum election timeout, a leader
     /// that has not heard from a majority (itself included) steps down, so a
     /// leader cut off in a minority stops acting as one.
     pub(super) fn check_quorum(&mut self, now: Time) {
-        let mut heard = self.recent_active.clone();
+        let next_check = now + self.config.election_timeout_min;
+        let Some(l) = self.leader_state_mut() else { return };
+        let mut heard = std::mem::take(&mut l.recent_active);
+        l.check_quorum_deadline = next_check;
         heard.insert(self.config.id);
         // While joint, a majority of each half must have been heard (§6).
         let tally: BTreeMap<NodeId, bool> =
-            self.quorum.voters().into_iter().map(|v| (v, heard.contains(&v))).collect();
+            self.conf.quorum.voters().into_iter().map(|v| (v, heard.contains(&v))).collect();
         let active = tally.values().filter(|&&h| h).count();
-        let needed = self.quorum.quorum();
-        self.recent_active.clear();
-        self.check_quorum_deadline = now + self.config.election_timeout_min;
-        if self.quorum.vote_result(&tally) != VoteResult::Won {
+        let needed = self.conf.quorum.quorum();
+        if self.conf.quorum.vote_result(&tally) != VoteResult::Won {
             self.ready.events.push(Event::LostQuorum { active, needed });
-            let term = self.hard_state.current_term;
+            let term = self.current_term();
             self.become_follower(now, term);
         }
     }
@@ -176,23 +173,23 @@ impl<C: Clone> RaftNode<C> {
     /// and restarted is the classic case.
     fn may_campaign(&self) -> bool {
         let id = self.config.id;
-        if self.quorum.contains(id) {
+        if self.conf.quorum.contains(id) {
             return true;
         }
-        self.membership_index > self.commit_index
-            && self.membership_at(self.membership_index - 1).is_voter(id)
+        self.conf.index > self.volatile.commit_index
+            && self.membership_at(self.conf.index - 1).is_voter(id)
     }
 
     /// The §5.4.1 check: refuse a candidate whose log is behind ours.
     fn log_behind(&self, m: &RequestVote) -> Option<VoteRejectReason> {
         if self.config.bugs.vote_without_log_check
-            || self.log.is_up_to_date(m.last_log_index, m.last_log_term)
+            || self.persistent.log.is_up_to_date(m.last_log_index, m.last_log_term)
         {
             return None;
         }
         Some(VoteRejectReason::LogBehind {
             candidate_last: (m.last_log_index, m.last_log_term),
-            voter_last: (self.log.last_index(), self.log.last_term()),
+            voter_last: (self.persistent.log.last_index(), self.persistent.log.last_term()),
         })
     }
 
@@ -200,10 +197,11 @@ impl<C: Clone> RaftNode<C> {
     /// vote per term, and only to a candidate whose log is at least as
     /// up-to-date as ours (§5.4.1).
     pub(super) fn handle_request_vote(&mut self, now: Time, from: NodeId, m: RequestVote) {
-        let term = self.hard_state.current_term;
+        let term = self.current_term();
         let reject = if m.term < term {
             Some(VoteRejectReason::StaleTerm { current_term: term })
-        } else if let Some(voted_for) = self.hard_state.voted_for.filter(|&v| v != from) {
+        } else if let Some(voted_for) = self.persistent.hard_state.voted_for.filter(|&v| v != from)
+        {
             Some(VoteRejectReason::AlreadyVoted { voted_for })
         } else {
             self.log_behind(&m)
@@ -214,7 +212,7 @@ impl<C: Clone> RaftNode<C> {
                 self.ready.events.push(Event::VoteRejected { candidate: from, term, reason })
             }
             None => {
-                self.hard_state.voted_for = Some(from);
+                self.persistent.hard_state.voted_for = Some(from);
                 self.persist_hard_state();
                 // §5.2: granting a vote restarts the election timer.
                 self.reset_election_timer(now);
@@ -227,9 +225,9 @@ impl<C: Clone> RaftNode<C> {
     /// A candidate counts a vote; a majority of all voters makes it leader.
     /// A split vote simply waits for the next election timeout (§5.2).
     pub(super) fn handle_vote_reply(&mut self, now: Time, from: NodeId, m: RequestVoteReply) {
-        if self.role != Role::Candidate
-            || m.term != self.hard_state.current_term
-            || !self.quorum.contains(from)
+        if self.role() != Role::Candidate
+            || m.term != self.current_term()
+            || !self.conf.quorum.contains(from)
         {
             return;
         }
@@ -249,19 +247,18 @@ impl<C: Clone> RaftNode<C> {
     /// append a no-op so entries from earlier terms can commit (§8), and
     /// announce leadership with AppendEntries at once (§5.2).
     fn become_leader(&mut self, now: Time) {
-        self.role = Role::Leader;
-        self.leader = Some(self.config.id);
-        self.votes.clear();
-        self.recent_active.clear();
-        self.drop_reads();
-        self.check_quorum_deadline = now + self.config.election_timeout_min;
-        let last = self.log.last_index();
-        self.progress = self.peers().into_iter().map(|p| (p, Progress::new(last))).collect();
-        self.ready.events.push(Event::BecameLeader { term: self.hard_state.current_term });
+        let leader = LeaderState::new(
+            self.peers(),
+            self.persistent.log.last_index(),
+            now + self.config.heartbeat_interval,
+            now + self.config.election_timeout_min,
+        );
+        self.enter_role(self.current_term(), RoleState::Leader(Box::new(leader)));
+        self.volatile.leader = Some(self.config.id);
+        self.ready.events.push(Event::BecameLeader { term: self.current_term() });
         let index = self.append_as_leader(Payload::Noop);
         self.ready.events.push(Event::AppendedNoop { index });
         self.maybe_commit(now);
         self.broadcast_entries(now);
-        self.heartbeat_deadline = now + self.config.heartbeat_interval;
     }
 }

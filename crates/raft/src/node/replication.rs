@@ -10,10 +10,13 @@ use crate::types::{LogIndex, NodeId, Role, Time};
 impl<C: Clone> RaftNode<C> {
     /// Append an entry of the leader's current term to its own log.
     pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
-        let entry =
-            Entry { term: self.hard_state.current_term, index: self.log.last_index() + 1, payload };
+        let entry = Entry {
+            term: self.current_term(),
+            index: self.persistent.log.last_index() + 1,
+            payload,
+        };
         let index = entry.index;
-        self.log.push(entry.clone());
+        self.persistent.log.push(entry.clone());
         self.ready.log_writes.push(LogWrite::Append(vec![entry]));
         index
     }
@@ -30,12 +33,16 @@ impl<C: Clone> RaftNode<C> {
     /// probe is re-sent, and entries in flight for a whole interval are
     /// presumed lost and sent again from matchIndex + 1.
     pub(super) fn broadcast_heartbeat(&mut self, now: Time) {
-        self.heartbeat_deadline = now + self.config.heartbeat_interval;
-        self.round += 1;
-        self.round_sent.push_back((self.round, now));
         let interval = self.config.heartbeat_interval;
+        let max_inflight = self.config.max_inflight;
+        self.volatile.round += 1;
+        let round = self.volatile.round;
+        let Some(l) = self.leader_state_mut() else { return };
+        l.heartbeat_deadline = now + interval;
+        l.reads.round_sent.push_back((round, now));
         for peer in self.peers() {
-            let Some(pr) = self.progress.get_mut(&peer) else {
+            let last = self.persistent.log.last_index();
+            let Some(pr) = self.progress_mut(peer) else {
                 continue;
             };
             match pr.state {
@@ -46,11 +53,9 @@ impl<C: Clone> RaftNode<C> {
                 ProgressState::Replicate => {
                     if pr.oldest_inflight_sent().is_some_and(|t| t + interval <= now) {
                         let next = pr.match_index + 1;
-                        pr.back_off(next);
+                        pr.become_probe(next);
                         self.send_entries(now, peer);
-                    } else if pr.can_send(self.config.max_inflight)
-                        && pr.next_index <= self.log.last_index()
-                    {
+                    } else if pr.can_send(max_inflight) && pr.next_index <= last {
                         self.send_entries(now, peer);
                     } else {
                         // An empty AppendEntries anchored at matchIndex: it
@@ -68,10 +73,10 @@ impl<C: Clone> RaftNode<C> {
     /// In probe state this sends a (possibly empty) probe; in replicate state
     /// it sends only when there is something new.
     pub(super) fn send_entries(&mut self, now: Time, peer: NodeId) {
-        let last = self.log.last_index();
+        let last = self.persistent.log.last_index();
         let max_inflight = self.config.max_inflight;
         let max_entries = self.config.max_entries_per_append as LogIndex;
-        let Some(pr) = self.progress.get_mut(&peer) else {
+        let Some(pr) = self.progress_mut(peer) else {
             return;
         };
         if !pr.can_send(max_inflight)
@@ -82,30 +87,30 @@ impl<C: Clone> RaftNode<C> {
         let next = pr.next_index;
         let upto = last.min(next + max_entries - 1);
         pr.sent(upto.max(next - 1), now);
-        let entries = self.log.slice(next, upto).to_vec();
+        let entries = self.persistent.log.slice(next, upto).to_vec();
         self.send_append(peer, next - 1, entries);
     }
 
     fn send_append(&mut self, peer: NodeId, prev_log_index: LogIndex, entries: Vec<Entry<C>>) {
-        let Some(prev_log_term) = self.log.term_at(prev_log_index) else {
+        let Some(prev_log_term) = self.persistent.log.term_at(prev_log_index) else {
             // §7: the entry is compacted away; only the snapshot can help.
             self.send_snapshot(peer);
             return;
         };
         let msg = AppendEntries {
-            term: self.hard_state.current_term,
+            term: self.current_term(),
             prev_log_index,
             prev_log_term,
             entries,
-            leader_commit: self.commit_index,
-            round: self.round,
+            leader_commit: self.volatile.commit_index,
+            round: self.volatile.round,
         };
         self.send(peer, Message::AppendEntries(msg));
     }
 
     /// Figure 2, AppendEntries receiver.
     pub(super) fn handle_append_entries(&mut self, now: Time, from: NodeId, m: AppendEntries<C>) {
-        let term = self.hard_state.current_term;
+        let term = self.current_term();
         if m.term < term {
             // Rule 1: reply false if term < currentTerm. The reply's term
             // tells the stale leader to step down.
@@ -117,12 +122,12 @@ impl<C: Clone> RaftNode<C> {
 
         // Entries up to our snapshot are committed, so they match the
         // leader's: say how far we are and let it continue from there.
-        let (snapshot_index, _) = self.log.snapshot_point();
+        let (snapshot_index, _) = self.persistent.log.snapshot_point();
         if m.prev_log_index < snapshot_index {
             let reply = AppendEntriesReply {
-                term: self.hard_state.current_term,
+                term: self.current_term(),
                 success: true,
-                index: self.commit_index,
+                index: self.volatile.commit_index,
                 conflict_hint: 0,
                 round: m.round,
             };
@@ -132,15 +137,15 @@ impl<C: Clone> RaftNode<C> {
 
         // Rule 2: reply false if the log has no entry at prevLogIndex whose
         // term matches prevLogTerm.
-        match self.log.term_at(m.prev_log_index) {
+        match self.persistent.log.term_at(m.prev_log_index) {
             None => {
-                let hint = self.log.last_index() + 1;
+                let hint = self.persistent.log.last_index() + 1;
                 let reason = AppendRejectReason::NoEntryAt { index: m.prev_log_index };
                 self.reject_append(from, &m, hint, reason);
                 return;
             }
             Some(ours) if ours != m.prev_log_term => {
-                let hint = self.log.first_index_of_term_at(m.prev_log_index);
+                let hint = self.persistent.log.first_index_of_term_at(m.prev_log_index);
                 let reason = AppendRejectReason::TermMismatch {
                     index: m.prev_log_index,
                     ours,
@@ -152,30 +157,52 @@ impl<C: Clone> RaftNode<C> {
             Some(_) => {}
         }
 
-        // Rules 3 and 4: delete an existing entry that conflicts with a new
-        // one (same index, different term) and all that follow; append any
-        // new entries not already in the log. Entries that already match are
-        // kept, so a delayed or duplicated AppendEntries never shortens the
-        // log.
+        // Rules 3 and 4.
         let match_index = m.prev_log_index + m.entries.len() as LogIndex;
         let round = m.round;
+        let appended = self.store_entries(m.prev_log_index, m.entries);
+        self.ready.events.push(Event::AppendAccepted { leader: from, match_index, appended });
+
+        // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
+        // Only the prefix this request vouched for may be committed: entries
+        // past it could still be a stale leader's leftovers.
+        let commit = m.leader_commit.min(match_index);
+        if commit > self.volatile.commit_index {
+            self.advance_commit(commit);
+        }
+        let reply = AppendEntriesReply {
+            term: self.current_term(),
+            success: true,
+            index: match_index,
+            conflict_hint: 0,
+            round,
+        };
+        self.send(from, Message::AppendEntriesReply(reply));
+    }
+
+    /// Figure 2, AppendEntries receiver rules 3 and 4: delete an existing
+    /// entry that conflicts with a new one (same index, different term) and
+    /// all that follow; append any new entries not already in the log.
+    /// Entries that already match are kept, so a delayed or duplicated
+    /// AppendEntries never shortens the log. Returns how many were appended.
+    fn store_entries(&mut self, prev_log_index: LogIndex, entries: Vec<Entry<C>>) -> usize {
         let mut new_entries = Vec::new();
         let mut truncated_any = false;
         let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
-            self.log.slice(m.prev_log_index + 1, self.log.last_index()).to_vec()
+            self.persistent.log.slice(prev_log_index + 1, self.persistent.log.last_index()).to_vec()
         } else {
             Vec::new()
         };
-        for entry in m.entries {
+        for entry in entries {
             if !new_entries.is_empty() {
                 new_entries.push(entry);
                 continue;
             }
-            match self.log.term_at(entry.index) {
+            match self.persistent.log.term_at(entry.index) {
                 Some(t) if t == entry.term => {}
                 Some(_) => {
-                    let removed = (self.log.last_index() - entry.index + 1) as usize;
-                    self.log.truncate_from(entry.index);
+                    let removed = (self.persistent.log.last_index() - entry.index + 1) as usize;
+                    self.persistent.log.truncate_from(entry.index);
                     truncated_any = true;
                     self.ready.log_writes.push(LogWrite::TruncateFrom(entry.index));
                     self.ready
@@ -196,7 +223,7 @@ impl<C: Clone> RaftNode<C> {
             || new_entries.iter().any(|e| matches!(e.payload, crate::log::Payload::Config(_)));
         if !new_entries.is_empty() {
             for e in &new_entries {
-                self.log.push(e.clone());
+                self.persistent.log.push(e.clone());
             }
             self.ready.log_writes.push(LogWrite::Append(new_entries));
         }
@@ -205,23 +232,7 @@ impl<C: Clone> RaftNode<C> {
             // committed or not; a truncation can bring an older one back.
             self.refresh_membership();
         }
-        self.ready.events.push(Event::AppendAccepted { leader: from, match_index, appended });
-
-        // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
-        // Only the prefix this request vouched for may be committed: entries
-        // past it could still be a stale leader's leftovers.
-        let commit = m.leader_commit.min(match_index);
-        if commit > self.commit_index {
-            self.advance_commit(commit);
-        }
-        let reply = AppendEntriesReply {
-            term: self.hard_state.current_term,
-            success: true,
-            index: match_index,
-            conflict_hint: 0,
-            round,
-        };
-        self.send(from, Message::AppendEntriesReply(reply));
+        appended
     }
 
     fn reject_append(
@@ -233,7 +244,7 @@ impl<C: Clone> RaftNode<C> {
     ) {
         self.ready.events.push(Event::AppendRejected { leader: to, reason });
         let reply = AppendEntriesReply {
-            term: self.hard_state.current_term,
+            term: self.current_term(),
             success: false,
             index: m.prev_log_index,
             conflict_hint,
@@ -246,17 +257,17 @@ impl<C: Clone> RaftNode<C> {
     /// advances matchIndex/nextIndex and tries to commit; on rejection it
     /// moves nextIndex back and probes again (§5.3).
     pub(super) fn handle_append_reply(&mut self, now: Time, from: NodeId, m: AppendEntriesReply) {
-        if self.role != Role::Leader || m.term != self.hard_state.current_term {
+        if self.role() != Role::Leader || m.term != self.current_term() {
             return;
         }
         let fast = self.config.fast_backtrack;
         // Success or not, the reply shows `from` recognised this leader.
         self.acknowledge_round(from, m.round);
-        let Some(pr) = self.progress.get_mut(&from) else {
+        let Some(pr) = self.progress_mut(from) else {
             return;
         };
         if m.success {
-            if pr.acknowledge(m.index) {
+            if pr.maybe_update(m.index) {
                 self.maybe_commit(now);
             }
             self.send_entries(now, from);
@@ -264,17 +275,11 @@ impl<C: Clone> RaftNode<C> {
             self.maybe_promote(now);
             return;
         }
-        // A rejection at or below matchIndex, or (while probing) of anything
-        // but the latest probe, is stale: replies can arrive late or twice.
-        let stale = m.index <= pr.match_index
-            || (pr.state == ProgressState::Probe && m.index + 1 != pr.next_index);
-        if stale {
+        // Walk back one entry, or with fast backtracking jump to the
+        // follower's hint.
+        if !pr.maybe_decr_to(m.index, fast.then_some(m.conflict_hint)) {
             return;
         }
-        // Walk back one entry (the rejected prevLogIndex becomes the next
-        // attempt), or with fast backtracking jump to the follower's hint.
-        let next = if fast { m.conflict_hint.clamp(1, m.index) } else { m.index };
-        pr.back_off(next);
         let next_index = pr.next_index;
         self.ready.events.push(Event::NextIndexBackedOff { peer: from, next_index });
         self.send_entries(now, from);
@@ -285,15 +290,16 @@ impl<C: Clone> RaftNode<C> {
     /// earlier entries then commit indirectly (the Figure 8 lesson).
     pub(super) fn maybe_commit(&mut self, now: Time) {
         let mut matched: std::collections::BTreeMap<NodeId, LogIndex> =
-            self.progress.iter().map(|(&p, pr)| (p, pr.match_index)).collect();
-        matched.insert(self.config.id, self.log.last_index());
-        let n = self.quorum.committed_index(&matched);
-        let current_term = self.log.term_at(n) == Some(self.hard_state.current_term);
-        if n > self.commit_index && (current_term || self.config.bugs.commit_by_counting_old_terms)
+            self.progress().iter().map(|(&p, pr)| (p, pr.match_index)).collect();
+        matched.insert(self.config.id, self.persistent.log.last_index());
+        let n = self.conf.quorum.committed_index(&matched);
+        let current_term = self.persistent.log.term_at(n) == Some(self.current_term());
+        if n > self.volatile.commit_index
+            && (current_term || self.config.bugs.commit_by_counting_old_terms)
         {
             self.advance_commit(n);
         }
-        if current_term && n == self.commit_index {
+        if current_term && n == self.volatile.commit_index {
             self.release_reads_awaiting_commit(now);
             self.after_leader_commit(now);
         }
@@ -303,10 +309,11 @@ impl<C: Clone> RaftNode<C> {
     /// to apply, in order (Figure 2: "If commitIndex > lastApplied: increment
     /// lastApplied, apply log[lastApplied] to state machine").
     pub(super) fn advance_commit(&mut self, commit_index: LogIndex) {
-        self.commit_index = commit_index;
+        self.volatile.commit_index = commit_index;
         self.ready.events.push(Event::CommitAdvanced { commit_index });
-        let newly = self.log.slice(self.last_applied + 1, commit_index).to_vec();
-        self.last_applied = commit_index;
+        let newly =
+            self.persistent.log.slice(self.volatile.last_applied + 1, commit_index).to_vec();
+        self.volatile.last_applied = commit_index;
         self.ready.committed.extend(newly);
     }
 }

@@ -1,0 +1,59 @@
+//! What a server hands its caller after each input: the durable writes, the
+//! messages, the committed entries and the narration (Figure 2's order:
+//! persist, then send, then apply).
+
+use super::ReadState;
+use crate::event::Event;
+use crate::log::Entry;
+use crate::message::Envelope;
+use crate::storage::{HardState, Snapshot};
+use crate::types::LogIndex;
+
+/// A change to the persisted log, in the order it must be applied to disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogWrite<C> {
+    /// Delete the entry at this index and all after it.
+    TruncateFrom(LogIndex),
+    /// Append these entries at the end.
+    Append(Vec<Entry<C>>),
+    /// Store this snapshot and discard the log entries it covers (§7).
+    Snapshot(Snapshot),
+}
+
+/// What the caller must do after handing the node an input, in this order:
+/// write `hard_state` and `log_writes` to stable storage, then send
+/// `messages`, then apply `committed` to the state machine. Figure 2: servers
+/// persist currentTerm, votedFor and the log "before responding to RPCs".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ready<C> {
+    /// New currentTerm/votedFor to persist, if they changed.
+    pub hard_state: Option<HardState>,
+    /// Log changes to persist, in order.
+    pub log_writes: Vec<LogWrite<C>>,
+    /// Messages to send once the above is durable.
+    pub messages: Vec<Envelope<C>>,
+    /// Newly committed entries, in index order, to apply (lastApplied moves
+    /// past them as they are handed out).
+    pub committed: Vec<Entry<C>>,
+    /// Reads that may be answered once lastApplied reaches their index.
+    pub read_states: Vec<ReadState>,
+    /// A snapshot from the leader: replace the state machine with it
+    /// (before applying `committed`, which follow it).
+    pub install_snapshot: Option<Snapshot>,
+    /// What the server decided, and why, for narration.
+    pub events: Vec<Event>,
+}
+
+impl<C> Default for Ready<C> {
+    fn default() -> Self {
+        Ready {
+            read_states: Vec::new(),
+            install_snapshot: None,
+            hard_state: None,
+            log_writes: Vec::new(),
+            messages: Vec::new(),
+            committed: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
