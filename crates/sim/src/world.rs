@@ -475,15 +475,11 @@ impl Sim {
             self.disks[k].hard_state = hs;
         }
         for w in ready.log_writes {
-            touched.log_changed = true;
+            touched.record(&w);
             match w {
-                LogWrite::TruncateFrom(i) => {
-                    touched.truncated = true;
-                    self.disks[k].log.truncate_from(i);
-                }
+                LogWrite::TruncateFrom(i) => self.disks[k].log.truncate_from(i),
                 LogWrite::Append(es) => es.into_iter().for_each(|e| self.disks[k].log.push(e)),
                 LogWrite::Snapshot(snap) => {
-                    touched.truncated = true;
                     let d = &mut self.disks[k];
                     d.log.compact_to(snap.last_included_index, snap.last_included_term);
                     d.snapshot = Some(snap);
