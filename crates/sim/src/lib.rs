@@ -18,6 +18,7 @@ pub mod server;
 pub mod setup;
 pub mod swarm;
 pub mod trace;
+pub mod workload;
 pub mod world;
 
 pub use checker::{Invariant, Violation};

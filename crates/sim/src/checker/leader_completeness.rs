@@ -48,7 +48,6 @@ fn first_missing(term: Term, log: &LogSummary, record: &CommittedRecord) -> Opti
     }
     // After them, the few committed later and then some in earlier terms
     // (a slow leader's late count), one by one.
-    ((prefix + 1).max(lo)..=record.last_index()).find(|&i| {
-        record.committed_in(i) < term && log.hash_at(i) != Some(record.range(i, i))
-    })
+    ((prefix + 1).max(lo)..=record.last_index())
+        .find(|&i| record.committed_in(i) < term && log.hash_at(i) != Some(record.range(i, i)))
 }
