@@ -19,6 +19,7 @@ pub mod setup;
 pub mod swarm;
 pub mod timeline;
 pub mod trace;
+pub mod workload;
 pub mod world;
 
 pub use checker::{Invariant, Violation};

@@ -145,10 +145,11 @@ impl Trace {
     pub fn push(&mut self, time: Time, event: TraceEvent) {
         self.len += 1;
         let entry = TraceEntry { seq: self.len, time, event };
-        // FNV-1a over the entry's Debug text: stable across platforms.
-        for b in format!("{entry:?}").bytes() {
-            self.hash = (self.hash ^ u64::from(b)).wrapping_mul(FNV_PRIME);
-        }
+        // FNV-1a over the entry's Debug text: stable across platforms. The
+        // text is hashed as it is written, never stored.
+        let mut fnv = Fnv(self.hash);
+        fmt::write(&mut fnv, format_args!("{entry:?}")).expect("hashing cannot fail");
+        self.hash = fnv.0;
         if self.recent.len() == TRACE_KEEP {
             self.recent.pop_front();
         }
@@ -173,5 +174,17 @@ impl Trace {
     /// The most recent entries, oldest first.
     pub fn recent(&self) -> impl DoubleEndedIterator<Item = &TraceEntry> {
         self.recent.iter()
+    }
+}
+
+/// FNV-1a as a text sink.
+struct Fnv(u64);
+
+impl fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for b in s.bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        }
+        Ok(())
     }
 }

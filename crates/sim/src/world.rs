@@ -471,9 +471,10 @@ impl Sim {
         let k = id.0 as usize - 1;
         let mut touched = Touched::default();
         // 1. Persist, before anything leaves (Figure 2).
-        let persisted = self.disks[k].apply(&ready);
-        touched.log_changed = persisted.log_changed;
-        touched.truncated = persisted.entries_removed;
+        for w in &ready.log_writes {
+            touched.record(w);
+        }
+        self.disks[k].apply(&ready);
         for event in ready.events {
             self.trace.push(self.now, TraceEvent::Raft { node: id, event });
         }

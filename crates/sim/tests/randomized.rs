@@ -12,7 +12,7 @@ use sim::swarm::{run_seed, run_seed_with, FaultKind, Outcome, SwarmOptions};
 use std::collections::BTreeMap;
 
 /// Seeds in plain `cargo test`.
-const SEEDS: u64 = 2000;
+const SEEDS: u64 = 10_000;
 
 fn run_all(seeds: std::ops::Range<u64>) -> (Vec<Outcome>, Vec<String>) {
     let mut outcomes = Vec::new();
