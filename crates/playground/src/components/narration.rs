@@ -1,7 +1,7 @@
 //! The narration: what just happened, newest first, in the trace's own
 //! words ("S3 became candidate for term 2"), stamped with virtual time.
 
-use crate::view_model::NarrationLine;
+use crate::view_model::narration::NarrationLine;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
