@@ -9,15 +9,14 @@ use crate::components::alerts::{
 use crate::components::client_box::ClientBox;
 use crate::components::cluster::ClusterView;
 use crate::components::controls::{
-    break_raft, clock, controls, feature_toggles, BreakProps, ClockProps, ControlsProps,
-    FeatureProps,
+    break_raft, clock, feature_toggles, BreakProps, ClockProps, Controls, FeatureProps,
 };
-use crate::components::legend::legend;
+use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
 use crate::components::membership::MembershipPanel;
-use crate::components::narration::{narration_panel, NarrationProps};
+use crate::components::narration::NarrationPanel;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
-use crate::components::settings::{settings_panel, SettingsProps};
+use crate::components::settings::SettingsPanel;
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
 use crate::playback::Playback;
@@ -313,28 +312,28 @@ impl App {
                     </div>
                     <div class="options">
                         { feature_toggles(&FeatureProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
-                        { settings_panel(&SettingsProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
+                        <SettingsPanel config={Rc::clone(config)} on_act={cb.act.clone()} />
                         { break_raft(&BreakProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
                     </div>
                 </div>
-                { controls(&ControlsProps {
-                    playing: self.playback.is_playing(),
-                    speed_pos: self.playback.speed_pos(),
-                    servers: self.servers,
-                    seed: self.seed,
-                    loss: config.loss_percent.round() as u32,
-                    on_toggle: cb.toggle.clone(),
-                    on_step: cb.step.clone(),
-                    on_speed: cb.speed.clone(),
-                    on_servers: cb.servers.clone(),
-                    on_reset: cb.reset.clone(),
-                    start: self.start,
-                    on_start: cb.start.clone(),
-                    on_act: cb.act.clone(),
-                    links_cut: !self.cache.cut_pairs.is_empty(),
-                    on_heal: cb.heal_all.clone(),
-                    on_add: cb.add_server.clone(),
-                }) }
+                <Controls
+                    playing={self.playback.is_playing()}
+                    speed_pos={self.playback.speed_pos()}
+                    servers={self.servers}
+                    seed={self.seed}
+                    loss={config.loss_percent.round() as u32}
+                    on_toggle={cb.toggle.clone()}
+                    on_step={cb.step.clone()}
+                    on_speed={cb.speed.clone()}
+                    on_servers={cb.servers.clone()}
+                    on_reset={cb.reset.clone()}
+                    start={self.start}
+                    on_start={cb.start.clone()}
+                    on_act={cb.act.clone()}
+                    links_cut={!self.cache.cut_pairs.is_empty()}
+                    on_heal={cb.heal_all.clone()}
+                    on_add={cb.add_server.clone()}
+                />
             </header>
         }
     }
@@ -387,7 +386,7 @@ impl App {
                     />
                     { self.server_menu() }
                 </div>
-                { legend() }
+                <Legend />
                 <MembershipPanel config={cache.membership.clone()} on_act={cb.act.clone()} />
             </section>
         }
@@ -423,11 +422,11 @@ impl App {
                         ops={Rc::clone(&cache.ops)}
                         on_submit={cb.submit.clone()}
                     />
-                    { narration_panel(&NarrationProps {
-                        lines: Rc::clone(&cache.narration_lines),
-                        show_all: cache.show_all(),
-                        on_show_all: cb.show_all.clone(),
-                    }) }
+                    <NarrationPanel
+                        lines={Rc::clone(&cache.narration_lines)}
+                        show_all={cache.show_all()}
+                        on_show_all={cb.show_all.clone()}
+                    />
                 </div>
             </section>
         }

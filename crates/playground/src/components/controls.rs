@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// What [`controls`] draws.
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     /// Is virtual time running?
     pub playing: bool,
@@ -96,6 +97,7 @@ fn reset_icon() -> Html {
 }
 
 /// The toolbar.
+#[function_component(Controls)]
 pub fn controls(p: &ControlsProps) -> Html {
     let speed = speed::speed_at(p.speed_pos);
     let on_speed = {

@@ -7,7 +7,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// What [`narration_panel`] draws.
+/// Props of [`NarrationPanel`].
+#[derive(Properties, PartialEq)]
 pub struct NarrationProps {
     /// The lines, newest first.
     pub lines: Rc<Vec<Rc<NarrationLine>>>,
@@ -18,6 +19,7 @@ pub struct NarrationProps {
 }
 
 /// The list of recent events.
+#[function_component(NarrationPanel)]
 pub fn narration_panel(p: &NarrationProps) -> Html {
     let onchange = {
         let cb = p.on_show_all.clone();
