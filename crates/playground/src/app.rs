@@ -142,7 +142,7 @@ pub struct App {
 }
 
 impl App {
-    /// A new cluster with `seed`, started as [`App::start`] says, with
+    /// A new cluster with `seed`, started as the page's start says, with
     /// the settings of the cluster before (features, read mode, snapshots,
     /// flow control, loss, bug switches). Leaves a replay.
     fn reset(&mut self, seed: u64) {
