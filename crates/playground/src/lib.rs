@@ -19,8 +19,10 @@ pub mod panic_hook;
 pub mod playback;
 pub mod run;
 pub mod situation;
+pub mod start;
 #[cfg(test)]
 mod test_support;
+pub mod view_cache;
 pub mod view_model;
 
 pub use app::{App, AppProps};

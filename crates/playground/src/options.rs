@@ -1,11 +1,13 @@
-//! How the page starts: seed, cluster size, speed, and whether it plays,
-//! taken from the address (`?seed=42&servers=3&speed=0.1&paused`) so that a
-//! link reproduces a cluster, or chosen at random. A fragment
+//! How the page starts: seed, cluster size, speed, whether it plays, and
+//! what the cluster starts as, taken from the address
+//! (`?seed=42&servers=3&speed=0.1&paused&start=divergent`) so that a link
+//! reproduces a cluster, or chosen at random. A fragment
 //! `#seed=N[&bug=NAME]` instead replays swarm seed N exactly as the
-//! verification tests ran it (the link a failing seed prints; see
-//! `sim::swarm::page_link`).
+//! verification tests ran it (see [`ReplayLink`]).
 
-use crate::playback;
+use crate::playback::speed;
+use crate::run::ReplayLink;
+use crate::start::Start;
 
 /// Start-up settings of the playground.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,52 +20,12 @@ pub struct Options {
     pub speed: f64,
     /// Start playing at once.
     pub autoplay: bool,
-    /// What the first cluster starts as (`?start=divergent`).
-    pub situation: crate::situation::Situation,
-    /// Replay this swarm run instead of starting a cluster to play with.
-    pub replay: Option<ReplayLink>,
+    /// What the first cluster starts as (`?start=divergent`, or a replay
+    /// named by the fragment).
+    pub start: Start,
     /// Why the address's replay fragment could not be used (the page then
     /// starts an ordinary cluster and says so).
     pub link_error: Option<String>,
-}
-
-/// A swarm run to replay: its seed and the bug switch it was run with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReplayLink {
-    /// The swarm seed.
-    pub seed: u64,
-    /// The bug switch, if the run was a break-Raft run.
-    pub bug: Option<raft::Bug>,
-}
-
-impl ReplayLink {
-    /// Read a fragment such as `#seed=1186&bug=commit_by_counting_old_terms`.
-    /// `Ok(None)` if the fragment names no run; `Err` says what is wrong
-    /// with one that tries to.
-    pub fn from_fragment(fragment: &str) -> Result<Option<Self>, String> {
-        let mut seed = None;
-        let mut bug = None;
-        for pair in fragment.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match key {
-                "seed" => {
-                    seed =
-                        Some(value.parse::<u64>().map_err(|_| {
-                            format!("the link's seed '{value}' is not a whole number")
-                        })?)
-                }
-                "bug" => {
-                    bug = Some(value.parse::<raft::Bug>().map_err(|e| format!("the link: {e}"))?)
-                }
-                _ => {}
-            }
-        }
-        match (seed, bug) {
-            (Some(seed), bug) => Ok(Some(ReplayLink { seed, bug })),
-            (None, Some(_)) => Err("the link names a bug switch but no seed".to_string()),
-            (None, None) => Ok(None),
-        }
-    }
 }
 
 impl Default for Options {
@@ -71,10 +33,9 @@ impl Default for Options {
         Options {
             seed: None,
             servers: 5,
-            speed: playback::DEFAULT_SPEED,
+            speed: speed::DEFAULT_SPEED,
             autoplay: true,
-            situation: crate::situation::Situation::Fresh,
-            replay: None,
+            start: Start::Fresh,
             link_error: None,
         }
     }
@@ -99,14 +60,12 @@ impl Options {
                 "speed" => {
                     if let Ok(s) = value.parse::<f64>() {
                         if s.is_finite() && s > 0.0 {
-                            o.speed = s.clamp(playback::SPEED_MIN, playback::SPEED_MAX);
+                            o.speed = s.clamp(speed::SPEED_MIN, speed::SPEED_MAX);
                         }
                     }
                 }
                 "paused" => o.autoplay = value == "0" || value == "false",
-                "start" => {
-                    o.situation = crate::situation::Situation::from_name(value).unwrap_or_default()
-                }
+                "start" => o.start = Start::from_name(value).unwrap_or_default(),
                 _ => {}
             }
         }
@@ -117,7 +76,8 @@ impl Options {
     pub fn from_address(query: &str, fragment: &str) -> Self {
         let mut o = Self::from_query(query);
         match ReplayLink::from_fragment(fragment) {
-            Ok(replay) => o.replay = replay,
+            Ok(Some(link)) => o.start = Start::Replay(link),
+            Ok(None) => {}
             Err(e) => o.link_error = Some(e),
         }
         o
@@ -146,7 +106,8 @@ mod tests {
     #[test]
     fn query_sets_seed_size_speed_and_pause() {
         let o = Options::from_query("?seed=42&servers=3&speed=0.5&paused&start=divergent");
-        assert_eq!(o.situation, crate::situation::Situation::DivergentFollower);
+        let divergent = crate::situation::Situation::DivergentFollower;
+        assert_eq!(o.start, Start::Situation(divergent));
         assert_eq!(o.seed, Some(42));
         assert_eq!(o.servers, 3);
         assert_eq!(o.speed, 0.5);
@@ -157,18 +118,20 @@ mod tests {
     fn bad_parameters_are_ignored() {
         let o = Options::from_query("?seed=x&servers=12&speed=-1&other=1");
         assert_eq!(o, Options::default());
-        assert_eq!(Options::from_query("?speed=100").speed, playback::SPEED_MAX);
+        assert_eq!(Options::from_query("?speed=100").speed, speed::SPEED_MAX);
     }
 
     #[test]
     fn a_fragment_names_a_swarm_run_to_replay() {
         let o = Options::from_address("?paused", "#seed=1186&bug=commit_by_counting_old_terms");
-        let link = o.replay.expect("a replay link");
-        assert_eq!(link.seed, 1186);
-        assert_eq!(link.bug, Some(raft::Bug::CommitByCountingOldTerms));
+        let link = ReplayLink { seed: 1186, bug: Some(raft::Bug::CommitByCountingOldTerms) };
+        assert_eq!(o.start, Start::Replay(link));
         assert!(!o.autoplay);
-        assert_eq!(Options::from_address("", "#seed=7").replay.unwrap().bug, None);
-        assert_eq!(Options::from_address("", "").replay, None);
+        let seven = ReplayLink { seed: 7, bug: None };
+        assert_eq!(Options::from_address("", "#seed=7").start, Start::Replay(seven));
+        assert_eq!(Options::from_address("", "").start, Start::Fresh);
+        let replay_wins = Options::from_address("?start=divergent", "#seed=7");
+        assert_eq!(replay_wins.start, Start::Replay(seven));
     }
 
     #[test]
@@ -179,7 +142,7 @@ mod tests {
             ("#bug=vote_without_log_check", "no seed"),
         ] {
             let o = Options::from_address("", fragment);
-            assert_eq!(o.replay, None, "{fragment}");
+            assert_eq!(o.start, Start::Fresh, "{fragment}");
             assert!(o.link_error.as_deref().is_some_and(|e| e.contains(says)), "{fragment}: {o:?}");
         }
     }

@@ -1,14 +1,53 @@
 //! What the page animates: a cluster a person plays with, or a swarm run
-//! replayed from a link (`#seed=N[&bug=NAME]`), event for event as the
-//! verification tests ran it, so a failing seed can be watched.
+//! replayed from a link (`#seed=N[&bug=NAME]`, the link a failing seed
+//! prints: `sim::swarm::page_link`), event for event as the verification
+//! tests ran it, so a failing seed can be watched.
 
-use crate::options::ReplayLink;
 use sim::swarm::{bug_options, Failure, Phase, Swarm, SwarmOptions};
 use sim::{Action, Sim, SimConfig};
 
 /// Most swarm steps taken for one animation frame, so a frame never
 /// freezes the page however far virtual time jumps.
 const MAX_STEPS_PER_FRAME: u32 = 20_000;
+
+/// A swarm run to replay: its seed and the bug switch it was run with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplayLink {
+    /// The swarm seed.
+    pub seed: u64,
+    /// The bug switch, if the run was a break-Raft run.
+    pub bug: Option<raft::Bug>,
+}
+
+impl ReplayLink {
+    /// Read a fragment such as `#seed=1186&bug=commit_by_counting_old_terms`.
+    /// `Ok(None)` if the fragment names no run; `Err` says what is wrong
+    /// with one that tries to.
+    pub fn from_fragment(fragment: &str) -> Result<Option<Self>, String> {
+        let mut seed = None;
+        let mut bug = None;
+        for pair in fragment.trim_start_matches('#').split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match key {
+                "seed" => {
+                    seed =
+                        Some(value.parse::<u64>().map_err(|_| {
+                            format!("the link's seed '{value}' is not a whole number")
+                        })?)
+                }
+                "bug" => {
+                    bug = Some(value.parse::<raft::Bug>().map_err(|e| format!("the link: {e}"))?)
+                }
+                _ => {}
+            }
+        }
+        match (seed, bug) {
+            (Some(seed), bug) => Ok(Some(ReplayLink { seed, bug })),
+            (None, Some(_)) => Err("the link names a bug switch but no seed".to_string()),
+            (None, None) => Ok(None),
+        }
+    }
+}
 
 /// A cluster on the page.
 pub enum Run {
@@ -49,7 +88,12 @@ impl Replay {
 impl Run {
     /// A fresh cluster to play with.
     pub fn free(config: SimConfig) -> Result<Run, String> {
-        Sim::new(config).map(|sim| Run::Free(Box::new(sim)))
+        Sim::new(config).map(Run::of)
+    }
+
+    /// A cluster to play with, as it is now.
+    pub fn of(sim: Sim) -> Run {
+        Run::Free(Box::new(sim))
     }
 
     /// The run of swarm seed `link.seed`, with the same hooks the tests use

@@ -1,15 +1,11 @@
-//! What a cluster starts as: fresh, or one of the simulator's ready-made
-//! situations (`sim::setup`), run up to the moment worth watching.
+//! The simulator's ready-made situations (`sim::setup`), each a cluster run
+//! up to the moment worth watching.
 
-use crate::run::Run;
-use sim::SimConfig;
+use sim::{Sim, SimConfig};
 
-/// A starting point for the cluster.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// A ready-made situation a new cluster can start in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Situation {
-    /// Every server a follower in term 0 with an empty log.
-    #[default]
-    Fresh,
     /// A cut-off old leader with a long divergent log is about to be
     /// repaired by the new leader (§5.3): compare the backtracking with and
     /// without fast backtracking.
@@ -18,12 +14,11 @@ pub enum Situation {
 
 impl Situation {
     /// Every situation, in menu order.
-    pub const ALL: [Situation; 2] = [Situation::Fresh, Situation::DivergentFollower];
+    pub const ALL: [Situation; 1] = [Situation::DivergentFollower];
 
     /// Its name in the address (`?start=divergent`).
     pub fn name(self) -> &'static str {
         match self {
-            Situation::Fresh => "fresh",
             Situation::DivergentFollower => "divergent",
         }
     }
@@ -36,33 +31,28 @@ impl Situation {
     /// Its menu text.
     pub fn label(self) -> &'static str {
         match self {
-            Situation::Fresh => "a fresh cluster",
             Situation::DivergentFollower => "a divergent follower",
         }
     }
 
     /// What the person is looking at, once it is set up.
-    pub fn note(self) -> Option<&'static str> {
+    pub fn note(self) -> &'static str {
         match self {
-            Situation::Fresh => None,
-            Situation::DivergentFollower => Some(
+            Situation::DivergentFollower => {
                 "The first leader was cut off and appended 8 entries no one else stored; the \
                  others elected new leaders and committed entries of their own at the same \
                  indexes. The links just healed. \
                  Press Play and watch the leader's nextIndex for the old leader walk back until \
                  the logs agree — one entry per round trip, or one term per round trip with \
-                 Fast backtrack on (then Reset to see it again).",
-            ),
+                 Fast backtrack on (then Reset to see it again)."
+            }
         }
     }
 
-    /// A cluster in this situation with these settings.
-    pub fn start(self, config: SimConfig) -> Result<Run, String> {
+    /// A cluster with these settings, run into this situation.
+    pub fn build(self, config: SimConfig) -> Result<Sim, String> {
         match self {
-            Situation::Fresh => Run::free(config),
-            Situation::DivergentFollower => {
-                sim::setup::divergent_follower(config).map(|sim| Run::Free(Box::new(sim)))
-            }
+            Situation::DivergentFollower => sim::setup::divergent_follower(config),
         }
     }
 }
@@ -72,15 +62,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_round_trip_and_every_situation_starts() {
+    fn names_round_trip_and_every_situation_is_set_up_by_running_the_world() {
         for s in Situation::ALL {
             assert_eq!(Situation::from_name(s.name()), Some(s));
-            let run = s.start(SimConfig { seed: 9, ..SimConfig::default() }).unwrap();
-            assert_eq!(run.sim().ids().count(), 5);
-            assert!(run.sim().violations().is_empty());
+            let sim = s.build(SimConfig { seed: 9, ..SimConfig::default() }).unwrap();
+            assert_eq!(sim.ids().count(), 5);
+            assert!(sim.violations().is_empty());
+            assert!(sim.now() > 0, "{s:?} is set up by running the world");
         }
         assert_eq!(Situation::from_name("nope"), None);
-        let divergent = Situation::DivergentFollower.start(SimConfig::default()).unwrap();
-        assert!(divergent.sim().now() > 0, "set up by running the world");
     }
 }

@@ -2,7 +2,7 @@
 //! the run when a safety property of Raft is broken.
 
 use crate::components::controls::bug_text;
-use crate::options::ReplayLink;
+use crate::run::ReplayLink;
 use raft::NodeId;
 use sim::swarm::Phase;
 use sim::{Invariant, SimConfig, Violation};

@@ -3,7 +3,7 @@
 //! operations with their outcome. A malformed command is explained inline
 //! and sends nothing.
 
-use crate::view_model::OpRow;
+use crate::view_model::ops::OpRow;
 use raft::NodeId;
 use sim::{KvOp, Target};
 use std::rc::Rc;

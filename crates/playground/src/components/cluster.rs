@@ -6,7 +6,9 @@ use crate::describe;
 use crate::geometry::{
     self, label_baselines, CENTER, CLIENT_R, NODE_R, RING_R, TIMER_R, VIEW_H, VIEW_W,
 };
-use crate::view_model::{MsgInfo, MsgView, NodeView, RoleView, TIMER_STEPS};
+use crate::view_model::messages::{MsgInfo, MsgView};
+use crate::view_model::nodes::{NodeView, TIMER_STEPS};
+use crate::view_model::roles::RoleView;
 use raft::NodeId;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -223,7 +225,7 @@ pub fn message_body(p: &BodyProps) -> Html {
     };
     let class = classes!(
         "msg-body",
-        i.family.name(),
+        i.style.name(),
         if i.reply { "reply" } else { "request" },
         (i.entries > 0 || i.snapshot).then_some("carries"),
         i.dropped.then_some("dropped"),

@@ -1,8 +1,8 @@
 //! Playback and cluster controls: Play/Pause, Step, Speed, cluster size,
 //! Reset, message loss; and the clock showing virtual time and the leader.
 
-use crate::playback;
-use crate::situation::Situation;
+use crate::playback::speed;
+use crate::start::Start;
 use raft::{Bug, Feature, NodeId, Term};
 use sim::{Action, SimConfig};
 use std::rc::Rc;
@@ -10,11 +10,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// What [`controls`] draws.
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     /// Is virtual time running?
     pub playing: bool,
-    /// The Speed slider's position (log scale, see [`playback`]).
+    /// The Speed slider's position (log scale, see [`speed`]).
     pub speed_pos: u32,
     /// Servers in the cluster.
     pub servers: u8,
@@ -33,9 +34,9 @@ pub struct ControlsProps {
     /// Reset pressed.
     pub on_reset: Callback<()>,
     /// What new clusters start as.
-    pub situation: Situation,
-    /// Another starting situation chosen.
-    pub on_situation: Callback<Situation>,
+    pub start: Start,
+    /// Another start chosen.
+    pub on_start: Callback<Start>,
     /// Loss slider moved (a `SetLoss` action).
     pub on_act: Callback<Action>,
     /// Some link between servers is cut.
@@ -96,8 +97,9 @@ fn reset_icon() -> Html {
 }
 
 /// The toolbar.
+#[function_component(Controls)]
 pub fn controls(p: &ControlsProps) -> Html {
-    let speed = playback::speed_at(p.speed_pos);
+    let speed = speed::speed_at(p.speed_pos);
     let on_speed = {
         let cb = p.on_speed.clone();
         Callback::from(move |e: InputEvent| {
@@ -115,14 +117,14 @@ pub fn controls(p: &ControlsProps) -> Html {
         })
     };
     let on_servers = on_select(&p.on_servers, |v| v.parse::<u8>().ok());
-    let on_situation = on_select(&p.on_situation, Situation::from_name);
+    let on_start = on_select(&p.on_start, Start::from_name);
     let toggle = p.on_toggle.reform(|_: MouseEvent| ());
     let step = p.on_step.reform(|_: MouseEvent| ());
     let reset = p.on_reset.reform(|_: MouseEvent| ());
     let mut link = format!("?seed={}&servers={}", p.seed, p.servers);
-    if p.situation != Situation::Fresh {
+    if let Start::Situation(s) = p.start {
         link.push_str("&start=");
-        link.push_str(p.situation.name());
+        link.push_str(s.name());
     }
     html! {
         <div class="controls">
@@ -137,11 +139,11 @@ pub fn controls(p: &ControlsProps) -> Html {
                 </button>
                 <label class="range">
                     <span class="caption">{ "Speed" }</span>
-                    <input type="range" aria-label="Speed" min="0" max={playback::SLIDER_MAX.to_string()}
+                    <input type="range" aria-label="Speed" min="0" max={speed::SLIDER_MAX.to_string()}
                            step="1" value={p.speed_pos.to_string()} oninput={on_speed}
-                           aria-valuetext={playback::describe(speed)}
-                           title={playback::describe_stretch(speed)} />
-                    <output class="readout">{ playback::describe(speed) }</output>
+                           aria-valuetext={speed::describe(speed)}
+                           title={speed::describe_stretch(speed)} />
+                    <output class="readout">{ speed::describe(speed) }</output>
                 </label>
             </div>
             <div class="group cluster-settings" role="group" aria-label="Cluster">
@@ -159,10 +161,10 @@ pub fn controls(p: &ControlsProps) -> Html {
                 </button>
                 <label class="select">
                     <span class="caption">{ "Start" }</span>
-                    <select aria-label="Start" onchange={on_situation}
+                    <select aria-label="Start" onchange={on_start}
                             title="What a new cluster starts as: fresh, or a ready-made situation to watch">
-                        { for Situation::ALL.iter().map(|s| html! {
-                            <option value={s.name()} selected={*s == p.situation}>{ s.label() }</option>
+                        { for Start::menu().map(|s| html! {
+                            <option value={s.name()} selected={s == p.start}>{ s.label() }</option>
                         }) }
                     </select>
                 </label>

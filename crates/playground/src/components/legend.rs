@@ -11,7 +11,8 @@ fn key(shape: Html, text: &'static str) -> Html {
     }
 }
 
-/// What the colours and shapes mean.
+/// What the colours and shapes mean (drawn once: it has no props).
+#[function_component(Legend)]
 pub fn legend() -> Html {
     html! {
         <div class="legend" role="note" aria-label="Legend">

@@ -5,7 +5,8 @@
 //! the leader's nextIndex and matchIndex for them. Beside each row, the
 //! server's key-value state.
 
-use crate::view_model::{LogRow, RoleView};
+use crate::view_model::logs::LogRow;
+use crate::view_model::roles::RoleView;
 use raft::LogIndex;
 use std::rc::Rc;
 use yew::prelude::*;

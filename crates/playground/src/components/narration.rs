@@ -1,13 +1,14 @@
 //! The narration: what just happened, newest first, in the trace's own
 //! words ("S3 became candidate for term 2"), stamped with virtual time.
 
-use crate::view_model::NarrationLine;
+use crate::view_model::narration::NarrationLine;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// What [`narration_panel`] draws.
+/// Props of [`NarrationPanel`].
+#[derive(Properties, PartialEq)]
 pub struct NarrationProps {
     /// The lines, newest first.
     pub lines: Rc<Vec<Rc<NarrationLine>>>,
@@ -18,6 +19,7 @@ pub struct NarrationProps {
 }
 
 /// The list of recent events.
+#[function_component(NarrationPanel)]
 pub fn narration_panel(p: &NarrationProps) -> Html {
     let onchange = {
         let cb = p.on_show_all.clone();

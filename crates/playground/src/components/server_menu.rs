@@ -3,7 +3,8 @@
 //! lastApplied, and a leader's nextIndex/matchIndex per follower).
 
 use crate::geometry::{self, CENTER, TIMER_R, VIEW_H, VIEW_W};
-use crate::view_model::{NodeDetails, RoleView};
+use crate::view_model::details::NodeDetails;
+use crate::view_model::roles::RoleView;
 use raft::NodeId;
 use sim::Action;
 use wasm_bindgen::JsCast;

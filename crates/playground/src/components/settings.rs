@@ -19,7 +19,8 @@ const INFLIGHT: [usize; 5] = [1, 2, 4, 8, 16];
 /// Read modes offered.
 const READ_MODES: [ReadMode; 3] = [ReadMode::Log, ReadMode::ReadIndex, ReadMode::Lease];
 
-/// What [`settings_panel`] draws.
+/// Props of [`SettingsPanel`].
+#[derive(Properties, PartialEq)]
 pub struct SettingsProps {
     /// The cluster's settings now.
     pub config: Rc<SimConfig>,
@@ -60,6 +61,7 @@ fn select(
 }
 
 /// Read mode, snapshots, batching and flow control.
+#[function_component(SettingsPanel)]
 pub fn settings_panel(p: &SettingsProps) -> Html {
     let c = &p.config;
     let flow = (c.max_entries_per_append, c.max_inflight);

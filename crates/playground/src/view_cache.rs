@@ -1,0 +1,226 @@
+//! What the page has read from the simulator for drawing, kept between
+//! frames. A value that did not change keeps its identity (the same `Rc`),
+//! so the component drawing it compares equal and is not redrawn; what
+//! only changes with events (logs, narration, operations, cut links,
+//! violations) is re-read only when the trace has grown.
+
+use crate::config_view::{config_view, ConfigView};
+use crate::playback::Playback;
+use crate::view_model::links::cut_pairs;
+use crate::view_model::logs::{LogRow, LogRows};
+use crate::view_model::messages::{MessageCache, MsgView};
+use crate::view_model::narration::{Narration, NarrationLine};
+use crate::view_model::nodes::{node_views, NodeView};
+use crate::view_model::ops::{op_rows, OpRow, PAGE_CLIENT};
+use raft::{LogIndex, NodeId};
+use sim::{SimConfig, Violation};
+use std::rc::Rc;
+
+/// How many narration lines and client operations the page keeps.
+const NARRATION_LINES: usize = 80;
+const OP_ROWS: usize = 12;
+
+/// The servers and log index a broken safety property points at.
+pub type Flagged = (Rc<Vec<NodeId>>, Option<LogIndex>);
+
+/// The view values of the cluster on the page.
+pub struct ViewCache {
+    /// The cluster's settings (features, read mode, snapshots, flow
+    /// control, loss, bug switches), as the option panels draw them.
+    pub config: Rc<SimConfig>,
+    /// Who votes, who learns, and whether the configuration is joint.
+    pub membership: ConfigView,
+    /// Every server, S1 first, at the shown time.
+    pub nodes: Rc<Vec<NodeView>>,
+    /// Every message in flight, at its place at the shown time.
+    pub messages: Rc<Vec<MsgView>>,
+    /// The page client's latest operations, newest first.
+    pub ops: Rc<Vec<OpRow>>,
+    /// The page client's operation in progress, if any.
+    pub client_pending: Option<Rc<str>>,
+    /// Pairs of servers whose link is cut.
+    pub cut_pairs: Rc<Vec<(NodeId, NodeId)>>,
+    /// The narration's lines, newest first.
+    pub narration_lines: Rc<Vec<Rc<NarrationLine>>>,
+    /// The broken safety properties, oldest first.
+    pub violations: Rc<Vec<Violation>>,
+    /// Every server a broken property names (outlined in the cluster).
+    pub violating: Rc<Vec<NodeId>>,
+    /// The first broken property's servers and log index (marked in the
+    /// logs).
+    pub flagged: Option<Flagged>,
+    /// Why a replayed seed failed, when it is not a safety property (a
+    /// cluster that did not converge).
+    pub replay_failure: Option<Rc<str>>,
+    messages_seen: MessageCache,
+    logs: LogRows,
+    narration: Narration,
+    /// The trace length last read; events since then are still to read.
+    trace_len: u64,
+}
+
+impl ViewCache {
+    /// Nothing read yet; the narration shows routine events if `show_all`.
+    pub fn new(show_all: bool) -> Self {
+        ViewCache {
+            config: Rc::default(),
+            membership: ConfigView::default(),
+            nodes: Rc::default(),
+            messages: Rc::default(),
+            ops: Rc::default(),
+            client_pending: None,
+            cut_pairs: Rc::default(),
+            narration_lines: Rc::default(),
+            violations: Rc::default(),
+            violating: Rc::default(),
+            flagged: None,
+            replay_failure: None,
+            messages_seen: MessageCache::default(),
+            logs: LogRows::default(),
+            narration: Narration::new(NARRATION_LINES, show_all),
+            trace_len: u64::MAX,
+        }
+    }
+
+    /// Forget everything read from the cluster before (a fresh cluster
+    /// reuses message ids and trace numbers); the narration keeps its
+    /// setting.
+    pub fn forget(&mut self) {
+        *self = ViewCache { config: Rc::clone(&self.config), ..ViewCache::new(self.show_all()) };
+    }
+
+    /// The log view's rows, S1 first.
+    pub fn log_rows(&self) -> Rc<Vec<Rc<LogRow>>> {
+        self.logs.rows()
+    }
+
+    /// Does the narration include routine chatter?
+    pub fn show_all(&self) -> bool {
+        self.narration.show_all()
+    }
+
+    /// Show or hide routine chatter in the narration, from what the trace
+    /// still holds.
+    pub fn show_all_events(&mut self, playback: &Playback, all: bool) {
+        self.narration.rebuild(playback.sim(), all);
+        self.narration_lines = Rc::new(self.narration.lines());
+    }
+
+    /// Re-read the run at its shown time.
+    pub fn refresh(&mut self, playback: &Playback) {
+        let sim = playback.sim();
+        if *self.config != *sim.config() {
+            self.config = Rc::new(sim.config().clone());
+        }
+        let len = sim.trace().len();
+        if len != self.trace_len {
+            self.trace_len = len;
+            self.read_events(playback);
+        }
+        self.membership = config_view(sim);
+        let now = playback.shown();
+        let nodes = node_views(sim, now);
+        if *self.nodes != nodes {
+            self.nodes = Rc::new(nodes);
+        }
+        let messages = self.messages_seen.views(sim, now);
+        if *self.messages != messages {
+            self.messages = Rc::new(messages);
+        }
+    }
+
+    /// What only changes when something happens.
+    fn read_events(&mut self, playback: &Playback) {
+        let sim = playback.sim();
+        self.messages_seen.refresh(sim);
+        self.logs.refresh(sim);
+        let ops = op_rows(sim, OP_ROWS);
+        if *self.ops != ops {
+            self.ops = Rc::new(ops);
+        }
+        self.client_pending = sim
+            .clients()
+            .get(&PAGE_CLIENT)
+            .and_then(|c| c.pending.as_ref())
+            .map(|p| Rc::<str>::from(p.op.to_string()));
+        let cut = cut_pairs(sim);
+        if *self.cut_pairs != cut {
+            self.cut_pairs = Rc::new(cut);
+        }
+        if self.narration.refresh(sim) {
+            self.narration_lines = Rc::new(self.narration.lines());
+        }
+        let found = sim.violations();
+        if found.len() != self.violations.len() {
+            self.violations = Rc::new(found.to_vec());
+            self.violating = Rc::new(found.iter().flat_map(|v| v.nodes.iter().copied()).collect());
+            self.flagged = found.first().map(|v| (Rc::new(v.nodes.clone()), v.index));
+        }
+        if let Some(replay) = playback.replay() {
+            let failure = replay.failure.as_ref().filter(|f| f.violation.is_none());
+            let failure = failure.map(|f| Rc::from(f.reason.as_str()));
+            if self.replay_failure != failure {
+                self.replay_failure = failure;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playback::speed;
+    use crate::run::Run;
+    use sim::{Action, KvOp, Target};
+
+    fn playback(seed: u64) -> Playback {
+        let run = Run::free(SimConfig { seed, ..SimConfig::default() }).unwrap();
+        Playback::new(run, false, speed::DEFAULT_SPEED)
+    }
+
+    #[test]
+    fn values_that_did_not_change_keep_their_identity() {
+        let mut p = playback(3);
+        let mut cache = ViewCache::new(false);
+        cache.refresh(&p);
+        assert_eq!(cache.nodes.len(), 5);
+        let (nodes, rows, lines) =
+            (Rc::clone(&cache.nodes), cache.log_rows(), Rc::clone(&cache.narration_lines));
+        cache.refresh(&p);
+        assert!(Rc::ptr_eq(&nodes, &cache.nodes), "the same servers, not redrawn");
+        assert!(Rc::ptr_eq(&rows, &cache.log_rows()));
+        assert!(Rc::ptr_eq(&lines, &cache.narration_lines));
+        p.step();
+        cache.refresh(&p);
+        assert!(!Rc::ptr_eq(&nodes, &cache.nodes), "a server became a candidate");
+        assert!(!Rc::ptr_eq(&lines, &cache.narration_lines), "and the narration says so");
+    }
+
+    #[test]
+    fn the_page_clients_operation_in_progress_and_cut_links_are_read() {
+        let mut p = playback(4);
+        let mut cache = ViewCache::new(false);
+        let op = KvOp::Put { key: "x".into(), value: "3".into() };
+        p.act(Action::Submit { client: PAGE_CLIENT, op, target: Target::Leader }).unwrap();
+        p.act(Action::Isolate(NodeId(2))).unwrap();
+        cache.refresh(&p);
+        assert_eq!(cache.client_pending.as_deref(), Some("Put(x, 3)"));
+        assert_eq!(cache.ops.len(), 1);
+        assert_eq!(cache.cut_pairs.len(), 4, "S2's links to the four others");
+        assert_eq!(cache.membership.servers.len(), 5);
+    }
+
+    #[test]
+    fn forgetting_a_cluster_keeps_only_the_narration_setting() {
+        let mut p = playback(5);
+        let mut cache = ViewCache::new(false);
+        p.step();
+        cache.refresh(&p);
+        cache.show_all_events(&p, true);
+        assert!(!cache.narration_lines.is_empty());
+        cache.forget();
+        assert!(cache.show_all(), "the setting carries over");
+        assert!(cache.narration_lines.is_empty() && cache.log_rows().is_empty());
+        assert!(cache.violations.is_empty() && cache.flagged.is_none());
+    }
+}
