@@ -10,6 +10,7 @@
 pub mod checker;
 pub mod client;
 pub mod config;
+mod fnv;
 pub mod configuration;
 pub mod kv;
 pub mod network;

@@ -3,6 +3,7 @@
 //! summarised by a hash so that two runs can be compared bit for bit.
 
 use crate::checker::Violation;
+use crate::fnv::{fnv_extend, FNV_OFFSET};
 use crate::kv::{ClientId, KvOp, KvOutput};
 use crate::network::{DropReason, Endpoint, PacketKind};
 use raft::{Event, LogIndex, NodeId, Time};
@@ -137,19 +138,15 @@ impl Default for Trace {
     }
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 impl Trace {
     /// Record an event.
     pub fn push(&mut self, time: Time, event: TraceEvent) {
         self.len += 1;
         let entry = TraceEntry { seq: self.len, time, event };
-        // FNV-1a over the entry's Debug text: stable across platforms. The
-        // text is hashed as it is written, never stored.
-        let mut fnv = Fnv(self.hash);
-        fmt::write(&mut fnv, format_args!("{entry:?}")).expect("hashing cannot fail");
-        self.hash = fnv.0;
+        // FNV-1a over the entry's postcard encoding: stable across
+        // platforms, and far fewer bytes than its Debug text.
+        self.hash = fnv_extend(self.hash, &entry);
         if self.recent.len() == TRACE_KEEP {
             self.recent.pop_front();
         }
@@ -174,17 +171,5 @@ impl Trace {
     /// The most recent entries, oldest first.
     pub fn recent(&self) -> impl DoubleEndedIterator<Item = &TraceEntry> {
         self.recent.iter()
-    }
-}
-
-/// FNV-1a as a text sink.
-struct Fnv(u64);
-
-impl fmt::Write for Fnv {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for b in s.bytes() {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(FNV_PRIME);
-        }
-        Ok(())
     }
 }

@@ -4,36 +4,19 @@
 //! two subtractions, and the first index where they differ a binary search.
 
 use crate::kv::KvCommand;
-use postcard::ser_flavors::Flavor;
+use crate::fnv::{fnv_extend, FNV_OFFSET};
 use raft::{Entry, LogIndex, RaftLog, Term};
 
 /// A deterministic 64-bit hash of an entry (its index, term and payload),
 /// the same on every platform: FNV-1a over the entry's postcard encoding,
 /// finished with a mixer so that the sums of hashes below spread well.
 pub(super) fn entry_hash(entry: &Entry<KvCommand>) -> u64 {
-    let fnv = postcard::serialize_with_flavor(entry, Fnv(0xcbf2_9ce4_8422_2325))
-        .expect("hashing never runs out of room");
+    let fnv = fnv_extend(FNV_OFFSET, entry);
     // splitmix64's finalizer.
     let mut z = fnv;
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
-}
-
-/// FNV-1a as a postcard output: the bytes are hashed, not stored.
-struct Fnv(u64);
-
-impl Flavor for Fnv {
-    type Output = u64;
-
-    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
-        self.0 = (self.0 ^ byte as u64).wrapping_mul(0x0100_0000_01b3);
-        Ok(())
-    }
-
-    fn finalize(self) -> postcard::Result<u64> {
-        Ok(self.0)
-    }
 }
 
 /// Anything that can say, for a range of log indexes, the sum of the hashes
