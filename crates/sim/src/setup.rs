@@ -76,7 +76,8 @@ mod tests {
 
     /// Rejected AppendEntries replies until the old leader's log matches.
     fn rejections_until_repaired(fast_backtrack: bool) -> usize {
-        let config = SimConfig { seed: 3, fast_backtrack, ..SimConfig::default() };
+        let mut config = SimConfig { seed: 3, ..SimConfig::default() };
+        config.raft.fast_backtrack = fast_backtrack;
         let mut sim = divergent_follower(config).unwrap();
         let leader = sim.leader().unwrap();
         let old = sim.ids().find(|&id| id != leader && diverged(&sim, id, leader)).unwrap();

@@ -258,13 +258,13 @@ impl Sim {
             }
             Action::SetLoss(p) => self.config.loss_percent = p,
             Action::SetFeature { feature, on } => {
-                self.config.set_feature(feature, on);
+                self.config.raft.set_feature(feature, on);
                 for s in self.servers.iter_mut().flatten() {
                     s.raft.set_feature(feature, on);
                 }
             }
             Action::SetReadMode(mode) => {
-                self.config.read_mode = mode;
+                self.config.raft.read_mode = mode;
                 for s in self.servers.iter_mut().flatten() {
                     s.raft.set_read_mode(mode);
                 }
@@ -276,15 +276,15 @@ impl Sim {
             }
             Action::SetSnapshotThreshold(n) => self.config.snapshot_threshold = n,
             Action::SetFlowControl { max_entries_per_append, max_inflight } => {
-                self.config.max_entries_per_append = max_entries_per_append;
-                self.config.max_inflight = max_inflight;
+                self.config.raft.max_entries_per_append = max_entries_per_append;
+                self.config.raft.max_inflight = max_inflight;
                 for s in self.servers.iter_mut().flatten() {
                     s.raft.set_flow_control(max_entries_per_append, max_inflight);
                 }
             }
             Action::SetBug { bug, on } => {
-                self.config.bugs.set(bug, on);
-                let bugs = self.config.bugs.clone();
+                self.config.raft.bugs.set(bug, on);
+                let bugs = self.config.raft.bugs.clone();
                 for s in self.servers.iter_mut().flatten() {
                     s.raft.set_bugs(bugs.clone());
                 }
@@ -698,7 +698,7 @@ impl Sim {
                     None => {
                         // No leader known: wait a heartbeat, then try the
                         // next server in rotation rather than spin.
-                        let wait = self.config.heartbeat_interval;
+                        let wait = self.config.raft.heartbeat_interval;
                         if let Some(p) =
                             self.clients.get_mut(&client).and_then(|c| c.pending.as_mut())
                         {

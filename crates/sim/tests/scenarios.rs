@@ -201,8 +201,9 @@ fn prevote_keeps_a_healed_partition_from_deposing_the_leader() {
     // PreVote it returns with a huge term and forces an election; with
     // PreVote its term never moved, and the leader stays.
     fn leader_changes_after_partition(pre_vote: bool) -> (bool, u64) {
-        let mut sim =
-            Sim::new(SimConfig { servers: 5, seed: 12, pre_vote, ..SimConfig::default() }).unwrap();
+        let mut config = SimConfig { servers: 5, seed: 12, ..SimConfig::default() };
+        config.raft.pre_vote = pre_vote;
+        let mut sim = Sim::new(config).unwrap();
         run_until(&mut sim, 2000, |w| w.leader().is_some());
         sim.run_until(sim.now() + 200);
         let leader = sim.leader().unwrap();
@@ -230,9 +231,9 @@ fn prevote_keeps_a_healed_partition_from_deposing_the_leader() {
 #[test]
 fn check_quorum_makes_a_leader_in_a_minority_step_down() {
     fn minority_leader_role(check_quorum: bool) -> Role {
-        let mut sim =
-            Sim::new(SimConfig { servers: 5, seed: 8, check_quorum, ..SimConfig::default() })
-                .unwrap();
+        let mut config = SimConfig { servers: 5, seed: 8, ..SimConfig::default() };
+        config.raft.check_quorum = check_quorum;
+        let mut sim = Sim::new(config).unwrap();
         run_until(&mut sim, 2000, |w| w.leader().is_some());
         let leader = sim.leader().unwrap();
         let buddy = sim.ids().find(|&i| i != leader).unwrap();
@@ -264,9 +265,9 @@ fn leadership_transfer_hands_over_to_the_chosen_server() {
 #[test]
 fn gets_are_served_without_log_entries_by_read_index_and_by_lease() {
     for mode in [raft::ReadMode::ReadIndex, raft::ReadMode::Lease] {
-        let mut sim =
-            Sim::new(SimConfig { servers: 3, seed: 2, read_mode: mode, ..SimConfig::default() })
-                .unwrap();
+        let mut config = SimConfig { servers: 3, seed: 2, ..SimConfig::default() };
+        config.raft.read_mode = mode;
+        let mut sim = Sim::new(config).unwrap();
         run_until(&mut sim, 2000, |w| w.leader().is_some());
         submit(&mut sim, "put x 5", Target::Leader);
         assert!(run_until(&mut sim, 2000, |w| w.history().ops[0].returned.is_some()));
