@@ -1,10 +1,10 @@
 //! Ready-made situations the page can open, each a world run up to the
 //! moment worth watching.
 
+use crate::action::Action;
 use crate::client::Target;
 use crate::config::SimConfig;
 use crate::kv::{ClientId, KvOp};
-use crate::scenario::Action;
 use crate::world::Sim;
 use raft::NodeId;
 

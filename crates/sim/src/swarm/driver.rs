@@ -4,9 +4,9 @@
 use super::plan::{FaultKind, Plan};
 use super::report::{Failure, SwarmRun};
 use super::SwarmOptions;
+use crate::action::Action;
 use crate::client::Target;
 use crate::kv::{ClientId, KvOp};
-use crate::scenario::Action;
 use crate::trace::TraceEvent;
 use crate::world::Sim;
 use raft::{Event, LogIndex, NodeId, Payload, Rng, Role, Time};

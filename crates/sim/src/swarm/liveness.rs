@@ -6,9 +6,9 @@
 use super::driver::{Phase, Swarm};
 use super::plan::FaultKind;
 use super::report::Failure;
+use crate::action::Action;
 use crate::client::Target;
 use crate::kv::{ClientId, KvOp};
-use crate::scenario::Action;
 use raft::{NodeId, Role, Time};
 
 /// How long, after healing, the cluster may go without progress: for a
