@@ -2,15 +2,15 @@
 //! servers, their disks, the network between them, and clients. Same seed
 //! and same actions give the same run, bit for bit, on every platform.
 
-use crate::checker::{Checker, Touched, Violation};
+use crate::checker::{Checker, Invariant, Touched, Violation};
 use crate::client::{Client, History, Pending, Target};
 use crate::config::SimConfig;
 use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet};
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{LogWrite, NodeId, PersistentState, RaftNode, Ready, Rng, Role, Time};
-use std::collections::BTreeMap;
+use raft::{LogIndex, LogWrite, NodeId, PersistentState, RaftNode, Ready, Rng, Role, Time};
+use std::collections::{BTreeMap, BTreeSet};
 
 mod actions;
 
@@ -31,6 +31,10 @@ pub struct Sim {
     history: History,
     checker: Checker,
     violations: Vec<Violation>,
+    /// (property, servers, index) of every violation reported, so that a
+    /// break is reported once, when it first happens, and not again at
+    /// every later event that looks at the same servers.
+    reported: BTreeSet<(Invariant, Vec<NodeId>, Option<LogIndex>)>,
     trace: Trace,
 }
 
@@ -64,6 +68,7 @@ impl Sim {
             history: History::default(),
             checker: Checker::new(bootstrap),
             violations: Vec::new(),
+            reported: BTreeSet::new(),
             trace: Trace::default(),
         })
     }
@@ -290,6 +295,11 @@ impl Sim {
     }
 
     fn violation(&mut self, v: Violation) {
+        let mut nodes = v.nodes.clone();
+        nodes.sort();
+        if !self.reported.insert((v.invariant, nodes, v.index)) {
+            return;
+        }
         self.trace.push(self.now, TraceEvent::Violation(v.clone()));
         self.violations.push(v);
     }

@@ -398,3 +398,34 @@ fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
     assert_eq!(v.invariant, sim::Invariant::LeaderCompleteness);
     assert_eq!(v.nodes, vec![behind]);
 }
+
+#[test]
+fn a_violation_is_reported_once_when_it_first_happens() {
+    // The same broken run as above, watched for a while after the break:
+    // every later event that looks at the same servers finds the same
+    // break, and it must not be reported again.
+    let mut sim = cluster(3, 60);
+    sim.act(Action::SetBug { bug: raft::Bug::VoteWithoutLogCheck, on: true }).unwrap();
+    run_until(&mut sim, 2000, |w| w.leader().is_some());
+    let leader = sim.leader().unwrap();
+    let behind = sim.ids().find(|&i| i != leader).unwrap();
+    sim.act(Action::Crash(behind)).unwrap();
+    submit(&mut sim, "put x 1", Target::Leader);
+    assert!(run_until(&mut sim, 2000, |w| w.history().ops[0].returned.is_some()));
+    sim.act(Action::Restart(behind)).unwrap();
+    sim.act(Action::Crash(leader)).unwrap();
+    sim.act(Action::TimeOut(behind)).unwrap();
+    run_until(&mut sim, 2000, |w| !w.violations().is_empty());
+    let first = sim.violations()[0].clone();
+    sim.run_until(sim.now() + 3000);
+    assert_eq!(sim.violations()[0], first, "the first report stays first");
+    let mut keys: Vec<_> =
+        sim.violations().iter().map(|v| (v.invariant, v.nodes.clone(), v.index)).collect();
+    let reports = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), reports, "each break reported once: {:?}", sim.violations());
+    let traced =
+        sim.trace().recent().filter(|e| matches!(e.event, sim::TraceEvent::Violation(_))).count();
+    assert_eq!(traced, reports, "the trace narrates each break once");
+}
