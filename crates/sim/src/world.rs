@@ -48,17 +48,51 @@ enum Next {
 impl Sim {
     /// A fresh cluster: every server up, empty logs, term 0.
     pub fn new(config: SimConfig) -> Result<Self, String> {
+        let disks = vec![PersistentState::default(); usize::from(config.servers)];
+        Sim::from_disks(config, disks)
+    }
+
+    /// A cluster whose servers start from the given disks, one per server in
+    /// id order: each comes up as after a crash, with its currentTerm,
+    /// votedFor and log (Figure 2's persistent state) and nothing else —
+    /// commitIndex 0, a follower. So textbook situations (the paper's
+    /// Figure 7 logs, Figure 8) can be set up exactly. Nothing on the disks
+    /// counts as committed until a leader commits it; crash a server with
+    /// [`Action::Crash`](crate::Action::Crash) to start with it down.
+    pub fn from_disks(
+        config: SimConfig,
+        disks: Vec<PersistentState<KvCommand>>,
+    ) -> Result<Self, String> {
         config.validate()?;
+        if disks.len() != usize::from(config.servers) {
+            return Err(format!(
+                "{} disks for {} servers: give each server one disk",
+                disks.len(),
+                config.servers
+            ));
+        }
+        for (i, disk) in disks.iter().enumerate() {
+            check_disk(NodeId(i as u8 + 1), disk)?;
+        }
         let bootstrap: Vec<NodeId> = (1..=config.servers).map(NodeId).collect();
         let mut rng = Rng::new(config.seed);
-        let servers = (1..=config.servers)
-            .map(|i| {
-                let node = RaftNode::new(config.raft_config(NodeId(i)), rng.next_u64(), 0)?;
-                Ok(Some(Server::new(node)))
+        let servers = disks
+            .iter()
+            .enumerate()
+            .map(|(i, disk)| {
+                let (id, seed) = (NodeId(i as u8 + 1), rng.next_u64());
+                let kv = match &disk.snapshot {
+                    Some(s) => KvStore::decode(&s.data)?,
+                    None => KvStore::default(),
+                };
+                let node = RaftNode::restart(config.raft_config(id), disk.clone(), seed, 0)?;
+                let mut server = Server::new(node);
+                server.kv = kv;
+                Ok(Some(server))
             })
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Sim {
-            disks: vec![PersistentState::default(); config.servers as usize],
+            disks,
             config,
             now: 0,
             rng,
@@ -470,4 +504,27 @@ impl Sim {
             _ => {} // an answer to an older attempt
         }
     }
+}
+
+/// Does a disk hold what a Raft server could have written? Entries numbered
+/// 1, 2, 3 … after the snapshot, terms never falling, none above
+/// currentTerm (a server adopts a term before it stores entries of it,
+/// §5.1).
+fn check_disk(id: NodeId, disk: &PersistentState<KvCommand>) -> Result<(), String> {
+    let term = disk.hard_state.current_term;
+    let (mut index, mut last_term) = disk.log.snapshot_point();
+    for e in disk.log.entries() {
+        if e.index != index + 1 {
+            return Err(format!("{id}'s log has entry {} after entry {index}", e.index));
+        }
+        if e.term < last_term || e.term > term {
+            return Err(format!(
+                "{id}'s entry {} has term {}: terms in a log never fall and never pass \
+                 currentTerm ({term})",
+                e.index, e.term
+            ));
+        }
+        (index, last_term) = (e.index, e.term);
+    }
+    Ok(())
 }

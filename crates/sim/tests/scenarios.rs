@@ -429,3 +429,68 @@ fn a_violation_is_reported_once_when_it_first_happens() {
         sim.trace().recent().filter(|e| matches!(e.event, sim::TraceEvent::Violation(_))).count();
     assert_eq!(traced, reports, "the trace narrates each break once");
 }
+
+/// §5.3, Figure 7: the leader for term 8 (S1) and followers (a)–(f) (S2–S7)
+/// with the logs of the figure, by term. Any of them could have happened:
+/// (a) and (b) miss entries, (c) and (d) have extra uncommitted ones, (e)
+/// and (f) both miss some and have extra ones.
+const FIGURE_7: [&[raft::Term]; 7] = [
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6],
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6],
+    &[1, 1, 1, 4],
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6],
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7],
+    &[1, 1, 1, 4, 4, 4, 4],
+    &[1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3],
+];
+
+fn figure_7(fast_backtrack: bool) -> Sim {
+    let mut config = SimConfig { servers: 7, seed: 7, ..SimConfig::default() };
+    config.raft.fast_backtrack = fast_backtrack;
+    // Everyone has seen term 7 ((d) stored entries of it); S1 is about to
+    // campaign for term 8.
+    let disks = FIGURE_7.iter().map(|terms| sim::setup::disk_of_terms(7, terms)).collect();
+    Sim::from_disks(config, disks).unwrap()
+}
+
+#[test]
+fn a_world_started_from_figure_7s_disks_holds_exactly_those_logs() {
+    let sim = figure_7(false);
+    for (id, terms) in sim.ids().zip(FIGURE_7) {
+        let r = &sim.server(id).unwrap().raft;
+        let log: Vec<raft::Term> = r.log().entries().iter().map(|e| e.term).collect();
+        assert_eq!(log, terms, "{id}'s log");
+        assert_eq!((r.current_term(), r.commit_index(), r.role()), (7, 0, Role::Follower));
+    }
+    let bad = vec![sim::setup::disk_of_terms(3, &[1, 4])];
+    let err = Sim::from_disks(SimConfig { servers: 1, ..SimConfig::default() }, bad).unwrap_err();
+    assert!(err.contains("never pass currentTerm"), "{err}");
+    assert!(Sim::from_disks(SimConfig::default(), Vec::new()).unwrap_err().contains("5 servers"));
+}
+
+#[test]
+fn figure_7s_leader_repairs_every_follower_log_to_its_own() {
+    // §5.3: the leader (votes from (a), (b), (e), (f): its log is at least
+    // as up to date as theirs, §5.4.1) finds where each follower's log
+    // agrees with its own, deletes what follows and sends its entries.
+    for fast_backtrack in [false, true] {
+        let mut sim = figure_7(fast_backtrack);
+        let leader = NodeId(1);
+        sim.act(Action::TimeOut(leader)).unwrap();
+        sim.run_until(3000);
+        assert_eq!(sim.leader(), Some(leader), "the leader of Figure 7 was elected");
+        let l = &sim.server(leader).unwrap().raft;
+        assert_eq!(l.current_term(), 8);
+        let want: Vec<raft::Term> = l.log().entries().iter().map(|e| e.term).collect();
+        assert_eq!(want[..10], *FIGURE_7[0], "the leader never rewrites its own log");
+        let every = want.len() as u64;
+        assert_eq!(l.commit_index(), every, "its term-8 entry commits, and all before it");
+        for id in sim.ids() {
+            let r = &sim.server(id).unwrap().raft;
+            let log: Vec<raft::Term> = r.log().entries().iter().map(|e| e.term).collect();
+            assert_eq!(log, want, "{id} ends with the leader's log (fast: {fast_backtrack})");
+            assert_eq!(r.commit_index(), l.commit_index());
+        }
+        assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    }
+}
