@@ -377,12 +377,11 @@ fn snapshots_compact_logs_and_bring_a_far_behind_server_back_by_install_snapshot
     assert!(sim.act(Action::SetSnapshotThreshold(Some(0))).is_err());
 }
 
-#[test]
-fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
-    // "Break Raft": votes without the up-to-date check let a server that
-    // missed committed entries win, and Leader Completeness fires.
+/// With votes granted without the up-to-date check, a server that missed a
+/// committed entry is elected; run until the checkers notice. Returns the
+/// world and that server.
+fn elect_a_server_that_missed_a_commit() -> (Sim, NodeId) {
     let mut sim = cluster(3, 60);
-    assert!("no_such_bug".parse::<raft::Bug>().is_err());
     sim.act(Action::SetBug { bug: raft::Bug::VoteWithoutLogCheck, on: true }).unwrap();
     run_until(&mut sim, 2000, |w| w.leader().is_some());
     let leader = sim.leader().unwrap();
@@ -394,6 +393,15 @@ fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
     sim.act(Action::Crash(leader)).unwrap();
     sim.act(Action::TimeOut(behind)).unwrap();
     run_until(&mut sim, 2000, |w| !w.violations().is_empty());
+    (sim, behind)
+}
+
+#[test]
+fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
+    // "Break Raft": votes without the up-to-date check let a server that
+    // missed committed entries win, and Leader Completeness fires.
+    assert!("no_such_bug".parse::<raft::Bug>().is_err());
+    let (sim, behind) = elect_a_server_that_missed_a_commit();
     let v = sim.violations().first().expect("the checkers notice");
     assert_eq!(v.invariant, sim::Invariant::LeaderCompleteness);
     assert_eq!(v.nodes, vec![behind]);
@@ -404,18 +412,7 @@ fn a_violation_is_reported_once_when_it_first_happens() {
     // The same broken run as above, watched for a while after the break:
     // every later event that looks at the same servers finds the same
     // break, and it must not be reported again.
-    let mut sim = cluster(3, 60);
-    sim.act(Action::SetBug { bug: raft::Bug::VoteWithoutLogCheck, on: true }).unwrap();
-    run_until(&mut sim, 2000, |w| w.leader().is_some());
-    let leader = sim.leader().unwrap();
-    let behind = sim.ids().find(|&i| i != leader).unwrap();
-    sim.act(Action::Crash(behind)).unwrap();
-    submit(&mut sim, "put x 1", Target::Leader);
-    assert!(run_until(&mut sim, 2000, |w| w.history().ops[0].returned.is_some()));
-    sim.act(Action::Restart(behind)).unwrap();
-    sim.act(Action::Crash(leader)).unwrap();
-    sim.act(Action::TimeOut(behind)).unwrap();
-    run_until(&mut sim, 2000, |w| !w.violations().is_empty());
+    let (mut sim, _) = elect_a_server_that_missed_a_commit();
     let first = sim.violations()[0].clone();
     sim.run_until(sim.now() + 3000);
     assert_eq!(sim.violations()[0], first, "the first report stays first");

@@ -75,27 +75,17 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
-    /// Kinds that strike at drawn moments.
-    pub const TIMED: [FaultKind; 18] = [
-        FaultKind::CutLink,
-        FaultKind::HealLink,
-        FaultKind::IsolateLeader,
-        FaultKind::MovingPartition,
-        FaultKind::HealAll,
-        FaultKind::Loss,
-        FaultKind::Crash,
-        FaultKind::Restart,
-        FaultKind::TimeOut,
-        FaultKind::ClientOp,
-        FaultKind::TransferLeadership,
-        FaultKind::Snapshot,
-        FaultKind::OneWayCut,
-        FaultKind::Duplicate,
-        FaultKind::LongDelay,
-        FaultKind::AddServer,
-        FaultKind::RemoveServer,
-        FaultKind::ChangeVoters,
-    ];
+    /// Kinds that strike at drawn moments: [`FaultKind::DRAWN_FIRST`] then
+    /// [`FaultKind::DRAWN_LAST`].
+    pub const TIMED: [FaultKind; 18] = {
+        let mut all = [FaultKind::CutLink; 18];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = if i < 12 { Self::DRAWN_FIRST[i] } else { Self::DRAWN_LAST[i - 12] };
+            i += 1;
+        }
+        all
+    };
     /// The timed kinds the plan draws *before* the triggered kinds and the
     /// timing: the first twelve kinds there were. Order matters: each draw
     /// consumes the seed's random sequence, so changing this list (or
@@ -287,10 +277,10 @@ mod tests {
     }
 
     #[test]
-    fn the_draw_order_lists_every_timed_kind_once() {
-        let mut drawn: Vec<FaultKind> =
-            FaultKind::DRAWN_FIRST.iter().chain(&FaultKind::DRAWN_LAST).copied().collect();
-        drawn.sort();
-        assert_eq!(drawn, FaultKind::TIMED);
+    fn every_timed_kind_is_drawn_once() {
+        let mut kinds = FaultKind::TIMED.to_vec();
+        kinds.sort();
+        kinds.dedup();
+        assert_eq!(kinds.len(), FaultKind::TIMED.len());
     }
 }
