@@ -9,7 +9,7 @@ use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet};
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{LogIndex, LogWrite, NodeId, PersistentState, RaftNode, Ready, Rng, Role, Time};
+use raft::{LogIndex, LogWrite, NodeId, PersistentState, Ready, Rng, Role, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod actions;
@@ -81,14 +81,7 @@ impl Sim {
             .enumerate()
             .map(|(i, disk)| {
                 let (id, seed) = (NodeId(i as u8 + 1), rng.next_u64());
-                let kv = match &disk.snapshot {
-                    Some(s) => KvStore::decode(&s.data)?,
-                    None => KvStore::default(),
-                };
-                let node = RaftNode::restart(config.raft_config(id), disk.clone(), seed, 0)?;
-                let mut server = Server::new(node);
-                server.kv = kv;
-                Ok(Some(server))
+                Server::boot(config.raft_config(id), disk.clone(), seed, 0).map(Some)
             })
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Sim {

@@ -7,7 +7,7 @@ use super::Sim;
 use crate::action::Action;
 use crate::client::{Client, Target};
 use crate::config::MAX_SERVERS;
-use crate::kv::{ClientId, KvOp, KvStore};
+use crate::kv::{ClientId, KvOp};
 use crate::network::Endpoint;
 use crate::server::Server;
 use crate::trace::TraceEvent;
@@ -179,17 +179,8 @@ impl Sim {
         }
         self.accept(said);
         let seed = self.rng.next_u64();
-        let cfg = self.config.raft_config(id);
         let disk = self.disk(id).clone();
-        // The state machine comes back from the snapshot; the entries after
-        // it are re-applied as they commit again.
-        let kv = match &disk.snapshot {
-            Some(s) => KvStore::decode(&s.data)?,
-            None => KvStore::default(),
-        };
-        let node = RaftNode::restart(cfg, disk, seed, self.now)?;
-        let mut server = Server::new(node);
-        server.kv = kv;
+        let server = Server::boot(self.config.raft_config(id), disk, seed, self.now)?;
         self.servers[id.0 as usize - 1] = Some(server);
         self.trace.push(self.now, TraceEvent::Restarted(id));
         Ok(())
