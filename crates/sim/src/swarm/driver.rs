@@ -231,22 +231,48 @@ impl Swarm {
         ids
     }
 
+    /// Strike with the next timed fault: draw its kind by the mix's
+    /// weights, build it, inject it.
     fn timed_fault(&mut self) {
+        use FaultKind::*;
+        let Some(kind) = self.draw_kind() else { return };
+        let (action, refusal) = match kind {
+            CutLink | HealLink | IsolateLeader | MovingPartition | HealAll | Loss | OneWayCut
+            | Duplicate | LongDelay => (self.network_fault(kind), Refusal::Impossible),
+            Crash | Restart | TimeOut | ClientOp => (self.server_fault(kind), Refusal::Impossible),
+            TransferLeadership | Snapshot | AddServer | RemoveServer | ChangeVoters => {
+                (self.request(kind), Refusal::Allowed)
+            }
+            CrashAfterVote | CrashAfterAppend | CrashCandidate | CrashNewLeader
+            | CrashAfterCommit => (None, Refusal::Impossible),
+        };
+        if let Some(action) = action {
+            self.inject(kind, action, refusal);
+        }
+    }
+
+    /// A timed kind, drawn by the mix's weights (`None` if every weight is
+    /// 0).
+    fn draw_kind(&mut self) -> Option<FaultKind> {
         let total: u64 = self.plan.mix.weights.values().map(|&w| u64::from(w)).sum();
         if total == 0 {
-            return;
+            return None;
         }
         let mut x = self.rng.range_inclusive(0, total - 1);
-        let mut kind = FaultKind::ClientOp;
         for (&k, &w) in &self.plan.mix.weights {
             if x < u64::from(w) {
-                kind = k;
-                break;
+                return Some(k);
             }
             x -= u64::from(w);
         }
+        Some(FaultKind::ClientOp)
+    }
+
+    /// A fault of the network (`None` when the cluster is too small for it
+    /// or nothing is cut to heal).
+    fn network_fault(&mut self, kind: FaultKind) -> Option<Action> {
         let n = self.plan.config.servers;
-        let action = match kind {
+        match kind {
             FaultKind::CutLink if n >= 2 => {
                 let a = self.node();
                 let b =
@@ -289,6 +315,24 @@ impl Swarm {
                 let p = self.rng.range_inclusive(0, u64::from(self.plan.mix.max_loss));
                 Some(Action::SetLoss(p as f64))
             }
+            FaultKind::OneWayCut if n >= 2 => {
+                let (from, to) = (self.node(), self.node());
+                (from != to).then_some(Action::SetOneWay { from, to, cut: true })
+            }
+            FaultKind::Duplicate => {
+                Some(Action::SetDuplication(self.rng.range_inclusive(0, 30) as f64))
+            }
+            FaultKind::LongDelay => Some(Action::SetLongDelays {
+                percent: self.rng.range_inclusive(0, 20) as f64,
+                ms: self.rng.range_inclusive(100, 1500),
+            }),
+            _ => None,
+        }
+    }
+
+    /// A crash, restart or timeout of a server, or a client's operation.
+    fn server_fault(&mut self, kind: FaultKind) -> Option<Action> {
+        match kind {
             FaultKind::Crash => {
                 let live = self.live();
                 let id = self.pick(&live);
@@ -310,32 +354,30 @@ impl Swarm {
                 self.pick(&live).map(Action::TimeOut)
             }
             FaultKind::ClientOp => Some(self.client_op()),
+            _ => None,
+        }
+    }
+
+    /// Something asked of the cluster that it may refuse: a hand-over, a
+    /// snapshot, a membership change.
+    fn request(&mut self, kind: FaultKind) -> Option<Action> {
+        let n = self.plan.config.servers;
+        match kind {
             FaultKind::TransferLeadership => {
                 // Only to a server that is up and not the leader; the
                 // leader may still refuse (a transfer already under way).
                 let leader = self.sim.leader();
                 let others: Vec<NodeId> =
                     self.live().into_iter().filter(|&i| Some(i) != leader).collect();
-                if let (Some(_), Some(to)) = (leader, self.pick(&others)) {
-                    self.inject(kind, Action::TransferLeadership(to), Refusal::Allowed);
+                match (leader, self.pick(&others)) {
+                    (Some(_), Some(to)) => Some(Action::TransferLeadership(to)),
+                    _ => None,
                 }
-                None
             }
-            FaultKind::OneWayCut if n >= 2 => {
-                let (from, to) = (self.node(), self.node());
-                (from != to).then_some(Action::SetOneWay { from, to, cut: true })
-            }
-            FaultKind::Duplicate => {
-                Some(Action::SetDuplication(self.rng.range_inclusive(0, 30) as f64))
-            }
-            FaultKind::LongDelay => Some(Action::SetLongDelays {
-                percent: self.rng.range_inclusive(0, 20) as f64,
-                ms: self.rng.range_inclusive(100, 1500),
-            }),
             FaultKind::AddServer | FaultKind::RemoveServer | FaultKind::ChangeVoters => {
                 // The leader may refuse (one change at a time, no leader …);
                 // a refused change changes nothing.
-                let change = match kind {
+                Some(match kind {
                     FaultKind::AddServer => Action::AddServer,
                     FaultKind::RemoveServer => Action::RemoveServer(self.node()),
                     _ => {
@@ -344,23 +386,15 @@ impl Swarm {
                         voters.truncate(self.rng.range_inclusive(1, voters.len() as u64) as usize);
                         Action::ChangeVoters(voters)
                     }
-                };
-                self.inject(kind, change, Refusal::Allowed);
-                None
+                })
             }
             FaultKind::Snapshot => {
                 // Refused (and nothing changes) when the server has applied
                 // nothing new since its last snapshot.
                 let live = self.live();
-                if let Some(id) = self.pick(&live) {
-                    self.inject(kind, Action::Snapshot(id), Refusal::Allowed);
-                }
-                None
+                self.pick(&live).map(Action::Snapshot)
             }
             _ => None,
-        };
-        if let Some(action) = action {
-            self.inject(kind, action, Refusal::Impossible);
         }
     }
 
