@@ -1,14 +1,15 @@
-//! The world's settings: cluster size, timings, network behaviour.
+//! The world's settings: cluster size, the servers' Raft settings, network
+//! behaviour.
 
-use raft::Time;
+use raft::{NodeId, Time};
 use serde::{Deserialize, Serialize};
 
 /// Most servers the playground draws.
 pub const MAX_SERVERS: u8 = 9;
 
 /// Settings of a simulated cluster and its network. Defaults are DESIGN.md's:
-/// five servers, election timeout 150–300 ms, heartbeat 50 ms, one-way
-/// latency 10–20 ms.
+/// five servers, election timeout 150–300 ms, heartbeat 50 ms (the defaults
+/// of [`raft::Config::new`]), one-way latency 10–20 ms.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SimConfig {
@@ -17,12 +18,11 @@ pub struct SimConfig {
     pub servers: u8,
     /// Seed of every random choice in the run.
     pub seed: u64,
-    /// Election timeout range, ms.
-    pub election_timeout_min: Time,
-    /// Election timeout range, ms.
-    pub election_timeout_max: Time,
-    /// Leader heartbeat interval, ms.
-    pub heartbeat_interval: Time,
+    /// The Raft settings every server shares (timeouts, heartbeat, batching
+    /// and flow control, PreVote, CheckQuorum, fast backtracking, read mode,
+    /// bug switches). Its `id` and `voters` are not used:
+    /// [`SimConfig::raft_config`] fills them in for each server.
+    pub raft: raft::Config,
     /// One-way message latency range, ms, drawn uniformly per message.
     pub latency_min: Time,
     /// One-way message latency range, ms.
@@ -39,25 +39,9 @@ pub struct SimConfig {
     pub long_delay_ms: Time,
     /// How long a client waits for an answer before retrying, ms.
     pub client_timeout: Time,
-    /// Leaders jump back a whole term on rejection (§5.3's optimization).
-    pub fast_backtrack: bool,
-    /// How Gets are served: through the log, by ReadIndex, or by lease.
-    pub read_mode: raft::ReadMode,
-    /// PreVote (thesis §9.6).
-    pub pre_vote: bool,
-    /// CheckQuorum (thesis §6.2).
-    pub check_quorum: bool,
     /// Take a snapshot when this many applied entries sit in a server's log
     /// since its last snapshot; `None` never compacts on its own (§7).
     pub snapshot_threshold: Option<u64>,
-    /// Most entries one AppendEntries carries (batching).
-    pub max_entries_per_append: usize,
-    /// Most AppendEntries with entries in flight to one follower once the
-    /// leader knows where its log matches (flow control).
-    pub max_inflight: usize,
-    /// Deliberate protocol mistakes ("break Raft" experiments); all off by
-    /// default.
-    pub bugs: raft::BugSwitches,
 }
 
 impl Default for SimConfig {
@@ -65,9 +49,7 @@ impl Default for SimConfig {
         SimConfig {
             servers: 5,
             seed: 1,
-            election_timeout_min: 150,
-            election_timeout_max: 300,
-            heartbeat_interval: 50,
+            raft: raft::Config::new(NodeId(1), Vec::new()),
             latency_min: 10,
             latency_max: 20,
             loss_percent: 0.0,
@@ -75,33 +57,12 @@ impl Default for SimConfig {
             long_delay_percent: 0.0,
             long_delay_ms: 500,
             client_timeout: 500,
-            fast_backtrack: false,
-            read_mode: raft::ReadMode::Log,
-            pre_vote: false,
-            check_quorum: false,
             snapshot_threshold: None,
-            max_entries_per_append: 16,
-            max_inflight: 4,
-            bugs: raft::BugSwitches::default(),
         }
     }
 }
 
 impl SimConfig {
-    /// Is a protocol feature on for the cluster?
-    pub fn feature(&self, feature: raft::Feature) -> bool {
-        self.raft_config(raft::NodeId(1)).feature(feature)
-    }
-
-    /// Switch a protocol feature for the cluster.
-    pub fn set_feature(&mut self, feature: raft::Feature, on: bool) {
-        match feature {
-            raft::Feature::PreVote => self.pre_vote = on,
-            raft::Feature::CheckQuorum => self.check_quorum = on,
-            raft::Feature::FastBacktrack => self.fast_backtrack = on,
-        }
-    }
-
     /// Check the settings; the message says what to change.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=MAX_SERVERS).contains(&self.servers) {
@@ -128,29 +89,44 @@ impl SimConfig {
         if self.client_timeout == 0 {
             return Err("the client timeout must be above 0 ms".into());
         }
-        self.raft_config(raft::NodeId(1)).validate()
+        self.raft_config(NodeId(1)).validate()
     }
 
-    /// The Raft settings of server `id` in this cluster. The first
-    /// `servers` start as its voters; a server added later starts knowing no
-    /// configuration and learns it from the leader's log.
-    pub fn raft_config(&self, id: raft::NodeId) -> raft::Config {
+    /// The Raft settings of server `id` in this cluster: the shared
+    /// [`SimConfig::raft`] settings with its own id. The first `servers`
+    /// start as its voters; a server added later starts knowing no
+    /// configuration and learns it from the leader's log (thesis §4.2.1).
+    pub fn raft_config(&self, id: NodeId) -> raft::Config {
         let voters = if id.0 <= self.servers {
-            (1..=self.servers).map(raft::NodeId).collect()
+            (1..=self.servers).map(NodeId).collect()
         } else {
             Vec::new()
         };
-        let mut c = raft::Config::new(id, voters);
-        c.election_timeout_min = self.election_timeout_min;
-        c.election_timeout_max = self.election_timeout_max;
-        c.heartbeat_interval = self.heartbeat_interval;
-        c.fast_backtrack = self.fast_backtrack;
-        c.read_mode = self.read_mode;
-        c.pre_vote = self.pre_vote;
-        c.check_quorum = self.check_quorum;
-        c.max_entries_per_append = self.max_entries_per_append;
-        c.max_inflight = self.max_inflight;
-        c.bugs = self.bugs.clone();
-        c
+        raft::Config { id, voters, ..self.raft.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_gets_the_shared_settings_and_its_own_id() {
+        let mut config = SimConfig { servers: 3, ..SimConfig::default() };
+        config.raft.pre_vote = true;
+        config.raft.heartbeat_interval = 40;
+        let c = config.raft_config(NodeId(2));
+        assert_eq!(
+            (c.id, c.voters.len(), c.pre_vote, c.heartbeat_interval),
+            (NodeId(2), 3, true, 40)
+        );
+        assert!(config.raft_config(NodeId(4)).voters.is_empty(), "a later server learns them");
+    }
+
+    #[test]
+    fn a_bad_raft_setting_is_refused_with_its_reason() {
+        let mut config = SimConfig::default();
+        config.raft.heartbeat_interval = 400;
+        assert!(config.validate().unwrap_err().contains("heartbeat"));
     }
 }

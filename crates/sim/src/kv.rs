@@ -1,10 +1,11 @@
 //! The replicated application: a key-value store with Put(K, V), Get(K) and
-//! Delete(K) (seed 003's running example), applied from committed entries.
+//! Delete(K) (the running example of the "closer look at Raft internals"
+//! walkthrough), applied from committed entries.
 //!
 //! Every command carries its client's id and sequence number, and the store
 //! remembers each client's last answer, so a command that reaches the log
 //! twice (a client retried after a timeout) is executed once and the
-//! duplicate gets the saved answer (seed 003: "operations can have attached
+//! duplicate gets the saved answer (the walkthrough: "operations can have attached
 //! IDs ... so that the state machine's code can recognize whether a
 //! particular operation was executed before").
 

@@ -7,6 +7,7 @@
 //! properties after every event. It does no I/O and reads no clock, so the
 //! same seed and the same actions give the same run, natively and in wasm.
 
+pub mod action;
 pub mod checker;
 pub mod client;
 pub mod config;
@@ -14,7 +15,6 @@ mod fnv;
 pub mod configuration;
 pub mod kv;
 pub mod network;
-pub mod scenario;
 pub mod server;
 pub mod setup;
 pub mod swarm;
@@ -23,13 +23,13 @@ pub mod trace;
 pub mod workload;
 pub mod world;
 
+pub use action::Action;
 pub use checker::{Invariant, Violation};
 pub use client::{History, Operation, Target};
 pub use config::{SimConfig, MAX_SERVERS};
 pub use configuration::Configuration;
 pub use kv::{parse_command, ClientId, KvCommand, KvOp, KvOutput, KvStore};
 pub use network::{DropReason, Endpoint, InFlight, Packet, PacketKind};
-pub use scenario::{Action, Scenario};
 pub use swarm::{
     run_seed, run_seed_with, Failure, FaultKind, FaultMix, Outcome, Plan, Swarm, SwarmOptions,
     SwarmRun,

@@ -37,7 +37,8 @@ pub struct Applied {
 
 impl Server {
     /// A server around a Raft node, with an empty state machine (it is
-    /// rebuilt by re-applying committed entries, seed 003).
+    /// rebuilt by re-applying committed entries, as the "closer look at Raft
+    /// internals" walkthrough describes).
     pub fn new(raft: RaftNode<KvCommand>) -> Self {
         Server {
             raft,
@@ -46,6 +47,25 @@ impl Server {
             reads: BTreeMap::new(),
             next_read: 0,
         }
+    }
+
+    /// A server coming up from its disk, as after a crash: the state
+    /// machine comes back from the snapshot, and the entries after it are
+    /// re-applied as they commit again (Figure 2: only persistent state
+    /// survives).
+    pub fn boot(
+        config: raft::Config,
+        disk: raft::PersistentState<KvCommand>,
+        seed: u64,
+        now: Time,
+    ) -> Result<Server, String> {
+        let kv = match &disk.snapshot {
+            Some(s) => KvStore::decode(&s.data)?,
+            None => KvStore::default(),
+        };
+        let mut server = Server::new(RaftNode::restart(config, disk, seed, now)?);
+        server.kv = kv;
+        Ok(server)
     }
 
     /// A client request arrived. The leader proposes it (or answers a

@@ -1,72 +1,78 @@
-//! Ready-made situations the page can open, each a world run up to the
-//! moment worth watching.
+//! Ready-made situations the page and the tests can open: worlds started
+//! from chosen disks ([`Sim::from_disks`]) and run up to the moment worth
+//! watching, and the disks themselves, written the way the paper draws logs
+//! (one term per entry).
 
-use crate::client::Target;
+use crate::action::Action;
 use crate::config::SimConfig;
-use crate::kv::{ClientId, KvOp};
-use crate::scenario::Action;
+use crate::kv::{ClientId, KvCommand, KvOp};
 use crate::world::Sim;
-use raft::NodeId;
+use raft::{Entry, HardState, NodeId, Payload, PersistentState, Term};
 
-/// Entries the cut-off leader appends that nobody else stores.
+/// Entries the cut-off leader appended that nobody else stores.
 pub const DIVERGENT_ENTRIES: u64 = 8;
 
-/// A follower with a long divergent log (§5.3, Figure 7's followers (d)–(f)):
-/// the first leader is cut off and appends [`DIVERGENT_ENTRIES`] entries
-/// nobody else stores, the others elect a new leader and commit entries of
-/// their own at the same indexes, and then the links heal. The world is
-/// returned at that moment: the new leader is about to find where the old
-/// leader's log agrees with its own — one entry per round trip, or a whole
-/// term per round trip with fast backtracking on.
-pub fn divergent_follower(config: SimConfig) -> Result<Sim, String> {
-    let mut sim = Sim::new(config)?;
-    let old = committed_leader(&mut sim, |_, _| true)?;
-    for b in sim.ids().filter(|&b| b != old).collect::<Vec<_>>() {
-        sim.act(Action::SetLink { a: old, b, cut: true })?;
+/// A disk holding currentTerm `term`, votedFor `voted_for`, and a log with
+/// one entry per item of `entries` (its term and payload), numbered from 1.
+pub fn disk(
+    term: Term,
+    voted_for: Option<NodeId>,
+    entries: impl IntoIterator<Item = (Term, Payload<KvCommand>)>,
+) -> PersistentState<KvCommand> {
+    let mut disk = PersistentState {
+        hard_state: HardState { current_term: term, voted_for },
+        ..PersistentState::default()
+    };
+    for (i, (term, payload)) in entries.into_iter().enumerate() {
+        disk.log.push(Entry { term, index: i as u64 + 1, payload });
     }
-    // One client per command, so all of them reach the cut-off leader at once.
-    for k in 0..DIVERGENT_ENTRIES {
-        let op = KvOp::Put { key: "d".into(), value: format!("v{k}") };
-        let client = ClientId(100 + k as u32);
-        sim.act(Action::Submit { client, op, target: Target::Server(old) })?;
-    }
-    let wanted = sim.server(old).map_or(0, |s| s.raft.log().last_index()) + DIVERGENT_ENTRIES;
-    let first = committed_leader(&mut sim, |id, r| id != old && r.commit_index() >= wanted)?;
-    // A second election among the others: the leader that meets the old
-    // one starts with nextIndex just past its own long log (§5.3).
-    let term = sim.server(first).map_or(0, |s| s.raft.current_term());
-    let next = sim.ids().find(|&id| id != old && id != first).ok_or("too few servers")?;
-    sim.act(Action::TimeOut(next))?;
-    committed_leader(&mut sim, |id, r| id != old && r.current_term() > term)?;
-    sim.act(Action::HealAll)?;
-    Ok(sim)
+    disk
 }
 
-/// Run until a leader that `ok` accepts has committed an entry of its own
-/// term; at most 20 s of virtual time.
-fn committed_leader(
-    sim: &mut Sim,
-    ok: impl Fn(NodeId, &raft::RaftNode<crate::KvCommand>) -> bool,
-) -> Result<NodeId, String> {
-    let deadline = sim.now() + 20_000;
-    loop {
-        let ready = sim.ids().find(|&id| {
-            sim.server(id).is_some_and(|s| {
-                let r = &s.raft;
-                r.role() == raft::Role::Leader
-                    && r.log().term_at(r.commit_index()) == Some(r.current_term())
-                    && ok(id, r)
-            })
-        });
-        if let Some(id) = ready {
-            return Ok(id);
-        }
-        if sim.now() >= deadline {
-            return Err("the situation could not be set up: no leader committed in time".into());
-        }
-        let t = sim.now() + 10;
-        sim.run_until(t);
+/// A disk whose log holds entries of these terms, as the paper's figures
+/// draw a log (each entry a Put of `x`, so applying it shows), with
+/// currentTerm `term` and no vote.
+pub fn disk_of_terms(term: Term, log_terms: &[Term]) -> PersistentState<KvCommand> {
+    disk(term, None, log_terms.iter().enumerate().map(|(i, &t)| (t, put(i as u64 + 1, "x"))))
+}
+
+/// The command of entry `index` in a made-up disk: a Put of `key`, from a
+/// client of its own so that no session mistakes it for a retry.
+fn put(index: u64, key: &str) -> Payload<KvCommand> {
+    let op = KvOp::Put { key: key.into(), value: format!("v{index}") };
+    Payload::Command(KvCommand { client: ClientId(100 + index as u32), seq: 1, op })
+}
+
+/// A follower with a long divergent log (§5.3, Figure 7's followers (d)–(f)):
+/// S1 led term 2 while cut off and appended [`DIVERGENT_ENTRIES`] entries
+/// nobody else stores; the others stored entries of term 3 at the same
+/// indexes, and one of term 4 after them. S2 is elected for term 5, and the
+/// world is returned at that moment: the new leader is about to find where
+/// S1's log agrees with its own, starting with nextIndex just past its own
+/// log — one entry per round trip, or a whole term per round trip with fast
+/// backtracking on.
+pub fn divergent_follower(config: SimConfig) -> Result<Sim, String> {
+    if config.servers < 2 {
+        return Err("a divergent follower needs at least 2 servers".into());
     }
+    let shared = [(1, put(1, "a")), (1, put(2, "b"))];
+    let diverged = (0..DIVERGENT_ENTRIES).map(|k| (2, put(3 + k, "d")));
+    let old = disk(2, Some(NodeId(1)), shared.iter().cloned().chain(diverged));
+    let others = (0..DIVERGENT_ENTRIES).map(|k| (3, put(3 + k, "c")));
+    let tail = [(4, put(3 + DIVERGENT_ENTRIES, "c"))];
+    let new = disk(4, None, shared.iter().cloned().chain(others).chain(tail.iter().cloned()));
+    let mut disks = vec![old];
+    disks.resize(usize::from(config.servers), new);
+    let mut sim = Sim::from_disks(config, disks)?;
+    let leader = NodeId(2);
+    sim.act(Action::TimeOut(leader))?;
+    let deadline = sim.now() + 2_000;
+    while sim.leader() != Some(leader) {
+        if sim.now() >= deadline || !sim.step() {
+            return Err("the situation could not be set up: S2 was not elected".into());
+        }
+    }
+    Ok(sim)
 }
 
 #[cfg(test)]
@@ -76,7 +82,8 @@ mod tests {
 
     /// Rejected AppendEntries replies until the old leader's log matches.
     fn rejections_until_repaired(fast_backtrack: bool) -> usize {
-        let config = SimConfig { seed: 3, fast_backtrack, ..SimConfig::default() };
+        let mut config = SimConfig { seed: 3, ..SimConfig::default() };
+        config.raft.fast_backtrack = fast_backtrack;
         let mut sim = divergent_follower(config).unwrap();
         let leader = sim.leader().unwrap();
         let old = sim.ids().find(|&id| id != leader && diverged(&sim, id, leader)).unwrap();
@@ -115,6 +122,7 @@ mod tests {
         let old = old.expect("a server whose log conflicts with the leader's");
         let r = &sim.server(old).unwrap().raft;
         assert!(r.log().last_index() - r.commit_index() >= DIVERGENT_ENTRIES);
+        assert_eq!(old, NodeId(1));
     }
 
     #[test]

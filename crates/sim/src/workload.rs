@@ -6,7 +6,7 @@
 use crate::client::Target;
 use crate::config::SimConfig;
 use crate::kv::{ClientId, KvOp};
-use crate::scenario::Action;
+use crate::action::Action;
 use crate::world::Sim;
 use raft::Time;
 

@@ -2,16 +2,17 @@
 //! servers, their disks, the network between them, and clients. Same seed
 //! and same actions give the same run, bit for bit, on every platform.
 
-use crate::checker::{Checker, Touched, Violation};
+use crate::checker::{Checker, Invariant, Touched, Violation};
 use crate::client::{Client, History, Pending, Target};
 use crate::config::SimConfig;
 use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet};
-use crate::scenario::Action;
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{NodeId, PersistentState, RaftNode, Ready, Rng, Role, Time};
-use std::collections::BTreeMap;
+use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, Time};
+use std::collections::{BTreeMap, BTreeSet};
+
+mod actions;
 
 /// Redirects a client follows in a row before it waits a heartbeat and
 /// tries the next server in its rotation.
@@ -30,6 +31,10 @@ pub struct Sim {
     history: History,
     checker: Checker,
     violations: Vec<Violation>,
+    /// (property, servers, index) of every violation reported, so that a
+    /// break is reported once, when it first happens, and not again at
+    /// every later event that looks at the same servers.
+    reported: BTreeSet<(Invariant, Vec<NodeId>, Option<LogIndex>)>,
     trace: Trace,
 }
 
@@ -43,17 +48,44 @@ enum Next {
 impl Sim {
     /// A fresh cluster: every server up, empty logs, term 0.
     pub fn new(config: SimConfig) -> Result<Self, String> {
+        let disks = vec![PersistentState::default(); usize::from(config.servers)];
+        Sim::from_disks(config, disks)
+    }
+
+    /// A cluster whose servers start from the given disks, one per server in
+    /// id order: each comes up as after a crash, with its currentTerm,
+    /// votedFor and log (Figure 2's persistent state) and nothing else —
+    /// commitIndex 0, a follower. So textbook situations (the paper's
+    /// Figure 7 logs, Figure 8) can be set up exactly. Nothing on the disks
+    /// counts as committed until a leader commits it; crash a server with
+    /// [`Action::Crash`](crate::Action::Crash) to start with it down.
+    pub fn from_disks(
+        config: SimConfig,
+        disks: Vec<PersistentState<KvCommand>>,
+    ) -> Result<Self, String> {
         config.validate()?;
+        if disks.len() != usize::from(config.servers) {
+            return Err(format!(
+                "{} disks for {} servers: give each server one disk",
+                disks.len(),
+                config.servers
+            ));
+        }
+        for (i, disk) in disks.iter().enumerate() {
+            check_disk(NodeId(i as u8 + 1), disk)?;
+        }
         let bootstrap: Vec<NodeId> = (1..=config.servers).map(NodeId).collect();
         let mut rng = Rng::new(config.seed);
-        let servers = (1..=config.servers)
-            .map(|i| {
-                let node = RaftNode::new(config.raft_config(NodeId(i)), rng.next_u64(), 0)?;
-                Ok(Some(Server::new(node)))
+        let servers = disks
+            .iter()
+            .enumerate()
+            .map(|(i, disk)| {
+                let (id, seed) = (NodeId(i as u8 + 1), rng.next_u64());
+                Server::boot(config.raft_config(id), disk.clone(), seed, 0).map(Some)
             })
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Sim {
-            disks: vec![PersistentState::default(); config.servers as usize],
+            disks,
             config,
             now: 0,
             rng,
@@ -63,6 +95,7 @@ impl Sim {
             history: History::default(),
             checker: Checker::new(bootstrap),
             violations: Vec::new(),
+            reported: BTreeSet::new(),
             trace: Trace::default(),
         })
     }
@@ -109,9 +142,9 @@ impl Sim {
     pub fn trace(&self) -> &Trace {
         &self.trace
     }
-    /// Entries known to be committed anywhere.
-    pub fn committed(&self) -> &[raft::Entry<KvCommand>] {
-        self.checker.committed()
+    /// The safety checkers' memory (the timeline counts its size).
+    pub(crate) fn checker(&self) -> &Checker {
+        &self.checker
     }
     /// The running server that leads the highest term, if any.
     pub fn leader(&self) -> Option<NodeId> {
@@ -194,246 +227,6 @@ impl Sim {
         None
     }
 
-    /// Do something to the world now. An impossible action (restarting a
-    /// running server, an unknown server …) is refused with a message and
-    /// changes nothing.
-    pub fn act(&mut self, action: Action) -> Result<(), String> {
-        self.validate(&action)?;
-        self.trace.push(self.now, TraceEvent::Action(action.to_string()));
-        match action {
-            Action::Crash(id) => {
-                self.servers[id.0 as usize - 1] = None;
-                self.network.drop_inbox(id);
-                self.trace.push(self.now, TraceEvent::Crashed(id));
-            }
-            Action::Restart(id) => {
-                let seed = self.rng.next_u64();
-                let cfg = self.config.raft_config(id);
-                let disk = self.disk(id).clone();
-                // The state machine comes back from the snapshot; the
-                // entries after it are re-applied as they commit again.
-                let kv = match &disk.snapshot {
-                    Some(s) => KvStore::decode(&s.data)?,
-                    None => KvStore::default(),
-                };
-                let node = RaftNode::restart(cfg, disk, seed, self.now)?;
-                let mut server = Server::new(node);
-                server.kv = kv;
-                self.servers[id.0 as usize - 1] = Some(server);
-                self.trace.push(self.now, TraceEvent::Restarted(id));
-            }
-            Action::TimeOut(id) => self.with_server(id, |s, now| s.raft.time_out(now)),
-            Action::Submit { client, op, target } => {
-                let c = self.clients.entry(client).or_insert_with(|| Client::new(client));
-                c.queue.push_back((op, target));
-                if c.pending.is_none() {
-                    self.client_start_next(client);
-                }
-            }
-            Action::SetLink { a, b, cut } => {
-                self.network.set_cut(Endpoint::Server(a), Endpoint::Server(b), cut);
-                self.network.set_cut(Endpoint::Server(b), Endpoint::Server(a), cut);
-            }
-            Action::Partition(groups) => {
-                self.network.heal_all();
-                let group_of = |n: NodeId| groups.iter().position(|g| g.contains(&n));
-                for a in self.ids() {
-                    for b in self.ids() {
-                        if a != b && group_of(a) != group_of(b) {
-                            self.network.set_cut(Endpoint::Server(a), Endpoint::Server(b), true);
-                        }
-                    }
-                }
-            }
-            Action::HealAll => self.network.heal_all(),
-            Action::Isolate(id) => self.set_links_of(id, true),
-            Action::Reconnect(id) => self.set_links_of(id, false),
-            Action::SetOneWay { from, to, cut } => {
-                self.network.set_cut(Endpoint::Server(from), Endpoint::Server(to), cut);
-            }
-            Action::SetDuplication(p) => self.config.duplicate_percent = p,
-            Action::SetLongDelays { percent, ms } => {
-                self.config.long_delay_percent = percent;
-                self.config.long_delay_ms = ms;
-            }
-            Action::SetLoss(p) => self.config.loss_percent = p,
-            Action::SetFeature { feature, on } => {
-                self.config.set_feature(feature, on);
-                for s in self.servers.iter_mut().flatten() {
-                    s.raft.set_feature(feature, on);
-                }
-            }
-            Action::SetReadMode(mode) => {
-                self.config.read_mode = mode;
-                for s in self.servers.iter_mut().flatten() {
-                    s.raft.set_read_mode(mode);
-                }
-            }
-            Action::Snapshot(id) => {
-                let mut result = Ok(());
-                self.with_server(id, |s, _| result = s.try_compact());
-                result?;
-            }
-            Action::SetSnapshotThreshold(n) => self.config.snapshot_threshold = n,
-            Action::SetFlowControl { max_entries_per_append, max_inflight } => {
-                self.config.max_entries_per_append = max_entries_per_append;
-                self.config.max_inflight = max_inflight;
-                for s in self.servers.iter_mut().flatten() {
-                    s.raft.set_flow_control(max_entries_per_append, max_inflight);
-                }
-            }
-            Action::SetBug { bug, on } => {
-                self.config.bugs.set(bug, on);
-                let bugs = self.config.bugs.clone();
-                for s in self.servers.iter_mut().flatten() {
-                    s.raft.set_bugs(bugs.clone());
-                }
-            }
-            Action::AddServer => {
-                let id = NodeId(self.servers.len() as u8 + 1);
-                self.change_membership(raft::MembershipChange::AddServer(id))?;
-                let seed = self.rng.next_u64();
-                let node = RaftNode::new(self.config.raft_config(id), seed, self.now)?;
-                self.servers.push(Some(Server::new(node)));
-                self.disks.push(PersistentState::default());
-            }
-            Action::RemoveServer(id) => {
-                self.change_membership(raft::MembershipChange::RemoveServer(id))?;
-            }
-            Action::ChangeVoters(v) => {
-                self.change_membership(raft::MembershipChange::ChangeVoters(
-                    v.into_iter().collect(),
-                ))?;
-            }
-            Action::TransferLeadership(to) => {
-                let leader = self.leader().expect("validated: a leader exists");
-                let mut result = Ok(());
-                self.with_server(leader, |s, now| result = s.raft.transfer_leadership(now, to));
-                result.map_err(|e| e.to_string())?;
-            }
-        }
-        Ok(())
-    }
-
-    fn validate(&self, action: &Action) -> Result<(), String> {
-        let known = |id: NodeId| {
-            if (1..=self.servers.len() as u8).contains(&id.0) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "there is no server {id}: the cluster has S1 to S{}",
-                    self.servers.len()
-                ))
-            }
-        };
-        match action {
-            Action::Crash(id) | Action::TimeOut(id) => {
-                known(*id)?;
-                if self.server(*id).is_none() {
-                    return Err(format!("{id} is already down"));
-                }
-            }
-            Action::Isolate(id) | Action::Reconnect(id) => known(*id)?,
-            Action::Restart(id) => {
-                known(*id)?;
-                if self.server(*id).is_some() {
-                    return Err(format!("{id} is already running"));
-                }
-            }
-            Action::Submit { target: Target::Server(id), .. } => known(*id)?,
-            Action::Submit { .. } | Action::HealAll => {}
-            Action::SetLink { a, b, .. } => {
-                known(*a)?;
-                known(*b)?;
-                if a == b {
-                    return Err("a link joins two different servers".into());
-                }
-            }
-            Action::Partition(groups) => {
-                for id in groups.iter().flatten() {
-                    known(*id)?;
-                }
-            }
-            Action::SetFeature { .. } | Action::SetReadMode(_) | Action::SetBug { .. } => {}
-            Action::Snapshot(id) => {
-                known(*id)?;
-                if self.server(*id).is_none() {
-                    return Err(format!("{id} is down"));
-                }
-            }
-            Action::SetFlowControl { max_entries_per_append, max_inflight } => {
-                if *max_entries_per_append == 0 || *max_inflight == 0 {
-                    return Err(
-                        "entries per AppendEntries and AppendEntries in flight must be at least 1"
-                            .into(),
-                    );
-                }
-            }
-            Action::SetSnapshotThreshold(n) => {
-                if *n == Some(0) {
-                    return Err("the snapshot threshold must be at least 1 entry".into());
-                }
-            }
-            Action::AddServer => {
-                if self.servers.len() >= usize::from(crate::config::MAX_SERVERS) {
-                    return Err(format!(
-                        "the playground holds at most {} servers",
-                        crate::config::MAX_SERVERS
-                    ));
-                }
-                if self.leader().is_none() {
-                    return Err("there is no leader to add a server through".into());
-                }
-            }
-            Action::RemoveServer(id) => {
-                known(*id)?;
-                if self.leader().is_none() {
-                    return Err("there is no leader to remove a server through".into());
-                }
-            }
-            Action::ChangeVoters(v) => {
-                for id in v {
-                    known(*id)?;
-                }
-                if self.leader().is_none() {
-                    return Err("there is no leader to change the configuration through".into());
-                }
-            }
-            Action::TransferLeadership(to) => {
-                known(*to)?;
-                match self.leader() {
-                    None => return Err("there is no leader to hand over from".into()),
-                    Some(l) if l == *to => return Err(format!("{to} is already the leader")),
-                    Some(_) => {}
-                }
-            }
-            Action::SetLoss(p)
-            | Action::SetDuplication(p)
-            | Action::SetLongDelays { percent: p, .. } => {
-                if !(0.0..=100.0).contains(p) || p.is_nan() {
-                    return Err("a chance must be between 0% and 100%".into());
-                }
-            }
-            Action::SetOneWay { from, to, .. } => {
-                known(*from)?;
-                known(*to)?;
-                if from == to {
-                    return Err("a link joins two different servers".into());
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Cut (or heal) every link between `id` and the other servers, both
-    /// ways.
-    fn set_links_of(&mut self, id: NodeId, cut: bool) {
-        for other in self.ids().filter(|&o| o != id) {
-            self.network.set_cut(Endpoint::Server(id), Endpoint::Server(other), cut);
-            self.network.set_cut(Endpoint::Server(other), Endpoint::Server(id), cut);
-        }
-    }
-
     // ----- servers -----
 
     /// Snapshot a server whose log holds more applied entries than the
@@ -445,14 +238,6 @@ impl Sim {
         if s.raft.last_applied() >= from + threshold {
             self.with_server(id, Server::compact);
         }
-    }
-
-    /// Ask the current leader for a membership change.
-    fn change_membership(&mut self, change: raft::MembershipChange) -> Result<(), String> {
-        let leader = self.leader().expect("validated: a leader exists");
-        let mut result = Ok(0);
-        self.with_server(leader, |s, now| result = s.raft.propose_membership(now, change));
-        result.map(|_| ()).map_err(|e| e.to_string())
     }
 
     /// Run `f` on a live server, then carry out its Ready: persist, send,
@@ -526,6 +311,11 @@ impl Sim {
     }
 
     fn violation(&mut self, v: Violation) {
+        let mut nodes = v.nodes.clone();
+        nodes.sort();
+        if !self.reported.insert((v.invariant, nodes, v.index)) {
+            return;
+        }
         self.trace.push(self.now, TraceEvent::Violation(v.clone()));
         self.violations.push(v);
     }
@@ -683,7 +473,7 @@ impl Sim {
                     None => {
                         // No leader known: wait a heartbeat, then try the
                         // next server in rotation rather than spin.
-                        let wait = self.config.heartbeat_interval;
+                        let wait = self.config.raft.heartbeat_interval;
                         if let Some(p) =
                             self.clients.get_mut(&client).and_then(|c| c.pending.as_mut())
                         {
@@ -696,4 +486,27 @@ impl Sim {
             _ => {} // an answer to an older attempt
         }
     }
+}
+
+/// Does a disk hold what a Raft server could have written? Entries numbered
+/// 1, 2, 3 … after the snapshot, terms never falling, none above
+/// currentTerm (a server adopts a term before it stores entries of it,
+/// §5.1).
+fn check_disk(id: NodeId, disk: &PersistentState<KvCommand>) -> Result<(), String> {
+    let term = disk.hard_state.current_term;
+    let (mut index, mut last_term) = disk.log.snapshot_point();
+    for e in disk.log.entries() {
+        if e.index != index + 1 {
+            return Err(format!("{id}'s log has entry {} after entry {index}", e.index));
+        }
+        if e.term < last_term || e.term > term {
+            return Err(format!(
+                "{id}'s entry {} has term {}: terms in a log never fall and never pass \
+                 currentTerm ({term})",
+                e.index, e.term
+            ));
+        }
+        (index, last_term) = (e.index, e.term);
+    }
+    Ok(())
 }

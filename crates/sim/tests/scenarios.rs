@@ -201,8 +201,9 @@ fn prevote_keeps_a_healed_partition_from_deposing_the_leader() {
     // PreVote it returns with a huge term and forces an election; with
     // PreVote its term never moved, and the leader stays.
     fn leader_changes_after_partition(pre_vote: bool) -> (bool, u64) {
-        let mut sim =
-            Sim::new(SimConfig { servers: 5, seed: 12, pre_vote, ..SimConfig::default() }).unwrap();
+        let mut config = SimConfig { servers: 5, seed: 12, ..SimConfig::default() };
+        config.raft.pre_vote = pre_vote;
+        let mut sim = Sim::new(config).unwrap();
         run_until(&mut sim, 2000, |w| w.leader().is_some());
         sim.run_until(sim.now() + 200);
         let leader = sim.leader().unwrap();
@@ -230,9 +231,9 @@ fn prevote_keeps_a_healed_partition_from_deposing_the_leader() {
 #[test]
 fn check_quorum_makes_a_leader_in_a_minority_step_down() {
     fn minority_leader_role(check_quorum: bool) -> Role {
-        let mut sim =
-            Sim::new(SimConfig { servers: 5, seed: 8, check_quorum, ..SimConfig::default() })
-                .unwrap();
+        let mut config = SimConfig { servers: 5, seed: 8, ..SimConfig::default() };
+        config.raft.check_quorum = check_quorum;
+        let mut sim = Sim::new(config).unwrap();
         run_until(&mut sim, 2000, |w| w.leader().is_some());
         let leader = sim.leader().unwrap();
         let buddy = sim.ids().find(|&i| i != leader).unwrap();
@@ -264,9 +265,9 @@ fn leadership_transfer_hands_over_to_the_chosen_server() {
 #[test]
 fn gets_are_served_without_log_entries_by_read_index_and_by_lease() {
     for mode in [raft::ReadMode::ReadIndex, raft::ReadMode::Lease] {
-        let mut sim =
-            Sim::new(SimConfig { servers: 3, seed: 2, read_mode: mode, ..SimConfig::default() })
-                .unwrap();
+        let mut config = SimConfig { servers: 3, seed: 2, ..SimConfig::default() };
+        config.raft.read_mode = mode;
+        let mut sim = Sim::new(config).unwrap();
         run_until(&mut sim, 2000, |w| w.leader().is_some());
         submit(&mut sim, "put x 5", Target::Leader);
         assert!(run_until(&mut sim, 2000, |w| w.history().ops[0].returned.is_some()));
@@ -376,12 +377,11 @@ fn snapshots_compact_logs_and_bring_a_far_behind_server_back_by_install_snapshot
     assert!(sim.act(Action::SetSnapshotThreshold(Some(0))).is_err());
 }
 
-#[test]
-fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
-    // "Break Raft": votes without the up-to-date check let a server that
-    // missed committed entries win, and Leader Completeness fires.
+/// With votes granted without the up-to-date check, a server that missed a
+/// committed entry is elected; run until the checkers notice. Returns the
+/// world and that server.
+fn elect_a_server_that_missed_a_commit() -> (Sim, NodeId) {
     let mut sim = cluster(3, 60);
-    assert!("no_such_bug".parse::<raft::Bug>().is_err());
     sim.act(Action::SetBug { bug: raft::Bug::VoteWithoutLogCheck, on: true }).unwrap();
     run_until(&mut sim, 2000, |w| w.leader().is_some());
     let leader = sim.leader().unwrap();
@@ -393,7 +393,101 @@ fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
     sim.act(Action::Crash(leader)).unwrap();
     sim.act(Action::TimeOut(behind)).unwrap();
     run_until(&mut sim, 2000, |w| !w.violations().is_empty());
+    (sim, behind)
+}
+
+#[test]
+fn a_bug_switch_turned_on_mid_run_is_caught_by_the_checkers() {
+    // "Break Raft": votes without the up-to-date check let a server that
+    // missed committed entries win, and Leader Completeness fires.
+    assert!("no_such_bug".parse::<raft::Bug>().is_err());
+    let (sim, behind) = elect_a_server_that_missed_a_commit();
     let v = sim.violations().first().expect("the checkers notice");
     assert_eq!(v.invariant, sim::Invariant::LeaderCompleteness);
     assert_eq!(v.nodes, vec![behind]);
+}
+
+#[test]
+fn a_violation_is_reported_once_when_it_first_happens() {
+    // The same broken run as above, watched for a while after the break:
+    // every later event that looks at the same servers finds the same
+    // break, and it must not be reported again.
+    let (mut sim, _) = elect_a_server_that_missed_a_commit();
+    let first = sim.violations()[0].clone();
+    sim.run_until(sim.now() + 3000);
+    assert_eq!(sim.violations()[0], first, "the first report stays first");
+    let mut keys: Vec<_> =
+        sim.violations().iter().map(|v| (v.invariant, v.nodes.clone(), v.index)).collect();
+    let reports = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), reports, "each break reported once: {:?}", sim.violations());
+    let traced =
+        sim.trace().recent().filter(|e| matches!(e.event, sim::TraceEvent::Violation(_))).count();
+    assert_eq!(traced, reports, "the trace narrates each break once");
+}
+
+/// §5.3, Figure 7: the leader for term 8 (S1) and followers (a)–(f) (S2–S7)
+/// with the logs of the figure, by term. Any of them could have happened:
+/// (a) and (b) miss entries, (c) and (d) have extra uncommitted ones, (e)
+/// and (f) both miss some and have extra ones.
+const FIGURE_7: [&[raft::Term]; 7] = [
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6],
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6],
+    &[1, 1, 1, 4],
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 6],
+    &[1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 7, 7],
+    &[1, 1, 1, 4, 4, 4, 4],
+    &[1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3],
+];
+
+fn figure_7(fast_backtrack: bool) -> Sim {
+    let mut config = SimConfig { servers: 7, seed: 7, ..SimConfig::default() };
+    config.raft.fast_backtrack = fast_backtrack;
+    // Everyone has seen term 7 ((d) stored entries of it); S1 is about to
+    // campaign for term 8.
+    let disks = FIGURE_7.iter().map(|terms| sim::setup::disk_of_terms(7, terms)).collect();
+    Sim::from_disks(config, disks).unwrap()
+}
+
+#[test]
+fn a_world_started_from_figure_7s_disks_holds_exactly_those_logs() {
+    let sim = figure_7(false);
+    for (id, terms) in sim.ids().zip(FIGURE_7) {
+        let r = &sim.server(id).unwrap().raft;
+        let log: Vec<raft::Term> = r.log().entries().iter().map(|e| e.term).collect();
+        assert_eq!(log, terms, "{id}'s log");
+        assert_eq!((r.current_term(), r.commit_index(), r.role()), (7, 0, Role::Follower));
+    }
+    let bad = vec![sim::setup::disk_of_terms(3, &[1, 4])];
+    let err = Sim::from_disks(SimConfig { servers: 1, ..SimConfig::default() }, bad).unwrap_err();
+    assert!(err.contains("never pass currentTerm"), "{err}");
+    assert!(Sim::from_disks(SimConfig::default(), Vec::new()).unwrap_err().contains("5 servers"));
+}
+
+#[test]
+fn figure_7s_leader_repairs_every_follower_log_to_its_own() {
+    // §5.3: the leader (votes from (a), (b), (e), (f): its log is at least
+    // as up to date as theirs, §5.4.1) finds where each follower's log
+    // agrees with its own, deletes what follows and sends its entries.
+    for fast_backtrack in [false, true] {
+        let mut sim = figure_7(fast_backtrack);
+        let leader = NodeId(1);
+        sim.act(Action::TimeOut(leader)).unwrap();
+        sim.run_until(3000);
+        assert_eq!(sim.leader(), Some(leader), "the leader of Figure 7 was elected");
+        let l = &sim.server(leader).unwrap().raft;
+        assert_eq!(l.current_term(), 8);
+        let want: Vec<raft::Term> = l.log().entries().iter().map(|e| e.term).collect();
+        assert_eq!(want[..10], *FIGURE_7[0], "the leader never rewrites its own log");
+        let every = want.len() as u64;
+        assert_eq!(l.commit_index(), every, "its term-8 entry commits, and all before it");
+        for id in sim.ids() {
+            let r = &sim.server(id).unwrap().raft;
+            let log: Vec<raft::Term> = r.log().entries().iter().map(|e| e.term).collect();
+            assert_eq!(log, want, "{id} ends with the leader's log (fast: {fast_backtrack})");
+            assert_eq!(r.commit_index(), l.commit_index());
+        }
+        assert!(sim.violations().is_empty(), "{:?}", sim.violations());
+    }
 }

@@ -74,7 +74,7 @@ pub fn violation_banner(p: &ViolationProps) -> Html {
     if p.violations.is_empty() {
         return html! {};
     }
-    let suspects: Vec<raft::Bug> = p.config.bugs.on().collect();
+    let suspects: Vec<raft::Bug> = p.config.raft.bugs.on().collect();
     html! {
         <div class="violation-banner" role="alert">
             <strong>{ "Safety violation — the run is paused where it happened." }</strong>

@@ -221,7 +221,7 @@ pub fn feature_toggles(p: &FeatureProps) -> Html {
     html! {
         <div class="features" role="group" aria-label="Protocol extensions">
             { for Feature::ALL.iter().map(|&feature| {
-                let on = p.config.feature(feature);
+                let on = p.config.raft.feature(feature);
                 let onchange = on_checked(move |on| Action::SetFeature { feature, on }, &p.on_act);
                 html! {
                     <label class="check" title={feature_title(feature)}>
@@ -276,7 +276,7 @@ pub struct BreakProps {
 /// "Break Raft": switch on a deliberate mistake and watch the safety
 /// checkers catch it.
 pub fn break_raft(p: &BreakProps) -> Html {
-    let bugs = &p.config.bugs;
+    let bugs = &p.config.raft.bugs;
     let count = bugs.on().count();
     html! {
         <details class={classes!("break-raft", (count > 0).then_some("broken"))}>

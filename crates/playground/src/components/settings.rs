@@ -64,13 +64,13 @@ fn select(
 #[function_component(SettingsPanel)]
 pub fn settings_panel(p: &SettingsProps) -> Html {
     let c = &p.config;
-    let flow = (c.max_entries_per_append, c.max_inflight);
+    let flow = (c.raft.max_entries_per_append, c.raft.max_inflight);
     let read_mode = select(
         "Reads",
         "How a Get is answered: as a log entry like a write, by ReadIndex (the leader confirms \
          it still leads with a heartbeat round), or under a leader lease (thesis §6.4)",
         READ_MODES.iter().map(|m| m.name().to_string()).collect(),
-        READ_MODES.iter().position(|&m| m == c.read_mode),
+        READ_MODES.iter().position(|&m| m == c.raft.read_mode),
         |i| Action::SetReadMode(READ_MODES[i]),
         &p.on_act,
     );

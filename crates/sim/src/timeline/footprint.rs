@@ -11,7 +11,7 @@ use crate::kv::KvCommand;
 use crate::network::{InFlight, Packet};
 use crate::trace::{TraceEntry, TRACE_KEEP};
 use crate::world::Sim;
-use raft::{Entry, Message, Role};
+use raft::{Entry, Message};
 use std::mem::size_of;
 
 /// Heap bytes of a typical entry besides its inline size: a Put's key and
@@ -39,15 +39,11 @@ pub fn footprint(sim: &Sim) -> usize {
         if let Some(server) = sim.server(id) {
             entries += server.raft.log().entries().len();
             bytes += SERVER_FIXED + server.kv.data().len() * KV_PAIR;
-            // The checker keeps a copy of each leader's log.
-            if server.raft.role() == Role::Leader {
-                entries += server.raft.log().entries().len();
-            }
         }
     }
     // The checker records every committed entry twice: as committed and as
     // applied.
-    entries += 2 * sim.committed().len();
+    entries += 2 * sim.checker().committed().len();
     for m in sim.network().in_flight() {
         bytes += size_of::<InFlight>();
         if let Packet::Raft(Message::AppendEntries(ae)) = &m.packet {

@@ -58,7 +58,7 @@ pub use footprint::footprint;
 pub use moment::{Moment, Recorded};
 
 use crate::config::SimConfig;
-use crate::scenario::Action;
+use crate::action::Action;
 use crate::world::Sim;
 use checkpoints::{Checkpoint, Checkpoints};
 use raft::Time;

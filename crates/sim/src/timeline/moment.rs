@@ -7,7 +7,7 @@
 //! moment it was taken, so a replay puts it back between the same two
 //! events at the same time.
 
-use crate::scenario::Action;
+use crate::action::Action;
 use raft::Time;
 use std::fmt;
 

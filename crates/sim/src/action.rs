@@ -1,11 +1,9 @@
-//! Actions a person (or a scenario) takes on the world, and scenarios: a
-//! configuration plus timed actions, as serde data, so a run can be saved,
-//! shared and replayed exactly.
+//! Actions a person (or the swarm, or a test) takes on the world, as serde
+//! data. What each one checks and does is in `world/actions.rs`.
 
 use crate::client::Target;
-use crate::config::SimConfig;
 use crate::kv::{ClientId, KvOp};
-use raft::{NodeId, Time};
+use raft::NodeId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -161,13 +159,4 @@ impl fmt::Display for Action {
             ),
         }
     }
-}
-
-/// A reproducible run: settings, and actions at virtual times.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Scenario {
-    /// The world's settings, seed included.
-    pub config: SimConfig,
-    /// Actions, in time order.
-    pub actions: Vec<(Time, Action)>,
 }
