@@ -1,7 +1,8 @@
-//! Reading a record's actions without trusting its length: a list longer
+//! Reading a file's actions without trusting its length: a list longer
 //! than [`MAX_ACTIONS`] is refused, by its announced length where the
-//! encoding has one (postcard) and else once the limit is passed, before
-//! it is held in memory.
+//! deserializer knows it and else once the limit is passed, before it is
+//! all held in memory. (A link's count is checked as it is read, in
+//! `link`.)
 
 use super::{too_many_actions, MAX_ACTIONS};
 use crate::timeline::Recorded;

@@ -3,23 +3,32 @@
 //! `"format": "raft-playground-run"`, then its `"version"`; unknown fields
 //! are refused rather than dropped. See docs/run-format.md.
 
-use super::{thousands, RunRecord, VERSION};
+use super::{bounded, thousands, RunRecord, VERSION};
+use crate::config::SimConfig;
+use crate::timeline::{Moment, Recorded};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The `"format"` tag of a run file.
 pub const FILE_FORMAT: &str = "raft-playground-run";
 
-/// Largest run file accepted, bytes: 32 MiB, room for the most actions a
+/// Largest run file accepted, bytes: 64 MiB, room for the most actions a
 /// record may hold.
-pub const MAX_FILE_BYTES: usize = 32 << 20;
+pub const MAX_FILE_BYTES: usize = 64 << 20;
 
-/// A run file: the record's fields after its `"format"` tag.
+/// A run file: a [`RunRecord`]'s fields after a `"format"` tag. (Its own
+/// struct, not the record's flattened or tagged, so that serde reads it as
+/// it goes rather than holding the whole document first.)
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "format")]
-enum RunFile {
-    #[serde(rename = "raft-playground-run")]
-    Run(RunRecord),
+#[serde(deny_unknown_fields)]
+struct RunFile {
+    format: String,
+    version: u32,
+    config: SimConfig,
+    #[serde(deserialize_with = "bounded::actions")]
+    actions: Vec<Recorded>,
+    at: Moment,
+    end: Moment,
 }
 
 /// Just the fields that say which reader a file needs, read first so that
@@ -33,8 +42,16 @@ struct Header {
 
 /// The record as a run file, pretty-printed JSON.
 pub fn to_json(record: &RunRecord) -> String {
-    serde_json::to_string_pretty(&RunFile::Run(record.clone()))
-        .expect("a run record always serializes")
+    let r = record.clone();
+    let file = RunFile {
+        format: FILE_FORMAT.into(),
+        version: r.version,
+        config: r.config,
+        actions: r.actions,
+        at: r.at,
+        end: r.end,
+    };
+    serde_json::to_string_pretty(&file).expect("a run record always serializes")
 }
 
 /// Read a run file made by [`to_json`], checked by
@@ -74,8 +91,15 @@ pub fn from_json(text: &str) -> Result<RunRecord, String> {
         }
         None => return Err("the run file has no \"version\"".into()),
     }
-    let RunFile::Run(record) =
+    let file: RunFile =
         serde_json::from_str(text).map_err(|e| format!("the run file cannot be read: {e}"))?;
+    let record = RunRecord {
+        version: file.version,
+        config: file.config,
+        actions: file.actions,
+        at: file.at,
+        end: file.end,
+    };
     record.validate().map_err(|e| format!("the file's run cannot be used: {e}"))?;
     Ok(record)
 }

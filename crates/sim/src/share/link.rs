@@ -3,9 +3,10 @@
 //! record's postcard bytes in URL-safe base64 without padding. Short enough
 //! to paste into a chat; see docs/run-format.md.
 
-use super::{thousands, RunRecord, VERSION};
+use super::{thousands, too_many_actions, RunRecord, MAX_ACTIONS, VERSION};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::{DecodeError, Engine};
+use serde::de::DeserializeOwned;
 
 /// The fragment's key: the page's address ends in `#run=<link>`.
 pub const LINK_KEY: &str = "run";
@@ -55,14 +56,7 @@ pub fn from_link(link: &str) -> Result<RunRecord, String> {
         }
     }
     let bytes = URL_SAFE_NO_PAD.decode(data).map_err(base64_problem)?;
-    let (record, rest) =
-        postcard::take_from_bytes::<RunRecord>(&bytes).map_err(postcard_problem)?;
-    if !rest.is_empty() {
-        return Err(format!(
-            "the link has {} bytes more than the run it holds: it is damaged or two links ran together",
-            thousands(rest.len() as u64)
-        ));
-    }
+    let record = read(&bytes)?;
     record.validate().map_err(|e| format!("the link's run cannot be used: {e}"))?;
     Ok(record)
 }
@@ -84,11 +78,44 @@ fn base64_problem(e: DecodeError) -> String {
     }
 }
 
-fn postcard_problem(e: postcard::Error) -> String {
-    match e {
-        postcard::Error::DeserializeUnexpectedEnd => {
-            "the link is cut short: its run ends in the middle (copy the whole link)".into()
-        }
-        e => format!("the link is damaged: it does not hold a run ({e})"),
+/// Read a record's postcard bytes part by part (the same bytes as the
+/// whole record's, which is its fields one after the other), so that a
+/// hostile count of actions is refused before any is read and a damaged
+/// part is named.
+fn read(bytes: &[u8]) -> Result<RunRecord, String> {
+    let mut rest = bytes;
+    let version = take(&mut rest, "its version")?;
+    let config = take(&mut rest, "its settings")?;
+    let count: usize = take(&mut rest, "its number of actions")?;
+    if count > MAX_ACTIONS {
+        return Err(format!("the link's run cannot be used: {}", too_many_actions(count)));
     }
+    let mut actions = Vec::with_capacity(count.min(1024));
+    for i in 1..=count {
+        actions.push(take(&mut rest, &format!("action {i}"))?);
+    }
+    let at = take(&mut rest, "the moment shown")?;
+    let end = take(&mut rest, "the run's end")?;
+    if !rest.is_empty() {
+        return Err(format!(
+            "the link has {} bytes more than the run it holds: it is damaged or two links ran \
+             together",
+            thousands(rest.len() as u64)
+        ));
+    }
+    Ok(RunRecord { version, config, actions, at, end })
+}
+
+/// Read one part of a record from the front of `rest`.
+fn take<T: DeserializeOwned>(rest: &mut &[u8], what: &str) -> Result<T, String> {
+    let (value, after) = postcard::take_from_bytes(rest).map_err(|e| match e {
+        postcard::Error::DeserializeUnexpectedEnd => {
+            format!(
+                "the link is cut short in {what}: copy the whole link, up to its last character"
+            )
+        }
+        e => format!("the link is damaged: {what} cannot be read ({e})"),
+    })?;
+    *rest = after;
+    Ok(value)
 }

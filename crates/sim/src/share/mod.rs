@@ -23,7 +23,7 @@ pub use link::{from_link, to_link, LINK_KEY, MAX_LINK_CHARS};
 use crate::config::SimConfig;
 use crate::timeline::{Moment, Recorded};
 use raft::Time;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The version of the run format this playground writes and reads.
 pub const VERSION: u32 = 1;
@@ -39,8 +39,7 @@ pub const MAX_TIME: Time = 24 * 60 * 60 * 1000;
 /// One run of the playground, as shared: the cluster's settings, the
 /// actions taken on the branch being looked at (from the start, in the
 /// order taken), the moment shown and how far that branch was played.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunRecord {
     /// The format's version, [`VERSION`].
     pub version: u32,
@@ -48,7 +47,6 @@ pub struct RunRecord {
     pub config: SimConfig,
     /// Every action of the branch, oldest first, each at the moment it was
     /// taken.
-    #[serde(deserialize_with = "bounded::actions")]
     pub actions: Vec<Recorded>,
     /// The moment shown.
     pub at: Moment,

@@ -90,7 +90,7 @@ fn a_damaged_link_says_how() {
     let link = to_link(&session().record());
     for (bad, says) in [
         (format!("7.{}", &link[2..]), "this link is version 7; this playground reads version 1"),
-        (link[..link.len() - 9].to_string(), "cut short"),
+        (link[..link.len() - 9].to_string(), "cut short in"),
         (format!("{link}AAAA"), "bytes more than the run"),
         (format!("{}*{}", &link[..10], &link[11..]), "character that cannot be in it, '*'"),
         ("hello".to_string(), "not a run link"),
