@@ -176,10 +176,17 @@ fn shown(value: &str) -> String {
     format!("'{cut}'")
 }
 
-/// A fresh random seed (a new cluster on every Reset).
+/// A fresh random seed (a new cluster on every Reset), from the
+/// platform's source of randomness (the browser's `crypto.getRandomValues`).
 pub fn random_seed() -> u64 {
+    let mut bytes = [0; 8];
+    let drawn = match getrandom::getrandom(&mut bytes) {
+        Ok(()) => u64::from_le_bytes(bytes),
+        // No source of randomness at all: the clock is still a fresh seed.
+        Err(_) => js_sys::Date::now() as u64,
+    };
     // Seeds short enough to read out and type into a link.
-    (js_sys::Math::random() * 1_000_000.0) as u64
+    drawn % 1_000_000
 }
 
 #[cfg(test)]
@@ -195,6 +202,13 @@ mod tests {
         assert_eq!(o.servers, 3);
         assert_eq!(o.speed, 0.5);
         assert!(!o.autoplay);
+    }
+
+    #[test]
+    fn random_seeds_are_short_and_differ() {
+        let seeds: Vec<u64> = (0..20).map(|_| random_seed()).collect();
+        assert!(seeds.iter().all(|&s| s < 1_000_000), "{seeds:?}");
+        assert!(seeds.iter().any(|&s| s != seeds[0]), "{seeds:?}");
     }
 
     /// The one problem `query` has, and the options it leaves.
