@@ -1,8 +1,8 @@
 //! Sharing a run: the [`RunRecord`] that says everything needed to rebuild
-//! what a person was looking at, and its two encodings — a [link](link)
-//! (postcard bytes in URL-safe base64, for the address's fragment) and a
-//! [file](file) (JSON, to download and load back). docs/run-format.md
-//! describes both, with their limits.
+//! what a person was looking at, and its two encodings — a link
+//! ([`to_link`]: postcard bytes in URL-safe base64, for the address's
+//! fragment) and a file ([`to_json`]: JSON, to download and load back).
+//! docs/run-format.md describes both, with their limits.
 //!
 //! A record is small because the simulator is deterministic: the settings
 //! (seed included) and the actions a person took, each at the [`Moment`]
