@@ -6,6 +6,8 @@
 //! round trips: a recorded run comes back identical through both
 //! encodings and replays to the same trace.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use proptest::prelude::*;
