@@ -64,13 +64,11 @@ pub fn from_json(text: &str) -> Result<RunRecord, String> {
             thousands(MAX_FILE_BYTES as u64)
         ));
     }
-    let not_object = |e: &dyn std::fmt::Display| {
-        format!("this is not a run file: it is not a JSON object ({e})")
-    };
     if !text.trim_start().starts_with('{') {
-        return Err(not_object(&"it does not start with '{'"));
+        return Err("this is not a run file: a run file is a JSON object, starting with '{'".into());
     }
-    let header: Header = serde_json::from_str(text).map_err(|e| not_object(&e))?;
+    let header: Header =
+        serde_json::from_str(text).map_err(|e| format!("the run file is not valid JSON: {e}"))?;
     match header.format {
         Some(Value::String(f)) if f == FILE_FORMAT => {}
         Some(f) => {

@@ -114,6 +114,9 @@ fn take<T: DeserializeOwned>(rest: &mut &[u8], what: &str) -> Result<T, String> 
                 "the link is cut short in {what}: copy the whole link, up to its last character"
             )
         }
+        postcard::Error::SerdeDeCustom => {
+            format!("the link is damaged: {what} holds a value this playground does not know")
+        }
         e => format!("the link is damaged: {what} cannot be read ({e})"),
     })?;
     *rest = after;

@@ -121,8 +121,8 @@ fn a_wrong_file_says_how() {
     value["actions"] = serde_json::Value::Array(vec![first; MAX_ACTIONS + 1]);
     let e = from_json(&value.to_string()).unwrap_err();
     assert!(e.contains("100,001 actions: at most 100,000"), "{e}");
-    assert!(from_json("[1, 2]").unwrap_err().contains("not a JSON object"));
-    assert!(from_json(&json[..json.len() / 2]).unwrap_err().contains("not a JSON object"));
+    assert!(from_json("[1, 2]").unwrap_err().contains("a run file is a JSON object"));
+    assert!(from_json(&json[..json.len() / 2]).unwrap_err().contains("not valid JSON"));
 }
 
 #[test]
