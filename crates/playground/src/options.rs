@@ -23,8 +23,9 @@ pub struct Options {
     /// What the first cluster starts as (`?start=divergent`, or a replay
     /// named by the fragment).
     pub start: Start,
-    /// Why the address's replay fragment could not be used (the page then
-    /// starts an ordinary cluster and says so).
+    /// What in the address could not be used, every problem in words and
+    /// what the page does instead, joined by " · " (a bad parameter keeps
+    /// its default; a bad replay fragment starts an ordinary cluster).
     pub link_error: Option<String>,
 }
 
@@ -42,34 +43,98 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Read a query string such as `?seed=42&servers=3`. Unknown or
-    /// malformed parameters are ignored: the page still starts.
+    /// Read a query string such as `?seed=42&servers=3`. A parameter that
+    /// cannot be used leaves its default and is reported in
+    /// [`Options::link_error`], every one of them, in words: the page
+    /// still starts.
     pub fn from_query(query: &str) -> Self {
         let mut o = Options::default();
+        let mut problems = Vec::new();
         for pair in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match key {
-                "seed" => o.seed = value.parse().ok().or(o.seed),
-                "servers" => {
-                    if let Ok(n) = value.parse::<u8>() {
-                        if (1..=sim::MAX_SERVERS).contains(&n) {
-                            o.servers = n;
-                        }
-                    }
-                }
-                "speed" => {
-                    if let Ok(s) = value.parse::<f64>() {
-                        if s.is_finite() && s > 0.0 {
-                            o.speed = s.clamp(speed::SPEED_MIN, speed::SPEED_MAX);
-                        }
-                    }
-                }
-                "paused" => o.autoplay = value == "0" || value == "false",
-                "start" => o.start = Start::from_name(value).unwrap_or_default(),
-                _ => {}
+            if let Err(problem) = o.set(key, value) {
+                problems.push(problem);
             }
         }
+        o.link_error = joined(problems);
         o
+    }
+
+    /// Take one address parameter, or say why it cannot be used and what
+    /// the page does instead.
+    fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let got = shown(value);
+        match key {
+            "seed" => {
+                self.seed = Some(value.parse().map_err(|_| {
+                    format!(
+                        "seed must be a whole number from 0 to {}; got {got} — starting with a \
+                         random seed",
+                        u64::MAX
+                    )
+                })?)
+            }
+            "servers" => {
+                let max = sim::MAX_SERVERS;
+                match value.parse::<u8>() {
+                    Ok(n) if (1..=max).contains(&n) => self.servers = n,
+                    _ => {
+                        return Err(format!(
+                            "servers must be 1–{max}; got {got} — starting with {}",
+                            self.servers
+                        ))
+                    }
+                }
+            }
+            "speed" => {
+                let (min, max) = (speed::SPEED_MIN, speed::SPEED_MAX);
+                match value.parse::<f64>() {
+                    Ok(s) if (min..=max).contains(&s) => self.speed = s,
+                    Ok(s) if s.is_finite() && s > 0.0 => {
+                        self.speed = s.clamp(min, max);
+                        return Err(format!(
+                            "speed must be {min}–{max} (virtual ms per wall ms); got {got} — \
+                             playing at {}",
+                            self.speed
+                        ));
+                    }
+                    _ => {
+                        return Err(format!(
+                            "speed must be a number from {min} to {max} (virtual ms per wall \
+                             ms); got {got} — playing at {}",
+                            self.speed
+                        ))
+                    }
+                }
+            }
+            "paused" => match value {
+                "" | "1" | "true" => self.autoplay = false,
+                "0" | "false" => self.autoplay = true,
+                _ => {
+                    return Err(format!(
+                        "paused takes no value, or 1, true, 0 or false; got {got} — playing \
+                         from the start"
+                    ))
+                }
+            },
+            "start" => {
+                self.start = Start::from_name(value).ok_or_else(|| {
+                    let names: Vec<&str> = Start::menu().map(Start::name).collect();
+                    format!(
+                        "start must be one of {}; got {got} — starting with {}",
+                        names.join(", "),
+                        self.start.label()
+                    )
+                })?
+            }
+            _ => {
+                return Err(format!(
+                    "the address has a parameter this page does not know, {}: it is ignored",
+                    shown(key)
+                ))
+            }
+        }
+        Ok(())
     }
 
     /// Read a whole address: its query string and its fragment.
@@ -78,7 +143,7 @@ impl Options {
         match ReplayLink::from_fragment(fragment) {
             Ok(Some(link)) => o.start = Start::Replay(link),
             Ok(None) => {}
-            Err(e) => o.link_error = Some(e),
+            Err(e) => o.link_error = joined(o.link_error.into_iter().chain([e]).collect()),
         }
         o
     }
@@ -93,10 +158,35 @@ impl Options {
     }
 }
 
-/// A fresh random seed (a new cluster on every Reset).
+/// The problems as one message, or `None` if there are none.
+fn joined(problems: Vec<String>) -> Option<String> {
+    (!problems.is_empty()).then(|| problems.join(" · "))
+}
+
+/// A value from the address as a message quotes it: in quotes, cut short
+/// if long, `nothing` if empty.
+fn shown(value: &str) -> String {
+    if value.is_empty() {
+        return "nothing".into();
+    }
+    let mut cut: String = value.chars().take(24).collect();
+    if cut.len() < value.len() {
+        cut.push('…');
+    }
+    format!("'{cut}'")
+}
+
+/// A fresh random seed (a new cluster on every Reset), from the
+/// platform's source of randomness (the browser's `crypto.getRandomValues`).
 pub fn random_seed() -> u64 {
+    let mut bytes = [0; 8];
+    let drawn = match getrandom::getrandom(&mut bytes) {
+        Ok(()) => u64::from_le_bytes(bytes),
+        // No source of randomness at all: the clock is still a fresh seed.
+        Err(_) => js_sys::Date::now() as u64,
+    };
     // Seeds short enough to read out and type into a link.
-    (js_sys::Math::random() * 1_000_000.0) as u64
+    drawn % 1_000_000
 }
 
 #[cfg(test)]
@@ -115,10 +205,69 @@ mod tests {
     }
 
     #[test]
-    fn bad_parameters_are_ignored() {
-        let o = Options::from_query("?seed=x&servers=12&speed=-1&other=1");
-        assert_eq!(o, Options::default());
-        assert_eq!(Options::from_query("?speed=100").speed, speed::SPEED_MAX);
+    fn random_seeds_are_short_and_differ() {
+        let seeds: Vec<u64> = (0..20).map(|_| random_seed()).collect();
+        assert!(seeds.iter().all(|&s| s < 1_000_000), "{seeds:?}");
+        assert!(seeds.iter().any(|&s| s != seeds[0]), "{seeds:?}");
+    }
+
+    /// The one problem `query` has, and the options it leaves.
+    fn problem(query: &str) -> (Options, String) {
+        let o = Options::from_query(query);
+        let e = o.link_error.clone().unwrap_or_else(|| panic!("{query}: no problem reported"));
+        assert!(!e.contains(" · "), "{query}: more than one problem: {e}");
+        (o, e)
+    }
+
+    #[test]
+    fn each_unusable_parameter_is_reported_and_keeps_its_default() {
+        let d = Options::default();
+        for (query, says) in [
+            ("?servers=0", "servers must be 1–9; got '0' — starting with 5"),
+            ("?servers=100", "servers must be 1–9; got '100' — starting with 5"),
+            ("?servers=", "servers must be 1–9; got nothing — starting with 5"),
+            ("?seed=-1", "seed must be a whole number from 0 to 18446744073709551615; got '-1'"),
+            ("?seed=x", "— starting with a random seed"),
+            ("?speed=abc", "speed must be a number from 0.001 to 1 (virtual ms per wall ms); got 'abc' — playing at 0.015"),
+            ("?speed=-1", "got '-1' — playing at 0.015"),
+            ("?speed=NaN", "got 'NaN'"),
+            ("?start=nope", "start must be one of fresh, divergent; got 'nope' — starting with a fresh cluster"),
+            ("?paused=maybe", "paused takes no value, or 1, true, 0 or false; got 'maybe' — playing from the start"),
+            ("?other=1", "a parameter this page does not know, 'other': it is ignored"),
+        ] {
+            let (o, e) = problem(query);
+            assert!(e.contains(says), "{query}: {e}");
+            assert_eq!(Options { link_error: None, ..o }, d, "{query}");
+        }
+        let long = format!("?seed={}", "9".repeat(100));
+        assert!(problem(&long).1.contains("got '999999999999999999999999…'"));
+    }
+
+    #[test]
+    fn a_speed_out_of_range_is_reported_and_brought_into_it() {
+        let (o, e) = problem("?speed=100");
+        assert_eq!(o.speed, speed::SPEED_MAX);
+        assert!(
+            e.contains("speed must be 0.001–1 (virtual ms per wall ms); got '100' — playing at 1"),
+            "{e}"
+        );
+        assert_eq!(problem("?speed=0.00001").0.speed, speed::SPEED_MIN);
+    }
+
+    #[test]
+    fn every_problem_is_reported_not_only_the_first() {
+        let o = Options::from_address("?seed=x&servers=12&speed=-1&servers=3&other=1", "#seed=y");
+        let e = o.link_error.clone().unwrap();
+        let problems: Vec<&str> = e.split(" · ").collect();
+        assert_eq!(problems.len(), 5, "{e}");
+        for (problem, says) in
+            problems.iter().zip(["seed", "servers", "speed", "other", "not a whole number"])
+        {
+            assert!(problem.contains(says), "{problem}");
+        }
+        assert_eq!(o.servers, 3, "a good parameter still counts");
+        assert_eq!((o.seed, o.speed, o.start), (None, speed::DEFAULT_SPEED, Start::Fresh));
+        assert_eq!(Options::from_query("?seed=4&paused=0").link_error, None);
     }
 
     #[test]

@@ -11,12 +11,13 @@ pub mod action;
 pub mod checker;
 pub mod client;
 pub mod config;
-mod fnv;
 pub mod configuration;
+mod fnv;
 pub mod kv;
 pub mod network;
 pub mod server;
 pub mod setup;
+pub mod share;
 pub mod swarm;
 pub mod timeline;
 pub mod trace;
@@ -30,6 +31,7 @@ pub use config::{SimConfig, MAX_SERVERS};
 pub use configuration::Configuration;
 pub use kv::{parse_command, ClientId, KvCommand, KvOp, KvOutput, KvStore};
 pub use network::{DropReason, Endpoint, InFlight, Packet, PacketKind};
+pub use share::RunRecord;
 pub use swarm::{
     run_seed, run_seed_with, Failure, FaultKind, FaultMix, Outcome, Plan, Swarm, SwarmOptions,
     SwarmRun,

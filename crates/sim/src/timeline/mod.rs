@@ -48,6 +48,7 @@ mod branch;
 mod checkpoints;
 mod footprint;
 mod moment;
+mod record;
 mod replay;
 #[cfg(test)]
 mod tests;

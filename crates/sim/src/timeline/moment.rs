@@ -9,6 +9,7 @@
 
 use crate::action::Action;
 use raft::Time;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A point of a run: `event` events processed, the clock at `time`.
@@ -16,7 +17,8 @@ use std::fmt;
 /// Along one branch both numbers only grow, so moments compare in the order
 /// they happen (event count first, then time). The state "at" a moment
 /// includes every action recorded at it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Moment {
     /// Events processed so far (0 before the first).
     pub event: u64,
@@ -37,7 +39,8 @@ impl fmt::Display for Moment {
 
 /// An action a person took, and when: after `at.event` events, at
 /// `at.time`. The marks of the page's time strip.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Recorded {
     /// When it was taken.
     pub at: Moment,
