@@ -42,6 +42,12 @@ fn term_fill(term: u64) -> String {
     format!("hsl({} 60% 78%)", (term * 137) % 360)
 }
 
+/// Where time `t` of a strip `end` ms long is, as a percentage of its
+/// width (SVG lengths in percent keep strokes and text unstretched).
+fn pct(t: u64, end: u64) -> String {
+    format!("{:.3}%", t as f64 * 100.0 / end.max(1) as f64)
+}
+
 /// Where on the strip a mark of this kind sits: (top, bottom).
 fn mark_span(kind: &str) -> (u32, u32) {
     match kind {
@@ -62,23 +68,24 @@ struct MarksProps {
 #[function_component(StripMarks)]
 fn strip_marks(p: &MarksProps) -> Html {
     let s = &p.strip;
+    let x = |t: u64| pct(t, s.end);
     html! {
         <g class="strip-marks">
             { for s.bands.iter().map(|b| html! {
-                <rect class="band" data-term={b.term.to_string()} x={b.from.to_string()} y="12"
-                      width={(b.to - b.from).to_string()} height="12" style={format!("fill:{}", term_fill(b.term))}>
+                <rect class="band" data-term={b.term.to_string()} x={x(b.from)} y="12"
+                      width={x(b.to - b.from)} height="12" style={format!("fill:{}", term_fill(b.term))}>
                     <title>{ format!("term {} from {} ms", b.term, b.from) }</title>
                 </rect>
             }) }
             if let Some(fork) = s.fork {
-                <line class="fork" data-mark="fork" x1={fork.to_string()} x2={fork.to_string()} y1="0" y2={HEIGHT.to_string()}>
+                <line class="fork" data-mark="fork" x1={x(fork)} x2={x(fork)} y1="0" y2={HEIGHT.to_string()}>
                     <title>{ format!("this future forked at {fork} ms") }</title>
                 </line>
             }
             { for s.marks.iter().map(|m| {
                 let (y1, y2) = mark_span(m.kind);
                 html! {
-                    <line class={classes!("mark", m.kind)} data-mark={m.kind} x1={m.at.to_string()} x2={m.at.to_string()}
+                    <line class={classes!("tick", m.kind)} data-mark={m.kind} x1={x(m.at)} x2={x(m.at)}
                           y1={y1.to_string()} y2={y2.to_string()}>
                         <title>{ format!("{} ms: {}", m.at, m.title) }</title>
                     </line>
@@ -137,16 +144,13 @@ pub fn time_strip(p: &TimeStripProps) -> Html {
         })
     };
     let other = p.on_other_future.reform(|_: MouseEvent| ());
-    // Zero width would make an empty viewBox: a run at its start is 1 ms.
-    let width = end.max(1);
     let unmarked = p.strip.unmarked_ops;
     html! {
         <div class="time-strip" role="group" aria-label="Time travel">
             <div class="strip-track">
-                <svg class="strip" viewBox={format!("0 0 {width} {HEIGHT}")} preserveAspectRatio="none"
-                     aria-hidden="true" focusable="false">
+                <svg class="strip" height={HEIGHT.to_string()} aria-hidden="true" focusable="false">
                     <StripMarks strip={Rc::clone(&p.strip)} />
-                    <line class="now" x1={shown.to_string()} x2={shown.to_string()} y1="0" y2={HEIGHT.to_string()} />
+                    <line class="now" x1={pct(shown, end)} x2={pct(shown, end)} y1="0" y2={HEIGHT.to_string()} />
                 </svg>
                 <input type="range" class="time" aria-label="Time" min="0" max={end.to_string()} step="1"
                        value={shown.to_string()} oninput={on_input} onkeydown={on_key(p)}
