@@ -111,8 +111,9 @@ test('acting in the past forks the run; Back to the other future returns to it',
 
 test('the Time slider answers the keyboard: arrows by event, Shift by 100 ms, Home, End', async ({ page }) => {
   await page.goto('/?seed=42&paused');
-  const seen = await playAndRecord(page, 1_000);
-  const end = seen[seen.length - 1].now;
+  await playAndRecord(page, 1_000);
+  // The run went on a little between the last record and the pause.
+  const end = Number(await time(page).getAttribute('max'));
   const now = async () => (await snapshot(page)).now;
   await time(page).focus();
   await page.keyboard.press('Home');
