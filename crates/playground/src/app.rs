@@ -436,11 +436,14 @@ impl App {
     /// The time strip and the Time slider, for a run that keeps its
     /// history.
     fn time_strip(&self) -> Html {
-        let Some(strip) = &self.cache.strip else { return html! {} };
+        let (Some(strip), Some(timeline)) = (&self.cache.strip, self.playback.timeline()) else {
+            return html! {};
+        };
         let cb = &self.cb;
         html! {
             <TimeStrip
                 strip={Rc::clone(strip)}
+                end={timeline.end().time}
                 shown={self.playback.shown()}
                 other_future={self.playback.other_future().is_some()}
                 skip_quiet={self.playback.skips_quiet()}

@@ -19,6 +19,8 @@ const HEIGHT: u32 = 36;
 pub struct TimeStripProps {
     /// What to draw.
     pub strip: Rc<StripView>,
+    /// The latest moment recorded on the branch, ms: the strip's length.
+    pub end: u64,
     /// The virtual time shown, ms.
     pub shown: f64,
     /// Is there another future to go back to?
@@ -63,17 +65,19 @@ fn mark_span(kind: &str) -> (u32, u32) {
 #[derive(Properties, PartialEq)]
 struct MarksProps {
     strip: Rc<StripView>,
+    end: u64,
 }
 
 #[function_component(StripMarks)]
 fn strip_marks(p: &MarksProps) -> Html {
     let s = &p.strip;
-    let x = |t: u64| pct(t, s.end);
+    let end = p.end;
+    let x = |t: u64| pct(t, end);
     html! {
         <g class="strip-marks">
             { for s.bands.iter().map(|b| html! {
                 <rect class="band" data-term={b.term.to_string()} x={x(b.from)} y="12"
-                      width={x(b.to - b.from)} height="12" style={format!("fill:{}", term_fill(b.term))}>
+                      width={x(b.to.unwrap_or(end).saturating_sub(b.from))} height="12" style={format!("fill:{}", term_fill(b.term))}>
                     <title>{ format!("term {} from {} ms", b.term, b.from) }</title>
                 </rect>
             }) }
@@ -98,7 +102,7 @@ fn strip_marks(p: &MarksProps) -> Html {
 /// What a key on the Time slider does, given the shown time and the end.
 fn on_key(p: &TimeStripProps) -> Callback<KeyboardEvent> {
     let (seek, step, back) = (p.on_seek.clone(), p.on_step.clone(), p.on_step_back.clone());
-    let (shown, end) = (p.shown.floor() as u64, p.strip.end);
+    let (shown, end) = (p.shown.floor() as u64, p.end);
     Callback::from(move |e: KeyboardEvent| {
         let forward = match e.key().as_str() {
             "ArrowRight" | "ArrowUp" => true,
@@ -124,7 +128,7 @@ fn prevent_then(e: &KeyboardEvent, then: impl FnOnce()) {
 /// The strip, the Time slider, and the time-travel buttons.
 #[function_component(TimeStrip)]
 pub fn time_strip(p: &TimeStripProps) -> Html {
-    let end = p.strip.end;
+    let end = p.end;
     let shown = (p.shown.floor() as u64).min(end);
     let on_input = {
         let cb = p.on_seek.clone();
@@ -149,7 +153,7 @@ pub fn time_strip(p: &TimeStripProps) -> Html {
         <div class="time-strip" role="group" aria-label="Time travel">
             <div class="strip-track">
                 <svg class="strip" height={HEIGHT.to_string()} aria-hidden="true" focusable="false">
-                    <StripMarks strip={Rc::clone(&p.strip)} />
+                    <StripMarks strip={Rc::clone(&p.strip)} {end} />
                     <line class="now" x1={pct(shown, end)} x2={pct(shown, end)} y1="0" y2={HEIGHT.to_string()} />
                 </svg>
                 <input type="range" class="time" aria-label="Time" min="0" max={end.to_string()} step="1"

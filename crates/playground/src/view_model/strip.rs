@@ -11,8 +11,9 @@ use std::rc::Rc;
 pub struct BandView {
     /// Where it starts, virtual ms.
     pub from: u64,
-    /// Where it ends (the next band's start, or the branch's end).
-    pub to: u64,
+    /// Where it ends: the next band's start, or `None` for the last band,
+    /// which lasts to the branch's end.
+    pub to: Option<u64>,
     /// The term.
     pub term: u64,
 }
@@ -29,11 +30,10 @@ pub struct MarkView {
     pub title: Rc<str>,
 }
 
-/// Everything drawn on the strip except the shown time.
+/// Everything drawn on the strip except its length (the branch's end,
+/// which moves every frame while the run plays) and the shown time.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct StripView {
-    /// The latest moment recorded on the branch, ms: the strip's length.
-    pub end: u64,
     /// The term bands, oldest first.
     pub bands: Vec<BandView>,
     /// The marks, oldest first.
@@ -45,27 +45,26 @@ pub struct StripView {
     pub unmarked_ops: u64,
 }
 
-/// What identifies a strip's contents: the branch, how many bands and
-/// marks it has, and its end. A strip whose key did not change is the same.
-pub type StripKey = (u32, usize, usize, u64);
+/// What identifies a strip's contents: the branch and how many bands and
+/// marks it has. A strip whose key did not change is the same.
+pub type StripKey = (u32, usize, usize);
 
 /// The key of `timeline`'s current strip.
 pub fn strip_key(timeline: &Timeline) -> StripKey {
     let marks = timeline.marks();
-    (timeline.branch().id().0, marks.bands().len(), marks.marks().len(), timeline.end().time)
+    (timeline.branch().id().0, marks.bands().len(), marks.marks().len())
 }
 
 /// The strip of `timeline`'s current branch.
 pub fn strip_view(timeline: &Timeline) -> StripView {
     let marks = timeline.marks();
-    let end = timeline.end().time;
     let bands = marks.bands();
     let bands = bands
         .iter()
         .enumerate()
         .map(|(i, b)| BandView {
             from: b.from,
-            to: bands.get(i + 1).map_or(end, |next| next.from),
+            to: bands.get(i + 1).map(|next| next.from),
             term: b.term,
         })
         .collect();
@@ -76,7 +75,6 @@ pub fn strip_view(timeline: &Timeline) -> StripView {
         .collect();
     let branch = timeline.branch();
     StripView {
-        end,
         bands,
         marks: marks_view,
         fork: branch.parent().map(|_| branch.fork_point().time),
@@ -94,10 +92,11 @@ mod tests {
         let mut t = Timeline::new(SimConfig { seed: 6, ..SimConfig::default() }).unwrap();
         t.run_until(1_500).unwrap();
         let strip = strip_view(&t);
-        assert_eq!(strip.end, 1_500);
         assert!(!strip.bands.is_empty(), "an election raised the term");
-        assert!(strip.bands.windows(2).all(|w| w[0].to == w[1].from));
-        assert_eq!(strip.bands.last().unwrap().to, 1_500);
+        assert!(strip.bands.windows(2).all(|w| w[0].to == Some(w[1].from)));
+        assert_eq!(strip.bands.last().unwrap().to, None, "the last term lasts to the end");
+        t.run_until(1_600).unwrap();
+        assert_eq!(strip_view(&t), strip, "playing on without news changes nothing");
         assert!(strip.marks.iter().any(|m| m.kind == "elected"));
         assert_eq!(strip.fork, None);
         t.seek(700).unwrap();
