@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Size budget for the release build: prints the raw and gzipped size of every
 # .wasm and .js file in dist/ and fails if their gzipped total is above the
-# budget (default 250 KB = 256000 bytes; override with SIZE_BUDGET_KB).
+# budget (default 275 KB = 281600 bytes; override with SIZE_BUDGET_KB).
+# Raised from 250 KB when the page gained time travel (the timeline, its
+# checkpoints and the time strip: 249.7 KB -> 271.7 KB); size work is its
+# own issue.
 # Run after `trunk build --release`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dist=${1:-dist}
-budget_kb=${SIZE_BUDGET_KB:-250}
+budget_kb=${SIZE_BUDGET_KB:-275}
 budget=$((budget_kb * 1024))
 
 shopt -s nullglob

@@ -119,7 +119,7 @@ test('Space plays and pauses, Step advances to the next event', async ({ page })
   await expect(clock).toHaveText('t = 0 ms');
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Step' }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
   const t = Number((await clock.textContent()).match(/t = (\d+) ms/)[1]);
   expect(t).toBeGreaterThanOrEqual(150); // the earliest election timeout
   expect(t).toBeLessThanOrEqual(300);

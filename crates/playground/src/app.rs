@@ -17,6 +17,7 @@ use crate::components::membership::MembershipPanel;
 use crate::components::narration::NarrationPanel;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
+use crate::components::time_strip::TimeStrip;
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
 use crate::playback::Playback;
@@ -46,6 +47,14 @@ pub enum Msg {
     TogglePlay,
     /// Advance to the next event (and pause).
     Step,
+    /// Go back one event (and pause).
+    StepBack,
+    /// Show this virtual time of the run (ms).
+    Seek(u64),
+    /// Go back to the future left when acting in the past.
+    OtherFuture,
+    /// Skip quiet time at slow speeds, or not.
+    SkipQuiet(bool),
     /// The Speed slider moved.
     Speed(u32),
     /// A different cluster size: starts a fresh cluster.
@@ -78,6 +87,10 @@ pub enum Msg {
 struct Callbacks {
     toggle: Callback<()>,
     step: Callback<()>,
+    step_back: Callback<()>,
+    seek: Callback<u64>,
+    other_future: Callback<()>,
+    skip_quiet: Callback<bool>,
     speed: Callback<u32>,
     servers: Callback<u8>,
     reset: Callback<()>,
@@ -98,6 +111,10 @@ impl Callbacks {
         Callbacks {
             toggle: link.callback(|_| Msg::TogglePlay),
             step: link.callback(|_| Msg::Step),
+            step_back: link.callback(|_| Msg::StepBack),
+            seek: link.callback(Msg::Seek),
+            other_future: link.callback(|_| Msg::OtherFuture),
+            skip_quiet: link.callback(Msg::SkipQuiet),
             speed: link.callback(Msg::Speed),
             servers: link.callback(Msg::Servers),
             reset: link.callback(|_| Msg::Reset),
@@ -170,6 +187,20 @@ impl App {
         self.cache.refresh(&self.playback);
     }
 
+    /// Move through the run's history; what was drawn is read afresh (the
+    /// narration must not tell a future that is no longer shown). A move
+    /// that cannot be made shows why and changes nothing.
+    fn travel(&mut self, go: impl FnOnce(&mut Playback) -> Result<(), String>) {
+        match go(&mut self.playback) {
+            Ok(()) => {
+                self.action_error = None;
+                self.cache.forget();
+                self.cache.refresh(&self.playback);
+            }
+            Err(e) => self.action_error = Some(e),
+        }
+    }
+
     /// Close the server menu and give the focus back to its server.
     fn close_menu(&mut self) -> bool {
         let Some(id) = self.selected.take() else { return false };
@@ -236,6 +267,10 @@ impl Component for App {
                 self.playback.step();
                 self.cache.refresh(&self.playback);
             }
+            Msg::StepBack => self.travel(Playback::step_back),
+            Msg::Seek(time) => self.travel(|p| p.seek(time)),
+            Msg::OtherFuture => self.travel(Playback::back_to_other_future),
+            Msg::SkipQuiet(on) => self.playback.set_skip_quiet(on),
             Msg::Speed(pos) => self.playback.set_speed_pos(pos),
             Msg::Servers(n) => {
                 if (1..=sim::MAX_SERVERS).contains(&n) {
@@ -271,7 +306,10 @@ impl Component for App {
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         html! {
-            <div class="playground" ref={self.root.clone()}>
+            <div class="playground" ref={self.root.clone()} data-playground=""
+                 data-now={(self.playback.shown().floor() as u64).to_string()}
+                 data-leader={self.playback.sim().leader().map(|id| id.to_string()).unwrap_or_default()}
+                 data-violation={self.cache.violations.first().map(|v| v.invariant.name()).unwrap_or_default()}>
                 { self.top_bar() }
                 { self.banners() }
                 <main class="workspace">
@@ -324,6 +362,8 @@ impl App {
                     loss={config.loss_percent.round() as u32}
                     on_toggle={cb.toggle.clone()}
                     on_step={cb.step.clone()}
+                    on_step_back={cb.step_back.clone()}
+                    can_step_back={self.playback.timeline().is_some_and(|t| t.moment().event > 0 || t.moment().time > 0)}
                     on_speed={cb.speed.clone()}
                     on_servers={cb.servers.clone()}
                     on_reset={cb.reset.clone()}
@@ -386,9 +426,33 @@ impl App {
                     />
                     { self.server_menu() }
                 </div>
+                { self.time_strip() }
                 <Legend />
                 <MembershipPanel config={cache.membership.clone()} on_act={cb.act.clone()} />
             </section>
+        }
+    }
+
+    /// The time strip and the Time slider, for a run that keeps its
+    /// history.
+    fn time_strip(&self) -> Html {
+        let (Some(strip), Some(timeline)) = (&self.cache.strip, self.playback.timeline()) else {
+            return html! {};
+        };
+        let cb = &self.cb;
+        html! {
+            <TimeStrip
+                strip={Rc::clone(strip)}
+                end={timeline.end().time}
+                shown={self.playback.shown()}
+                other_future={self.playback.other_future().is_some()}
+                skip_quiet={self.playback.skips_quiet()}
+                on_seek={cb.seek.clone()}
+                on_step={cb.step.clone()}
+                on_step_back={cb.step_back.clone()}
+                on_other_future={cb.other_future.clone()}
+                on_skip_quiet={cb.skip_quiet.clone()}
+            />
         }
     }
 

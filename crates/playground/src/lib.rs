@@ -4,8 +4,10 @@
 //! message drawn is read from the simulator.
 //!
 //! The DOM hooks (`data-node`, `data-role`, `data-term`, `data-commit`,
-//! `data-log-len`, `data-msg`, `data-kind`, `data-kv-node`) are the page's
-//! stable contract (DESIGN.md, "The page's DOM contract").
+//! `data-log-len`, `data-msg`, `data-kind`, `data-kv-node`, the root's
+//! `data-playground`, `data-now`, `data-leader` and `data-violation`, and
+//! the time strip's `data-mark`) are the page's stable contract
+//! (DESIGN.md, "The page's DOM contract").
 
 pub mod animation;
 pub mod app;

@@ -1,9 +1,11 @@
 //! What the page animates: a cluster a person plays with, or a swarm run
 //! replayed from a link (`#seed=N[&bug=NAME]`, the link a failing seed
 //! prints: `sim::swarm::page_link`), event for event as the verification
-//! tests ran it, so a failing seed can be watched.
+//! tests ran it, so a failing seed can be watched. A cluster of one's own
+//! is a [`Timeline`]: it can be rewound, stepped back and forked.
 
 use sim::swarm::{bug_options, Failure, Phase, Swarm, SwarmOptions};
+use sim::timeline::{BranchId, Timeline};
 use sim::{Action, Sim, SimConfig};
 
 /// Most swarm steps taken for one animation frame, so a frame never
@@ -51,8 +53,12 @@ impl ReplayLink {
 
 /// A cluster on the page.
 pub enum Run {
-    /// A cluster a person drives with clicks.
-    Free(Box<Sim>),
+    /// A cluster a person drives with clicks, from its start: every moment
+    /// of it can be gone back to.
+    Free(Box<Timeline>),
+    /// A cluster a person drives, set up by running the world into a
+    /// ready-made situation: it plays on but has no past to go back to.
+    Situation(Box<Sim>),
     /// A swarm seed replayed: the seed's own faults drive it, a person
     /// watches.
     Replay(Box<Replay>),
@@ -88,12 +94,12 @@ impl Replay {
 impl Run {
     /// A fresh cluster to play with.
     pub fn free(config: SimConfig) -> Result<Run, String> {
-        Sim::new(config).map(Run::of)
+        Timeline::new(config).map(|t| Run::Free(Box::new(t)))
     }
 
-    /// A cluster to play with, as it is now.
+    /// A cluster to play with, as it is now (without its past).
     pub fn of(sim: Sim) -> Run {
-        Run::Free(Box::new(sim))
+        Run::Situation(Box::new(sim))
     }
 
     /// The run of swarm seed `link.seed`, with the same hooks the tests use
@@ -110,24 +116,51 @@ impl Run {
     /// The simulated world.
     pub fn sim(&self) -> &Sim {
         match self {
-            Run::Free(sim) => sim,
+            Run::Free(t) => t.sim(),
+            Run::Situation(sim) => sim,
             Run::Replay(r) => r.swarm.sim(),
+        }
+    }
+
+    /// The run's history, if it keeps one (a cluster of one's own from
+    /// its start).
+    pub fn timeline(&self) -> Option<&Timeline> {
+        match self {
+            Run::Free(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The history to move through, or why this run has none.
+    pub fn timeline_mut(&mut self) -> Result<&mut Timeline, String> {
+        match self {
+            Run::Free(t) => Ok(t),
+            Run::Situation(_) => Err("a ready-made situation starts part-way through a run \
+                 and has no earlier moments to go back to; press Reset for a fresh cluster"
+                .into()),
+            Run::Replay(r) => Err(format!(
+                "this replay of swarm seed {} plays forward only; press Reset for a \
+                 cluster of your own to go back in time",
+                r.link.seed
+            )),
         }
     }
 
     /// The replay, if this is one.
     pub fn as_replay(&self) -> Option<&Replay> {
         match self {
-            Run::Free(_) => None,
             Run::Replay(r) => Some(r),
+            _ => None,
         }
     }
 
-    /// Do something to the cluster. A replay refuses: the seed alone
+    /// Do something to the cluster; in the past of a timeline this forks
+    /// it (the new branch is returned). A replay refuses: the seed alone
     /// decides what happens in it, or it would no longer be that run.
-    pub fn act(&mut self, action: Action) -> Result<(), String> {
+    pub fn act(&mut self, action: Action) -> Result<Option<BranchId>, String> {
         match self {
-            Run::Free(sim) => sim.act(action),
+            Run::Free(t) => t.act(action),
+            Run::Situation(sim) => sim.act(action).map(|()| None),
             Run::Replay(r) => Err(format!(
                 "this is a replay of swarm seed {}, which the seed alone drives; \
                  press Reset for a cluster of your own",
@@ -140,7 +173,8 @@ impl Run {
     /// there is nothing left to do.
     pub fn step(&mut self) -> bool {
         match self {
-            Run::Free(sim) => sim.step(),
+            Run::Free(t) => t.step().is_ok(),
+            Run::Situation(sim) => sim.step(),
             Run::Replay(r) => {
                 let more = !r.finished();
                 r.step();
@@ -155,7 +189,10 @@ impl Run {
     /// reached if it stopped early.
     pub fn advance_to(&mut self, until: u64) -> Option<u64> {
         match self {
-            Run::Free(sim) => sim.run_until_violation(until),
+            // `until` is never before now: the page asks for the shown
+            // time or later.
+            Run::Free(t) => t.run_until_violation(until.max(t.moment().time)).unwrap_or(None),
+            Run::Situation(sim) => sim.run_until_violation(until),
             Run::Replay(r) => {
                 for _ in 0..MAX_STEPS_PER_FRAME {
                     // With no event queued the swarm's next step is a timed

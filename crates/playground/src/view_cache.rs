@@ -12,6 +12,7 @@ use crate::view_model::messages::{MessageCache, MsgView};
 use crate::view_model::narration::{Narration, NarrationLine};
 use crate::view_model::nodes::{node_views, NodeView};
 use crate::view_model::ops::{op_rows, OpRow, PAGE_CLIENT};
+use crate::view_model::strip::{strip_key, strip_view, StripKey, StripView};
 use raft::{LogIndex, NodeId};
 use sim::{SimConfig, Violation};
 use std::rc::Rc;
@@ -52,6 +53,9 @@ pub struct ViewCache {
     /// Why a replayed seed failed, when it is not a safety property (a
     /// cluster that did not converge).
     pub replay_failure: Option<Rc<str>>,
+    /// The time strip, for a run that keeps its history.
+    pub strip: Option<Rc<StripView>>,
+    strip_key: Option<StripKey>,
     messages_seen: MessageCache,
     logs: LogRows,
     narration: Narration,
@@ -75,6 +79,8 @@ impl ViewCache {
             violating: Rc::default(),
             flagged: None,
             replay_failure: None,
+            strip: None,
+            strip_key: None,
             messages_seen: MessageCache::default(),
             logs: LogRows::default(),
             narration: Narration::new(NARRATION_LINES, show_all),
@@ -83,8 +89,9 @@ impl ViewCache {
     }
 
     /// Forget everything read from the cluster before (a fresh cluster
-    /// reuses message ids and trace numbers); the narration keeps its
-    /// setting.
+    /// reuses message ids and trace numbers, and a seek back or a switch
+    /// of branch leaves a future the narration must not tell); the
+    /// narration keeps its setting.
     pub fn forget(&mut self) {
         *self = ViewCache { config: Rc::clone(&self.config), ..ViewCache::new(self.show_all()) };
     }
@@ -126,6 +133,11 @@ impl ViewCache {
         let messages = self.messages_seen.views(sim, now);
         if *self.messages != messages {
             self.messages = Rc::new(messages);
+        }
+        let key = playback.timeline().map(strip_key);
+        if key != self.strip_key {
+            self.strip_key = key;
+            self.strip = playback.timeline().map(|t| Rc::new(strip_view(t)));
         }
     }
 

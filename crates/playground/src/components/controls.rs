@@ -1,4 +1,4 @@
-//! Playback and cluster controls: Play/Pause, Step, Speed, cluster size,
+//! Playback and cluster controls: Play/Pause, Step back, Step, Speed, cluster size,
 //! Reset, message loss; and the clock showing virtual time and the leader.
 
 use crate::playback::speed;
@@ -27,6 +27,11 @@ pub struct ControlsProps {
     pub on_toggle: Callback<()>,
     /// Step pressed.
     pub on_step: Callback<()>,
+    /// Step back pressed.
+    pub on_step_back: Callback<()>,
+    /// Is there an event to step back over (a run with a history, not at
+    /// its start)?
+    pub can_step_back: bool,
     /// Speed slider moved.
     pub on_speed: Callback<u32>,
     /// Cluster size chosen.
@@ -120,6 +125,7 @@ pub fn controls(p: &ControlsProps) -> Html {
     let on_start = on_select(&p.on_start, Start::from_name);
     let toggle = p.on_toggle.reform(|_: MouseEvent| ());
     let step = p.on_step.reform(|_: MouseEvent| ());
+    let step_back = p.on_step_back.reform(|_: MouseEvent| ());
     let reset = p.on_reset.reform(|_: MouseEvent| ());
     let mut link = format!("?seed={}&servers={}", p.seed, p.servers);
     if let Start::Situation(s) = p.start {
@@ -133,6 +139,10 @@ pub fn controls(p: &ControlsProps) -> Html {
                         title="Play or pause virtual time (Space)">
                     { if p.playing { icon("M3.5 2h3.2v12H3.5zM9.3 2h3.2v12H9.3z") } else { icon("M4 2.2 13.5 8 4 13.8z") } }
                     { if p.playing { "Pause" } else { "Play" } }
+                </button>
+                <button type="button" onclick={step_back} disabled={!p.can_step_back}
+                        title="Go back one event, then pause">
+                    { icon("M13.5 2.2 6 8l7.5 5.8zM2.2 2.2H5v11.6H2.2z") }{ "Step back" }
                 </button>
                 <button type="button" onclick={step} title="Process the next event, then pause">
                     { icon("M2.5 2.2 10 8l-7.5 5.8zM11 2.2h2.8v11.6H11z") }{ "Step" }

@@ -11,3 +11,4 @@ pub mod membership;
 pub mod narration;
 pub mod server_menu;
 pub mod settings;
+pub mod time_strip;

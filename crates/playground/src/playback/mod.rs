@@ -4,15 +4,33 @@
 //! property, or a replay that has ended, pauses the run where it happened
 //! and keeps it paused.
 //!
+//! A cluster of one's own keeps its history ([`sim::Timeline`]): the page
+//! can seek to any moment of it, step back, and act in the past, which
+//! forks the run; the abandoned future stays and can be returned to. At
+//! slow speeds the page can skip quiet time, when nothing is in flight and
+//! no timer is about to fire, so a newcomer does not wait for the first
+//! election.
+//!
 //! The rest of the page reaches the run only through [`Playback`]: what
 //! the world looks like now ([`Playback::sim`], [`Playback::replay`]) and
 //! what can be done to it ([`Playback::frame`], [`Playback::step`],
-//! [`Playback::act`], [`Playback::restart`]).
+//! [`Playback::act`], [`Playback::seek`], [`Playback::restart`]).
 
 pub mod speed;
 
 use crate::run::{Replay, Run};
+use sim::timeline::{Arrival, BranchId, Timeline};
 use sim::{Action, Sim};
+
+/// Skipping quiet time applies at this speed and slower (virtual ms per
+/// wall ms): faster, the wait for an election is short anyway.
+pub const SKIP_QUIET_MAX_SPEED: f64 = 0.05;
+/// How long before the next event a skip lands, in virtual ms, so the
+/// event is seen coming (at the default speed, about a second of wall
+/// time).
+const SKIP_LEAD_MS: f64 = 15.0;
+/// Shift+arrow on the time strip moves this far, virtual ms.
+pub const SEEK_JUMP_MS: u64 = 100;
 
 /// The run on the page and how it plays.
 pub struct Playback {
@@ -24,6 +42,11 @@ pub struct Playback {
     speed_pos: u32,
     /// The previous animation frame's wall-clock timestamp, while playing.
     last_frame: Option<f64>,
+    /// Fast-forward over quiet time at slow speeds.
+    skip_quiet: bool,
+    /// The branch looked at before the last fork or switch: "the other
+    /// future" to go back to.
+    other: Option<BranchId>,
 }
 
 impl Playback {
@@ -31,7 +54,76 @@ impl Playback {
     /// with time already run), at `speed` virtual ms per wall ms.
     pub fn new(run: Run, playing: bool, speed: f64) -> Self {
         let shown = run.sim().now() as f64;
-        Playback { run, shown, playing, speed_pos: speed::position_of(speed), last_frame: None }
+        Playback {
+            run,
+            shown,
+            playing,
+            speed_pos: speed::position_of(speed),
+            last_frame: None,
+            skip_quiet: true,
+            other: None,
+        }
+    }
+
+    /// The run's history, if it keeps one (see [`Run::timeline`]).
+    pub fn timeline(&self) -> Option<&Timeline> {
+        self.run.timeline()
+    }
+
+    /// The branch "Back to the other future" returns to, if there is one.
+    pub fn other_future(&self) -> Option<BranchId> {
+        self.other
+    }
+
+    /// Does quiet time get skipped at slow speeds?
+    pub fn skips_quiet(&self) -> bool {
+        self.skip_quiet
+    }
+
+    /// Skip quiet time (at [`SKIP_QUIET_MAX_SPEED`] and slower) or not.
+    pub fn set_skip_quiet(&mut self, on: bool) {
+        self.skip_quiet = on;
+    }
+
+    /// Show virtual time `time` of the current branch exactly as it was
+    /// (and pause). `Err` (past the end, or a run without a history) says
+    /// why and changes nothing.
+    pub fn seek(&mut self, time: u64) -> Result<(), String> {
+        self.travel(|t| t.seek(time))?;
+        self.shown = time as f64;
+        Ok(())
+    }
+
+    /// Go back one event (and pause).
+    pub fn step_back(&mut self) -> Result<(), String> {
+        self.travel(Timeline::step_back)
+    }
+
+    /// Go back to the other future: the branch looked at before the last
+    /// fork (or switch), at its end, where the person left it before going
+    /// back in time. Pressed again, it returns to the fork.
+    pub fn back_to_other_future(&mut self) -> Result<(), String> {
+        let Some(other) = self.other else {
+            return Err(
+                "there is no other future: act while looking at the past to make one".into()
+            );
+        };
+        let here = self.timeline().map(|t| t.branch().id());
+        self.travel(|t| t.switch_branch(other, Arrival::End))?;
+        self.other = here;
+        Ok(())
+    }
+
+    /// Pause and move through the history with `go`; the shown time
+    /// follows the moment reached.
+    fn travel(
+        &mut self,
+        go: impl FnOnce(&mut Timeline) -> Result<(), String>,
+    ) -> Result<(), String> {
+        self.pause();
+        go(self.run.timeline_mut()?)?;
+        self.shown = self.sim().now() as f64;
+        Ok(())
     }
 
     /// The simulated world as it is now.
@@ -98,13 +190,29 @@ impl Playback {
         if advance <= 0.0 {
             return false;
         }
-        let target = (self.shown + advance).max(self.sim().now() as f64);
+        let target = self.skip_quiet_time((self.shown + advance).max(self.sim().now() as f64));
         self.shown = match self.run.advance_to(target.floor() as u64) {
             Some(stopped) => stopped as f64,
             None => target.max(self.sim().now() as f64),
         };
         self.pause_if_over();
         true
+    }
+
+    /// At slow speeds with skipping on: when nothing is in flight and the
+    /// next event is further off than a short lead, jump to just before it.
+    fn skip_quiet_time(&self, target: f64) -> f64 {
+        let sim = self.sim();
+        if !self.skip_quiet
+            || speed::speed_at(self.speed_pos) > SKIP_QUIET_MAX_SPEED
+            || sim.network().in_flight().next().is_some()
+        {
+            return target;
+        }
+        match sim.next_event_time() {
+            Some(next) => target.max(next as f64 - SKIP_LEAD_MS),
+            None => target,
+        }
     }
 
     /// Process the next event (in a replay, the next swarm step) and pause.
@@ -116,11 +224,16 @@ impl Playback {
     }
 
     /// Do something to the cluster; `Err` says why it was refused (and
-    /// nothing changed).
+    /// nothing changed). Done while looking at the past, it forks the run
+    /// there, and the future left behind becomes the other future.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
+        let from = self.timeline().map(|t| t.branch().id());
         let done = self.run.act(action);
+        if let Ok(Some(_)) = done {
+            self.other = from;
+        }
         self.pause_if_over();
-        done
+        done.map(|_| ())
     }
 
     /// Play `run` instead, from its present moment; playing or paused,
@@ -128,6 +241,7 @@ impl Playback {
     pub fn restart(&mut self, run: Run) {
         self.shown = run.sim().now() as f64;
         self.run = run;
+        self.other = None;
     }
 
     fn pause_if_over(&mut self) {
@@ -160,6 +274,7 @@ mod tests {
         assert!(p.frame(1_016.0));
         assert!(close(p.shown(), 16.0), "real time: 16 wall ms are 16 virtual ms");
         p.set_speed_pos(0);
+        p.set_skip_quiet(false);
         assert!(p.frame(1_032.0));
         assert!(close(p.shown(), 16.0 + 16.0 * speed::SPEED_MIN));
         p.set_speed_pos(u32::MAX);
@@ -229,5 +344,88 @@ mod tests {
         assert!(p.is_playing());
         assert!(p.frame(66.0));
         assert!(close(p.shown(), now + 16.0), "the new run plays on at the same speed");
+    }
+
+    /// A playback of a fresh cluster with `seed`, paused, that has played
+    /// to `until` ms and been crashed a server at 600 ms on the way.
+    fn played(seed: u64, until: u64) -> Playback {
+        let mut p = fresh(seed, false);
+        p.seek(0).unwrap();
+        p.toggle();
+        let mut wall = 0.0;
+        while p.shown() < 600.0 {
+            wall += 10.0;
+            p.frame(wall);
+        }
+        p.act(Action::Crash(raft::NodeId(1))).unwrap();
+        while p.shown() < until as f64 {
+            wall += 10.0;
+            p.frame(wall);
+        }
+        p.pause();
+        p
+    }
+
+    #[test]
+    fn seeking_back_then_acting_forks_and_the_other_future_comes_back_as_it_was() {
+        let mut p = played(11, 2_000);
+        let end_hash = p.sim().trace().hash();
+        let end = p.timeline().unwrap().end();
+        assert!(p.other_future().is_none(), "acting at the end does not fork");
+        p.seek(400).unwrap();
+        assert_eq!(p.shown(), 400.0);
+        assert_eq!(p.sim().now(), 400);
+        assert!(p.sim().server(raft::NodeId(1)).is_some(), "before the crash");
+        p.act(Action::Crash(raft::NodeId(3))).unwrap();
+        let fork = p.timeline().unwrap().branch().id();
+        assert_ne!(fork.0, 0, "acting in the past forked the run");
+        assert_eq!(p.other_future().map(|b| b.0), Some(0));
+        p.toggle();
+        p.frame(0.0);
+        p.frame(50.0);
+        p.pause();
+        let fork_hash = p.sim().trace().hash();
+        p.back_to_other_future().unwrap();
+        assert_eq!(p.timeline().unwrap().branch().id().0, 0);
+        assert_eq!(p.sim().trace().hash(), end_hash, "the old future's end, exactly");
+        assert_eq!(p.shown(), end.time as f64);
+        p.back_to_other_future().unwrap();
+        assert_eq!(p.timeline().unwrap().branch().id(), fork);
+        assert_eq!(p.sim().trace().hash(), fork_hash, "and pressed again, the fork's");
+    }
+
+    #[test]
+    fn step_back_undoes_a_step_and_bad_seeks_change_nothing() {
+        let mut p = played(12, 1_000);
+        let hash = p.sim().trace().hash();
+        let err = p.seek(5_000).unwrap_err();
+        assert!(err.contains("after the end"), "{err}");
+        assert_eq!((p.sim().trace().hash(), p.shown()), (hash, 1_000.0));
+        p.seek(300).unwrap();
+        p.step();
+        let (after, len) = (p.sim().now(), p.sim().trace().len());
+        p.step();
+        p.step_back().unwrap();
+        assert_eq!((p.sim().now(), p.sim().trace().len()), (after, len));
+        let situation = crate::situation::Situation::DivergentFollower;
+        let sim = situation.build(SimConfig { seed: 5, ..SimConfig::default() }).unwrap();
+        p.restart(Run::of(sim));
+        assert!(p.step_back().unwrap_err().contains("ready-made situation"));
+    }
+
+    #[test]
+    fn quiet_time_is_skipped_at_slow_speeds_only() {
+        let mut slow = fresh(13, true);
+        slow.set_speed_pos(speed::position_of(speed::DEFAULT_SPEED));
+        let first = slow.sim().next_event_time().unwrap() as f64;
+        slow.frame(0.0);
+        slow.frame(16.0);
+        assert!(close(slow.shown(), first - SKIP_LEAD_MS), "{} vs {first}", slow.shown());
+        let mut off = fresh(13, true);
+        off.set_speed_pos(speed::position_of(speed::DEFAULT_SPEED));
+        off.set_skip_quiet(false);
+        off.frame(0.0);
+        off.frame(16.0);
+        assert!(off.shown() < 1.0, "without skipping, 16 wall ms are a fraction of a virtual ms");
     }
 }

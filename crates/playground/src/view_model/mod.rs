@@ -9,7 +9,8 @@
 //! One module per part of the page: [`nodes`] for the servers on the ring,
 //! [`messages`] for the messages in flight, [`links`] for cut links,
 //! [`logs`] for the log view, [`ops`] for the client's operations,
-//! [`narration`] for what happened, and [`details`] for a server's menu.
+//! [`narration`] for what happened, [`details`] for a server's menu, and
+//! [`strip`] for the time strip.
 
 pub mod details;
 pub mod links;
@@ -19,3 +20,4 @@ pub mod narration;
 pub mod nodes;
 pub mod ops;
 pub mod roles;
+pub mod strip;

@@ -47,6 +47,7 @@
 mod branch;
 mod checkpoints;
 mod footprint;
+mod marks;
 mod moment;
 mod record;
 mod replay;
@@ -56,6 +57,7 @@ mod tests;
 pub use branch::{Arrival, Branch, BranchId};
 pub use checkpoints::{Spacing, DEFAULT_BUDGET};
 pub use footprint::footprint;
+pub use marks::{Mark, MarkKind, Marks, TermBand, MAX_CLIENT_MARKS};
 pub use moment::{Moment, Recorded};
 
 use crate::config::SimConfig;
@@ -77,6 +79,8 @@ pub struct Timeline {
     cursor: Cursor,
     branch: BranchId,
     branches: Vec<Branch>,
+    /// The time strip's marks of each branch, by id.
+    marks: Vec<Marks>,
     spacing: Spacing,
     /// How many times a checkpoint was copied to replay from.
     restores: Cell<u64>,
@@ -108,6 +112,7 @@ impl Timeline {
             cursor: Cursor::start(sim),
             branch: first.id,
             branches: vec![first],
+            marks: vec![Marks::default()],
             spacing,
             restores: Cell::new(0),
         })
@@ -151,6 +156,18 @@ impl Timeline {
     /// they were taken (the time strip's marks).
     pub fn actions(&self) -> &[Recorded] {
         &self.branch().actions
+    }
+
+    /// What happened along the current branch, for the time strip: term
+    /// bands, elections, crashes, network changes, client operations and
+    /// broken safety properties, from the start to its end.
+    pub fn marks(&self) -> &Marks {
+        &self.marks[self.branch.0 as usize]
+    }
+
+    /// The marks of branch `id`, if there is one.
+    pub fn marks_of(&self, id: BranchId) -> Option<&Marks> {
+        self.marks.get(id.0 as usize)
     }
 
     /// The checkpoint settings.
@@ -281,12 +298,20 @@ impl Timeline {
         }
         let at = self.cursor.at;
         let live = at == self.end();
+        let mut marks = if live {
+            std::mem::take(&mut self.marks[self.branch.0 as usize])
+        } else {
+            self.marks().until(trace_before)
+        };
+        marks.network(&action, &self.cursor.sim);
+        marks.record(&self.cursor.sim);
         let recorded = Recorded { at, action };
         let applied = self.cursor.applied;
         self.cursor.applied += 1;
         if live {
             let b = &mut self.branches[self.branch.0 as usize];
             b.actions.push(recorded);
+            self.marks[self.branch.0 as usize] = marks;
             return Ok(None);
         }
         let id = BranchId(self.branches.len() as u32);
@@ -301,6 +326,7 @@ impl Timeline {
             checkpoints: Checkpoints::default(),
             end: at,
         });
+        self.marks.push(marks);
         self.branch = id;
         Ok(Some(id))
     }
@@ -409,6 +435,7 @@ impl Timeline {
             return false;
         }
         let at = self.cursor.at;
+        self.marks[self.branch.0 as usize].record(&self.cursor.sim);
         let b = &mut self.branches[self.branch.0 as usize];
         b.end = at;
         if self.spacing.is_slot(at.event) {
