@@ -527,7 +527,6 @@ pub fn describe(s: &State) -> String {
     for n in &s.nodes {
         let log: Vec<String> = n
             .log()
-            .entries()
             .iter()
             .map(|e| match &e.payload {
                 raft::Payload::Command(c) => format!("{}:c{c}", e.term),
