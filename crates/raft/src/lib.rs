@@ -32,7 +32,7 @@ pub mod types;
 pub use config::{Bug, BugSwitches, Config, Feature, ReadMode};
 pub use event::{AppendRejectReason, Event, VoteRejectReason};
 pub use family::Family;
-pub use log::{Entry, Payload, RaftLog};
+pub use log::{Entry, Payload, RaftLog, CHUNK_LEN};
 pub use membership::{Membership, MembershipChange};
 pub use message::{
     AppendEntries, AppendEntriesReply, Envelope, Message, MessageKind, ReadIndex, ReadIndexReply, RequestVote,

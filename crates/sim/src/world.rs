@@ -110,7 +110,7 @@ impl Sim {
         &self.trace
     }
     /// Entries known to be committed anywhere.
-    pub fn committed(&self) -> &[raft::Entry<KvCommand>] {
+    pub fn committed(&self) -> &raft::RaftLog<KvCommand> {
         self.checker.committed()
     }
     /// The running server that leads the highest term, if any.

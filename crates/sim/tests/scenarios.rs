@@ -162,8 +162,7 @@ fn a_retried_command_is_applied_once() {
     // the acknowledgement reaches it: the entry will commit, but not by it,
     // and C1's answer is lost with it.
     let is_put = |e: &raft::Entry<sim::KvCommand>| matches!(&e.payload, raft::Payload::Command(c) if c.op.to_string() == "Put(n, 1)");
-    let on_majority =
-        |w: &Sim| w.ids().filter(|&i| w.disk(i).log.iter().any(is_put)).count() >= 2;
+    let on_majority = |w: &Sim| w.ids().filter(|&i| w.disk(i).log.iter().any(is_put)).count() >= 2;
     assert!(run_until(&mut sim, 2000, on_majority));
     sim.act(Action::Crash(leader)).unwrap();
     assert!(run_until(&mut sim, 3000, |w| w.leader().is_some()));

@@ -189,7 +189,11 @@ impl<C: Clone> RaftNode<C> {
         let mut new_entries = Vec::new();
         let mut truncated_any = false;
         let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
-            self.persistent.log.iter_range(prev_log_index + 1..=self.persistent.log.last_index()).cloned().collect()
+            self.persistent
+                .log
+                .iter_range(prev_log_index + 1..=self.persistent.log.last_index())
+                .cloned()
+                .collect()
         } else {
             Vec::new()
         };

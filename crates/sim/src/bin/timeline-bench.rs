@@ -127,8 +127,8 @@ fn main() -> Result<(), String> {
     );
     // Where a copy's bytes go: every log entry is held once per place.
     let s = tl.sim();
-    let logs: usize = s.ids().filter_map(|id| s.server(id)).map(|v| v.raft.log().entries().len()).sum();
-    let disks: usize = s.ids().map(|id| s.disk(id).log.entries().len()).sum();
+    let logs: usize = s.ids().filter_map(|id| s.server(id)).map(|v| v.raft.log().len()).sum();
+    let disks: usize = s.ids().map(|id| s.disk(id).log.len()).sum();
     println!(
         "entries held by one world: {logs} in the servers' logs, {disks} on their disks, ~{} in the safety checker, {} client operations; copying it takes {clone_ms:.1} ms",
         3 * s.committed().len(),

@@ -5,15 +5,16 @@
 use super::log_summary::{entry_hash, first_difference, LogSummary, RangeHash};
 use super::{Invariant, Violation};
 use crate::kv::KvCommand;
-use raft::{Entry, LogIndex, Membership, NodeId, PersistentState, Term, Time};
+use raft::{Entry, LogIndex, Membership, NodeId, PersistentState, RaftLog, Term, Time};
 use std::collections::BTreeMap;
 
 /// Every entry known to be committed anywhere, by index, with what the
 /// other checks need to compare against it without walking it.
 #[derive(Clone, Debug, Default)]
 pub(super) struct CommittedRecord {
-    /// Position i holds index i+1.
-    entries: Vec<Entry<KvCommand>>,
+    /// Index i is the i-th committed entry; a chunked log, so that copies
+    /// of the world share it.
+    entries: RaftLog<KvCommand>,
     /// The term in which each was committed: the term of the server that
     /// first counted it committed (the leader learns before anyone).
     committed_in: Vec<Term>,
@@ -28,18 +29,18 @@ pub(super) struct CommittedRecord {
 
 impl CommittedRecord {
     /// The committed entries, oldest first.
-    pub(super) fn entries(&self) -> &[Entry<KvCommand>] {
+    pub(super) fn entries(&self) -> &RaftLog<KvCommand> {
         &self.entries
     }
 
     /// The highest committed index known.
     pub(super) fn last_index(&self) -> LogIndex {
-        self.entries.len() as LogIndex
+        self.entries.last_index()
     }
 
     /// The committed entry at `index`.
     pub(super) fn get(&self, index: LogIndex) -> Option<&Entry<KvCommand>> {
-        self.entries.get(index.checked_sub(1)? as usize)
+        self.entries.get(index)
     }
 
     /// The term in which the entry at `index` (which must exist) was

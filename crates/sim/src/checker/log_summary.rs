@@ -87,7 +87,7 @@ impl LogSummary {
     pub(super) fn of(log: &RaftLog<KvCommand>) -> Self {
         let (prev_index, prev_term) = log.snapshot_point();
         let mut s = LogSummary { prev_index, terms: vec![prev_term], sums: vec![0] };
-        s.extend(log.entries());
+        s.extend(log.iter());
         s
     }
 
@@ -103,10 +103,10 @@ impl LogSummary {
         let len = (keep - self.prev_index) as usize + 1;
         self.terms.truncate(len);
         self.sums.truncate(len);
-        self.extend(log.slice(keep + 1, log.last_index()));
+        self.extend(log.iter_range(keep + 1..=log.last_index()));
     }
 
-    fn extend(&mut self, entries: &[Entry<KvCommand>]) {
+    fn extend<'a>(&mut self, entries: impl IntoIterator<Item = &'a Entry<KvCommand>>) {
         for e in entries {
             let sum = self.sums.last().copied().unwrap_or(0).wrapping_add(entry_hash(e));
             self.terms.push(e.term);

@@ -21,7 +21,7 @@ use committed_entries::CommittedRecord;
 use election_safety::ElectionSafety;
 use leader_append_only::LeaderAppendOnly;
 use log_summary::LogSummary;
-use raft::{Entry, LogIndex, LogWrite, NodeId, PersistentState, RaftNode, Role, Time};
+use raft::{Entry, LogIndex, LogWrite, NodeId, PersistentState, RaftLog, RaftNode, Role, Time};
 use serde::{Deserialize, Serialize};
 use state_machine_safety::StateMachineSafety;
 use std::collections::BTreeMap;
@@ -137,7 +137,7 @@ impl Checker {
     }
 
     /// Entries known committed so far, oldest first.
-    pub fn committed(&self) -> &[Entry<KvCommand>] {
+    pub fn committed(&self) -> &RaftLog<KvCommand> {
         self.committed.entries()
     }
 

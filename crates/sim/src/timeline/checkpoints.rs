@@ -7,10 +7,11 @@
 //! and a busy cluster (a client writing every 10 ms) has many more events
 //! per second than an idle one that only sends heartbeats.
 
-use super::footprint::footprint;
+use super::footprint::{share, Share, CHUNK_BYTES};
 use super::moment::Moment;
 use crate::world::Sim;
 use raft::Time;
+use std::collections::BTreeMap;
 
 /// The default [`Spacing::budget`]: 256 MB.
 pub const DEFAULT_BUDGET: usize = 256 << 20;
@@ -32,7 +33,8 @@ pub struct Spacing {
     /// How many of the newest slots keep every checkpoint.
     pub recent: u64,
     /// Most bytes all checkpoints may hold together (by
-    /// [`footprint`]); beyond it the checkpoint whose removal leaves the
+    /// [`Checkpoints::bytes`]: log chunks shared by several checkpoints
+    /// of a branch count once); beyond it the checkpoint whose removal leaves the
     /// shortest gap goes, until they fit. The start and each branch's
     /// newest checkpoint always stay. `None`: no limit but the count.
     pub budget: Option<usize>,
@@ -96,20 +98,31 @@ impl Spacing {
 pub(super) struct Checkpoint {
     pub(super) at: Moment,
     pub(super) sim: Sim,
-    bytes: usize,
+    share: Share,
 }
 
 impl Checkpoint {
     pub(super) fn new(at: Moment, sim: Sim) -> Self {
-        let bytes = footprint(&sim);
-        Checkpoint { at, sim, bytes }
+        let share = share(&sim);
+        Checkpoint { at, sim, share }
     }
 }
 
-/// One branch's checkpoints, oldest first.
+/// One branch's checkpoints, oldest first, and the memory they hold
+/// together.
+///
+/// Copies of the world share their logs' sealed chunks, so a checkpoint
+/// costs what it owns alone plus the chunks no other checkpoint of the
+/// branch points at. The count is per branch: a chunk shared by two
+/// branches (a fork copies its parent's world) counts in both, so the
+/// total over branches is an upper bound.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Checkpoints {
     list: Vec<Checkpoint>,
+    /// Bytes the checkpoints own alone, summed.
+    own: usize,
+    /// Each shared chunk pointed at, with how many checkpoints point at it.
+    chunks: BTreeMap<usize, usize>,
 }
 
 impl Checkpoints {
@@ -117,8 +130,35 @@ impl Checkpoints {
     pub(super) fn push(&mut self, checkpoint: Checkpoint, spacing: Spacing) {
         debug_assert!(self.list.last().is_none_or(|c| c.at < checkpoint.at));
         let newest = checkpoint.at.event / spacing.every;
+        self.hold(&checkpoint.share);
         self.list.push(checkpoint);
-        self.list.retain(|c| spacing.keeps(c.at.event / spacing.every, newest));
+        let (kept, dropped) = std::mem::take(&mut self.list)
+            .into_iter()
+            .partition(|c| spacing.keeps(c.at.event / spacing.every, newest));
+        self.list = kept;
+        dropped.iter().for_each(|c: &Checkpoint| self.release(&c.share));
+    }
+
+    /// Count what `share` holds.
+    fn hold(&mut self, share: &Share) {
+        self.own += share.own;
+        for &c in &share.chunks {
+            *self.chunks.entry(c).or_default() += 1;
+        }
+    }
+
+    /// Stop counting what `share` holds; a chunk goes once no checkpoint
+    /// points at it.
+    fn release(&mut self, share: &Share) {
+        self.own -= share.own;
+        for c in &share.chunks {
+            if let Some(n) = self.chunks.get_mut(c) {
+                *n -= 1;
+                if *n == 0 {
+                    self.chunks.remove(c);
+                }
+            }
+        }
     }
 
     /// The latest checkpoint taken at or before event `event` and time
@@ -142,7 +182,8 @@ impl Checkpoints {
 
     /// Drop checkpoint `i`.
     pub(super) fn remove(&mut self, i: usize) {
-        self.list.remove(i);
+        let gone = self.list.remove(i);
+        self.release(&gone.share);
     }
 
     /// How many there are.
@@ -150,9 +191,11 @@ impl Checkpoints {
         self.list.len()
     }
 
-    /// Estimated bytes they hold (see [`footprint`]).
+    /// Estimated bytes they hold together (see
+    /// [`footprint`](super::footprint::footprint)), each shared chunk
+    /// counted once.
     pub(super) fn bytes(&self) -> usize {
-        self.list.iter().map(|c| c.bytes).sum()
+        self.own + self.chunks.len() * CHUNK_BYTES
     }
 }
 
