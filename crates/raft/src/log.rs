@@ -6,25 +6,17 @@
 //! later still answer "which term is at this index" for the consistency check.
 //! Until compaction exists that point is (0, 0), which matches every log.
 //!
-//! Storage is shared between copies: entries live in sealed chunks of
-//! [`CHUNK_LEN`] behind an `Arc`, plus a short unsealed tail. Cloning a log
-//! (the simulator copies whole worlds to rewind) copies chunk pointers and
-//! the tail only. Sealed chunks are never written: truncating into one
-//! copies its kept part into a new tail, and compaction only moves the
-//! start within the first chunk. Equality, `Debug` and serde see
-//! the entries alone, as if they were one contiguous list.
+//! Entries are stored in a [`Chunked`] list, so that copies of a log (the
+//! simulator copies whole worlds to rewind) share them. Equality, `Debug`
+//! and serde see the entries alone, as if they were one contiguous list.
 
+use crate::chunked::Chunked;
 use crate::membership::Membership;
 use crate::types::{LogIndex, Term};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::ops::RangeInclusive;
-use std::sync::Arc;
-
-/// How many entries a sealed chunk holds: a clone copies at most this many
-/// entries (the tail) and one pointer per sealed chunk.
-pub const CHUNK_LEN: usize = 64;
 
 /// What an entry carries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,26 +48,21 @@ pub struct Entry<C> {
 pub struct RaftLog<C> {
     prev_index: LogIndex,
     prev_term: Term,
-    /// Full chunks of exactly [`CHUNK_LEN`] entries, oldest first, shared
-    /// with every copy of this log.
-    sealed: Vec<Arc<[Entry<C>]>>,
-    /// How many entries at the start of `sealed[0]` are compacted away
-    /// (always 0 when `sealed` is empty).
-    skip: usize,
-    /// The newest entries, fewer than [`CHUNK_LEN`], owned by this copy.
-    tail: Vec<Entry<C>>,
+    /// The stored entries, oldest first: position `k` holds index
+    /// `prev_index + 1 + k`.
+    entries: Chunked<Entry<C>>,
 }
 
 impl<C> Default for RaftLog<C> {
     fn default() -> Self {
-        RaftLog { prev_index: 0, prev_term: 0, sealed: Vec::new(), skip: 0, tail: Vec::new() }
+        RaftLog { prev_index: 0, prev_term: 0, entries: Chunked::default() }
     }
 }
 
 impl<C> RaftLog<C> {
     /// How many entries are stored (those after the snapshot point).
     pub fn len(&self) -> usize {
-        self.sealed.len() * CHUNK_LEN + self.tail.len() - self.skip
+        self.entries.len()
     }
 
     /// Does the log store no entry (past the snapshot point)?
@@ -90,7 +77,7 @@ impl<C> RaftLog<C> {
 
     /// Every stored entry, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry<C>> + Clone + '_ {
-        self.positions(0, self.len())
+        self.entries.iter()
     }
 
     /// The stored entries in `range`, oldest first, clipped to what is
@@ -104,7 +91,7 @@ impl<C> RaftLog<C> {
         let lo = (*range.start()).clamp(first, end);
         let hi = range.end().saturating_add(1).min(end);
         let (lo, hi) = ((lo - first) as usize, (hi.max(lo) - first) as usize);
-        self.positions(lo, hi)
+        self.entries.range(lo, hi)
     }
 
     /// The entry at `index`, if stored.
@@ -112,52 +99,20 @@ impl<C> RaftLog<C> {
         if index <= self.prev_index {
             return None;
         }
-        let pos = self.skip.checked_add((index - self.prev_index - 1).try_into().ok()?)?;
-        match self.sealed.get(pos / CHUNK_LEN) {
-            Some(chunk) => Some(&chunk[pos % CHUNK_LEN]),
-            None => self.tail.get(pos - self.sealed.len() * CHUNK_LEN),
-        }
+        self.entries.get((index - self.prev_index - 1).try_into().ok()?)
     }
 
-    /// Identities of the sealed chunks this log points at, each holding
-    /// [`CHUNK_LEN`] entries: two logs (or two copies of a world) that list
-    /// the same identity share those entries in memory. For memory
-    /// accounting only; an identity is valid while some log holds the chunk.
-    pub fn shared_chunks(&self) -> impl Iterator<Item = usize> + '_ {
-        self.sealed.iter().map(|c| Arc::as_ptr(c) as *const Entry<C> as usize)
-    }
-
-    /// How many entries this log owns outright (not in a shared chunk).
-    pub fn unshared_len(&self) -> usize {
-        self.tail.len()
+    /// The stored entries as kept in memory, shared between copies (for
+    /// memory accounting).
+    pub fn storage(&self) -> &Chunked<Entry<C>> {
+        &self.entries
     }
 
     /// Append one entry at the end. The caller guarantees `entry.index` is
     /// `last_index() + 1`.
     pub fn push(&mut self, entry: Entry<C>) {
         debug_assert_eq!(entry.index, self.last_index() + 1);
-        self.tail.push(entry);
-        if self.tail.len() == CHUNK_LEN {
-            self.sealed.push(Arc::from(std::mem::take(&mut self.tail)));
-        }
-    }
-
-    /// Stored entries at positions `lo..hi` (0 = first stored entry).
-    fn positions(
-        &self,
-        lo: usize,
-        hi: usize,
-    ) -> impl DoubleEndedIterator<Item = &Entry<C>> + Clone + '_ {
-        let (lo, hi) = (lo + self.skip, hi + self.skip);
-        let sealed_end = self.sealed.len() * CHUNK_LEN;
-        let last = hi.min(sealed_end).div_ceil(CHUNK_LEN);
-        let first = (lo / CHUNK_LEN).min(last);
-        let chunks = self.sealed[first..last].iter().zip(first..last).flat_map(move |(c, k)| {
-            let start = k * CHUNK_LEN;
-            c[lo.max(start) - start..hi.min(start + CHUNK_LEN) - start].iter()
-        });
-        let tail = &self.tail[lo.max(sealed_end) - sealed_end..hi.max(sealed_end) - sealed_end];
-        chunks.chain(tail.iter())
+        self.entries.push(entry);
     }
 }
 
@@ -186,24 +141,7 @@ impl<C: Clone> RaftLog<C> {
     /// answer to a conflict with the leader (§5.3, Figure 2 receiver rule 3).
     pub fn truncate_from(&mut self, index: LogIndex) {
         let keep = index.saturating_sub(self.prev_index + 1) as usize;
-        if keep >= self.len() {
-            return;
-        }
-        let pos = keep + self.skip;
-        let sealed_end = self.sealed.len() * CHUNK_LEN;
-        if pos >= sealed_end {
-            self.tail.truncate(pos - sealed_end);
-            return;
-        }
-        // Copy on write: the kept part of the chunk the cut falls in becomes
-        // this copy's own tail; other copies keep the whole chunk.
-        let k = pos / CHUNK_LEN;
-        let start = if k == 0 { self.skip } else { 0 };
-        self.tail = self.sealed[k][start..pos % CHUNK_LEN].to_vec();
-        self.sealed.truncate(k);
-        if k == 0 {
-            self.skip = 0;
-        }
+        self.entries.truncate(keep);
     }
 
     /// Does this log hold an entry at `index` with term `term`? The
@@ -250,20 +188,9 @@ impl<C: Clone> RaftLog<C> {
         // §7: if the log has the snapshot's last entry, keep what follows;
         // otherwise discard the whole log.
         if self.term_at(index) == Some(term) {
-            let pos = self.skip + (index - self.prev_index) as usize;
-            let sealed_end = self.sealed.len() * CHUNK_LEN;
-            if pos >= sealed_end {
-                self.sealed.clear();
-                self.skip = 0;
-                self.tail.drain(..pos - sealed_end);
-            } else {
-                self.sealed.drain(..pos / CHUNK_LEN);
-                self.skip = pos % CHUNK_LEN;
-            }
+            self.entries.drop_front((index - self.prev_index) as usize);
         } else {
-            self.sealed.clear();
-            self.skip = 0;
-            self.tail.clear();
+            self.entries.clear();
         }
         self.prev_index = index;
         self.prev_term = term;
@@ -358,6 +285,7 @@ impl<'de, C: Deserialize<'de>> Deserialize<'de> for RaftLog<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chunked::CHUNK_LEN;
 
     fn log(terms: &[Term]) -> RaftLog<u32> {
         let mut l = RaftLog::default();
@@ -442,7 +370,7 @@ mod tests {
                     model.push(e);
                 }
             }
-            most_chunks = most_chunks.max(l.sealed.len());
+            most_chunks = most_chunks.max(l.storage().shared_chunks().count());
             assert_eq!(l.len(), model.len(), "step {step}");
             assert!(l.iter().eq(model.iter()), "step {step}");
             assert!(l.iter().rev().eq(model.iter().rev()), "step {step}");

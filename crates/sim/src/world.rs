@@ -109,6 +109,10 @@ impl Sim {
     pub fn trace(&self) -> &Trace {
         &self.trace
     }
+    /// The safety checker.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
     /// Entries known to be committed anywhere.
     pub fn committed(&self) -> &raft::RaftLog<KvCommand> {
         self.checker.committed()

@@ -5,7 +5,9 @@
 use super::log_summary::{entry_hash, first_difference, LogSummary, RangeHash};
 use super::{Invariant, Violation};
 use crate::kv::KvCommand;
-use raft::{Entry, LogIndex, Membership, NodeId, PersistentState, RaftLog, Term, Time};
+use raft::{
+    Chunked, Entry, LogIndex, Membership, Memory, NodeId, PersistentState, RaftLog, Term, Time,
+};
 use std::collections::BTreeMap;
 
 /// Every entry known to be committed anywhere, by index, with what the
@@ -17,17 +19,26 @@ pub(super) struct CommittedRecord {
     entries: RaftLog<KvCommand>,
     /// The term in which each was committed: the term of the server that
     /// first counted it committed (the leader learns before anyone).
-    committed_in: Vec<Term>,
+    committed_in: Chunked<Term>,
     /// The highest of `committed_in` up to each position: a
     /// non-decreasing column to bisect.
-    max_committed_in: Vec<Term>,
+    max_committed_in: Chunked<Term>,
     /// `sums[i]` is the sum of entry hashes over indexes 1..=i.
-    sums: Vec<u64>,
+    sums: Chunked<u64>,
     /// The newest committed configuration entry's membership.
     membership: Option<Membership>,
 }
 
 impl CommittedRecord {
+    /// Count what it holds in `memory`; `entry_heap` is an entry's heap
+    /// bytes besides its inline size.
+    pub(super) fn memory(&self, memory: &mut Memory, entry_heap: usize) {
+        memory.add(self.entries.storage(), entry_heap);
+        memory.add(&self.committed_in, 0);
+        memory.add(&self.max_committed_in, 0);
+        memory.add(&self.sums, 0);
+    }
+
     /// The committed entries, oldest first.
     pub(super) fn entries(&self) -> &RaftLog<KvCommand> {
         &self.entries

@@ -5,7 +5,7 @@
 
 use crate::kv::KvCommand;
 use postcard::ser_flavors::Flavor;
-use raft::{Entry, LogIndex, RaftLog, Term};
+use raft::{Chunked, Entry, LogIndex, Memory, RaftLog, Term};
 
 /// A deterministic 64-bit hash of an entry (its index, term and payload),
 /// the same on every platform: FNV-1a over the entry's postcard encoding,
@@ -76,17 +76,27 @@ pub(super) fn first_difference(
 pub(super) struct LogSummary {
     prev_index: LogIndex,
     /// `terms[k]` is the term at index `prev_index + k`.
-    terms: Vec<Term>,
+    terms: Chunked<Term>,
     /// `sums[k]` is the sum of entry hashes up to index `prev_index + k`
     /// (from an arbitrary base at the snapshot point).
-    sums: Vec<u64>,
+    sums: Chunked<u64>,
 }
 
 impl LogSummary {
+    /// Count what it holds in `memory`.
+    pub(super) fn memory(&self, memory: &mut Memory) {
+        memory.add(&self.terms, 0);
+        memory.add(&self.sums, 0);
+    }
+
     /// The summary of a whole log.
     pub(super) fn of(log: &RaftLog<KvCommand>) -> Self {
         let (prev_index, prev_term) = log.snapshot_point();
-        let mut s = LogSummary { prev_index, terms: vec![prev_term], sums: vec![0] };
+        let mut s = LogSummary {
+            prev_index,
+            terms: std::iter::once(prev_term).collect(),
+            sums: std::iter::once(0).collect(),
+        };
         s.extend(log.iter());
         s
     }

@@ -7,10 +7,10 @@
 //! and a busy cluster (a client writing every 10 ms) has many more events
 //! per second than an idle one that only sends heartbeats.
 
-use super::footprint::{share, Share, CHUNK_BYTES};
+use super::footprint::memory;
 use super::moment::Moment;
 use crate::world::Sim;
-use raft::Time;
+use raft::{Memory, Time};
 use std::collections::BTreeMap;
 
 /// The default [`Spacing::budget`]: 256 MB.
@@ -98,13 +98,13 @@ impl Spacing {
 pub(super) struct Checkpoint {
     pub(super) at: Moment,
     pub(super) sim: Sim,
-    share: Share,
+    memory: Memory,
 }
 
 impl Checkpoint {
     pub(super) fn new(at: Moment, sim: Sim) -> Self {
-        let share = share(&sim);
-        Checkpoint { at, sim, share }
+        let memory = memory(&sim);
+        Checkpoint { at, sim, memory }
     }
 }
 
@@ -121,8 +121,11 @@ pub(super) struct Checkpoints {
     list: Vec<Checkpoint>,
     /// Bytes the checkpoints own alone, summed.
     own: usize,
-    /// Each shared chunk pointed at, with how many checkpoints point at it.
-    chunks: BTreeMap<usize, usize>,
+    /// Each shared chunk pointed at: how many checkpoints point at it, and
+    /// its bytes.
+    chunks: BTreeMap<usize, (usize, usize)>,
+    /// The shared chunks' bytes, summed.
+    shared: usize,
 }
 
 impl Checkpoints {
@@ -130,32 +133,37 @@ impl Checkpoints {
     pub(super) fn push(&mut self, checkpoint: Checkpoint, spacing: Spacing) {
         debug_assert!(self.list.last().is_none_or(|c| c.at < checkpoint.at));
         let newest = checkpoint.at.event / spacing.every;
-        self.hold(&checkpoint.share);
+        self.hold(&checkpoint.memory);
         self.list.push(checkpoint);
         let (kept, dropped) = std::mem::take(&mut self.list)
             .into_iter()
             .partition(|c| spacing.keeps(c.at.event / spacing.every, newest));
         self.list = kept;
-        dropped.iter().for_each(|c: &Checkpoint| self.release(&c.share));
+        dropped.iter().for_each(|c: &Checkpoint| self.release(&c.memory));
     }
 
-    /// Count what `share` holds.
-    fn hold(&mut self, share: &Share) {
-        self.own += share.own;
-        for &c in &share.chunks {
-            *self.chunks.entry(c).or_default() += 1;
+    /// Count what `memory` holds.
+    fn hold(&mut self, memory: &Memory) {
+        self.own += memory.own;
+        for &(id, bytes) in &memory.chunks {
+            let (n, _) = self.chunks.entry(id).or_insert_with(|| {
+                self.shared += bytes;
+                (0, bytes)
+            });
+            *n += 1;
         }
     }
 
-    /// Stop counting what `share` holds; a chunk goes once no checkpoint
+    /// Stop counting what `memory` holds; a chunk goes once no checkpoint
     /// points at it.
-    fn release(&mut self, share: &Share) {
-        self.own -= share.own;
-        for c in &share.chunks {
-            if let Some(n) = self.chunks.get_mut(c) {
+    fn release(&mut self, memory: &Memory) {
+        self.own -= memory.own;
+        for (id, _) in &memory.chunks {
+            if let Some((n, bytes)) = self.chunks.get_mut(id) {
                 *n -= 1;
                 if *n == 0 {
-                    self.chunks.remove(c);
+                    self.shared -= *bytes;
+                    self.chunks.remove(id);
                 }
             }
         }
@@ -183,7 +191,7 @@ impl Checkpoints {
     /// Drop checkpoint `i`.
     pub(super) fn remove(&mut self, i: usize) {
         let gone = self.list.remove(i);
-        self.release(&gone.share);
+        self.release(&gone.memory);
     }
 
     /// How many there are.
@@ -195,7 +203,7 @@ impl Checkpoints {
     /// [`footprint`](super::footprint::footprint)), each shared chunk
     /// counted once.
     pub(super) fn bytes(&self) -> usize {
-        self.own + self.chunks.len() * CHUNK_BYTES
+        self.own + self.shared
     }
 }
 
