@@ -222,7 +222,7 @@ impl State {
         if n.role() == Role::Leader {
             self.leaders.insert((n.current_term(), n.id()));
         }
-        let prefix: Vec<_> = n.log().iter_range(1..=n.commit_index()).cloned().collect();
+        let prefix: Vec<_> = n.log().cloned_range(1..=n.commit_index());
         let common = prefix.len().min(self.committed.len());
         if self.commit_conflict.is_none() {
             if let Some(k) = (0..common).find(|&k| prefix[k] != self.committed[k]) {

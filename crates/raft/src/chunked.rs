@@ -65,17 +65,27 @@ impl<T> Chunked<T> {
 
     /// The items at positions `lo..hi` (`lo ≤ hi ≤ len`).
     pub fn range(&self, lo: usize, hi: usize) -> impl DoubleEndedIterator<Item = &T> + Clone + '_ {
+        self.slices(lo, hi).flat_map(|s| s.iter())
+    }
+
+    /// The items at positions `lo..hi` (`lo ≤ hi ≤ len`) as contiguous
+    /// runs, first to last.
+    pub fn slices(
+        &self,
+        lo: usize,
+        hi: usize,
+    ) -> impl DoubleEndedIterator<Item = &[T]> + Clone + '_ {
         debug_assert!(lo <= hi && hi <= self.len());
         let (lo, hi) = (lo + self.skip, hi + self.skip);
         let sealed_end = self.sealed.len() * CHUNK_LEN;
         let last = hi.min(sealed_end).div_ceil(CHUNK_LEN);
         let first = (lo / CHUNK_LEN).min(last);
-        let chunks = self.sealed[first..last].iter().zip(first..last).flat_map(move |(c, k)| {
+        let chunks = self.sealed[first..last].iter().zip(first..last).map(move |(c, k)| {
             let start = k * CHUNK_LEN;
-            c[lo.max(start) - start..hi.min(start + CHUNK_LEN) - start].iter()
+            &c[lo.max(start) - start..hi.min(start + CHUNK_LEN) - start]
         });
         let tail = &self.tail[lo.max(sealed_end) - sealed_end..hi.max(sealed_end) - sealed_end];
-        chunks.chain(tail.iter())
+        chunks.chain(std::iter::once(tail))
     }
 
     /// How many leading items satisfy `pred`, which must hold for a prefix

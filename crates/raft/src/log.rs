@@ -86,12 +86,29 @@ impl<C> RaftLog<C> {
         &self,
         range: RangeInclusive<LogIndex>,
     ) -> impl DoubleEndedIterator<Item = &Entry<C>> + Clone + '_ {
+        let (lo, hi) = self.positions(range);
+        self.entries.range(lo, hi)
+    }
+
+    /// Copies of the stored entries in `range`, clipped to what is stored:
+    /// what an AppendEntries carries (§5.3).
+    pub fn cloned_range(&self, range: RangeInclusive<LogIndex>) -> Vec<Entry<C>>
+    where
+        C: Clone,
+    {
+        let (lo, hi) = self.positions(range);
+        let mut out = Vec::with_capacity(hi - lo);
+        self.entries.slices(lo, hi).for_each(|s| out.extend_from_slice(s));
+        out
+    }
+
+    /// The storage positions of the stored entries in `range`.
+    fn positions(&self, range: RangeInclusive<LogIndex>) -> (usize, usize) {
         let first = self.prev_index + 1;
         let end = first + self.len() as LogIndex;
         let lo = (*range.start()).clamp(first, end);
         let hi = range.end().saturating_add(1).min(end);
-        let (lo, hi) = ((lo - first) as usize, (hi.max(lo) - first) as usize);
-        self.entries.range(lo, hi)
+        ((lo - first) as usize, (hi.max(lo) - first) as usize)
     }
 
     /// The entry at `index`, if stored.
@@ -120,7 +137,7 @@ impl<C: Clone> RaftLog<C> {
     /// Term of the last entry (0 when empty): with `last_index`, what a
     /// candidate advertises for the up-to-date check (§5.4.1).
     pub fn last_term(&self) -> Term {
-        self.iter().next_back().map_or(self.prev_term, |e| e.term)
+        self.entries.last().map_or(self.prev_term, |e| e.term)
     }
 
     /// Index of the first entry still stored.
@@ -379,6 +396,7 @@ mod tests {
             let (a, b) = (prev.0 + next(90), prev.0 + next(90));
             let want: Vec<_> = model.iter().filter(|e| (a..=b).contains(&e.index)).collect();
             assert!(l.iter_range(a..=b).eq(want.iter().copied()), "step {step}: {a}..={b}");
+            assert!(l.cloned_range(a..=b).iter().eq(want.iter().copied()), "step {step}");
             let i = prev.0 + next(90);
             assert_eq!(l.get(i), model.iter().find(|e| e.index == i), "step {step}: get {i}");
         }

@@ -87,7 +87,7 @@ impl<C: Clone> RaftNode<C> {
         let next = pr.next_index;
         let upto = last.min(next + max_entries - 1);
         pr.sent(upto.max(next - 1), now);
-        let entries = self.persistent.log.iter_range(next..=upto).cloned().collect();
+        let entries = self.persistent.log.cloned_range(next..=upto);
         self.send_append(peer, next - 1, entries);
     }
 
@@ -189,11 +189,7 @@ impl<C: Clone> RaftNode<C> {
         let mut new_entries = Vec::new();
         let mut truncated_any = false;
         let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
-            self.persistent
-                .log
-                .iter_range(prev_log_index + 1..=self.persistent.log.last_index())
-                .cloned()
-                .collect()
+            self.persistent.log.cloned_range(prev_log_index + 1..=self.persistent.log.last_index())
         } else {
             Vec::new()
         };
@@ -315,12 +311,8 @@ impl<C: Clone> RaftNode<C> {
     pub(super) fn advance_commit(&mut self, commit_index: LogIndex) {
         self.volatile.commit_index = commit_index;
         self.ready.events.push(Event::CommitAdvanced { commit_index });
-        let newly: Vec<_> = self
-            .persistent
-            .log
-            .iter_range(self.volatile.last_applied + 1..=commit_index)
-            .cloned()
-            .collect();
+        let newly: Vec<_> =
+            self.persistent.log.cloned_range(self.volatile.last_applied + 1..=commit_index);
         self.volatile.last_applied = commit_index;
         self.ready.committed.extend(newly);
     }
