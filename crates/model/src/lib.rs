@@ -152,7 +152,7 @@ struct NodeCanon<'a> {
     term: Term,
     voted_for: Option<NodeId>,
     leader: Option<NodeId>,
-    log: &'a [Entry<Cmd>],
+    log: Vec<&'a Entry<Cmd>>,
     commit: u64,
     applied: u64,
     votes: &'a BTreeMap<NodeId, bool>,
@@ -166,7 +166,7 @@ fn canon_node(n: &Node) -> NodeCanon<'_> {
         term: n.current_term(),
         voted_for: n.voted_for(),
         leader: n.leader(),
-        log: n.log().entries(),
+        log: n.log().iter().collect(),
         commit: n.commit_index(),
         applied: n.last_applied(),
         votes: n.votes(),
@@ -200,9 +200,9 @@ impl State {
     }
 
     /// The committed prefix of server `i`.
-    pub fn committed_prefix(&self, i: usize) -> &[Entry<Cmd>] {
+    pub fn committed_prefix(&self, i: usize) -> impl Iterator<Item = &Entry<Cmd>> + Clone {
         let n = &self.nodes[i];
-        n.log().slice(1, n.commit_index())
+        n.log().iter_range(1..=n.commit_index())
     }
 
     fn send_all(&mut self, messages: Vec<Envelope<Cmd>>) {
@@ -222,7 +222,7 @@ impl State {
         if n.role() == Role::Leader {
             self.leaders.insert((n.current_term(), n.id()));
         }
-        let prefix = n.log().slice(1, n.commit_index()).to_vec();
+        let prefix: Vec<_> = n.log().cloned_range(1..=n.commit_index());
         let common = prefix.len().min(self.committed.len());
         if self.commit_conflict.is_none() {
             if let Some(k) = (0..common).find(|&k| prefix[k] != self.committed[k]) {
@@ -385,10 +385,7 @@ impl Model for RaftModel {
             Property::always("Log Matching", |_, s: &State| {
                 for a in 0..s.nodes.len() {
                     for b in a + 1..s.nodes.len() {
-                        if log_matching_break(
-                            s.nodes[a].log().entries(),
-                            s.nodes[b].log().entries(),
-                        ) {
+                        if log_matching_break(s.nodes[a].log(), s.nodes[b].log()) {
                             return false;
                         }
                     }
@@ -402,8 +399,8 @@ impl Model for RaftModel {
                 for a in 0..s.nodes.len() {
                     for b in a + 1..s.nodes.len() {
                         let (x, y) = (s.committed_prefix(a), s.committed_prefix(b));
-                        let k = x.len().min(y.len());
-                        if x[..k] != y[..k] {
+                        // Where both have committed, they agree.
+                        if !x.zip(y).all(|(p, q)| p == q) {
                             return false;
                         }
                     }
@@ -438,7 +435,8 @@ fn message_key(env: &Envelope<Cmd>) -> String {
 
 /// Do two logs hold an entry with the same index and term but differ
 /// somewhere up to it?
-fn log_matching_break(a: &[Entry<Cmd>], b: &[Entry<Cmd>]) -> bool {
+fn log_matching_break(a: &raft::RaftLog<Cmd>, b: &raft::RaftLog<Cmd>) -> bool {
+    let (a, b): (Vec<_>, Vec<_>) = (a.iter().collect(), b.iter().collect());
     let mut i = a.len().min(b.len());
     while i > 0 && a[i - 1].term != b[i - 1].term {
         i -= 1;
@@ -527,7 +525,6 @@ pub fn describe(s: &State) -> String {
     for n in &s.nodes {
         let log: Vec<String> = n
             .log()
-            .entries()
             .iter()
             .map(|e| match &e.payload {
                 raft::Payload::Command(c) => format!("{}:c{c}", e.term),

@@ -16,6 +16,7 @@
 //! [`message`] the RPCs, [`event`] the narration, and [`node`] the role logic
 //! that ties them together.
 
+pub mod chunked;
 pub mod config;
 pub mod event;
 pub mod family;
@@ -32,6 +33,7 @@ pub mod types;
 pub use config::{Bug, BugSwitches, Config, Feature, ReadMode};
 pub use event::{AppendRejectReason, Event, VoteRejectReason};
 pub use family::Family;
+pub use chunked::{Chunked, Memory, CHUNK_LEN};
 pub use log::{Entry, Payload, RaftLog};
 pub use membership::{Membership, MembershipChange};
 pub use message::{

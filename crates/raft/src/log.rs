@@ -5,10 +5,18 @@
 //! entry (`prev_index`, `prev_term`), so that entries compacted into a snapshot
 //! later still answer "which term is at this index" for the consistency check.
 //! Until compaction exists that point is (0, 0), which matches every log.
+//!
+//! Entries are stored in a [`Chunked`] list, so that copies of a log (the
+//! simulator copies whole worlds to rewind) share them. Equality, `Debug`
+//! and serde see the entries alone, as if they were one contiguous list.
 
+use crate::chunked::Chunked;
 use crate::membership::Membership;
 use crate::types::{LogIndex, Term};
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::ops::RangeInclusive;
 
 /// What an entry carries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,25 +44,96 @@ pub struct Entry<C> {
 }
 
 /// A server's log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone)]
 pub struct RaftLog<C> {
     prev_index: LogIndex,
     prev_term: Term,
-    entries: Vec<Entry<C>>,
+    /// The stored entries, oldest first: position `k` holds index
+    /// `prev_index + 1 + k`.
+    entries: Chunked<Entry<C>>,
 }
 
 impl<C> Default for RaftLog<C> {
     fn default() -> Self {
-        RaftLog { prev_index: 0, prev_term: 0, entries: Vec::new() }
+        RaftLog { prev_index: 0, prev_term: 0, entries: Chunked::default() }
+    }
+}
+
+impl<C> RaftLog<C> {
+    /// How many entries are stored (those after the snapshot point).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Does the log store no entry (past the snapshot point)?
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Index of the last entry (0 when empty).
+    pub fn last_index(&self) -> LogIndex {
+        self.prev_index + self.len() as LogIndex
+    }
+
+    /// Every stored entry, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry<C>> + Clone + '_ {
+        self.entries.iter()
+    }
+
+    /// The stored entries in `range`, oldest first, clipped to what is
+    /// stored.
+    pub fn iter_range(
+        &self,
+        range: RangeInclusive<LogIndex>,
+    ) -> impl DoubleEndedIterator<Item = &Entry<C>> + Clone + '_ {
+        let (lo, hi) = self.positions(range);
+        self.entries.range(lo, hi)
+    }
+
+    /// Copies of the stored entries in `range`, clipped to what is stored:
+    /// what an AppendEntries carries (§5.3).
+    pub fn cloned_range(&self, range: RangeInclusive<LogIndex>) -> Vec<Entry<C>>
+    where
+        C: Clone,
+    {
+        let (lo, hi) = self.positions(range);
+        let mut out = Vec::with_capacity(hi - lo);
+        self.entries.slices(lo, hi).for_each(|s| out.extend_from_slice(s));
+        out
+    }
+
+    /// The storage positions of the stored entries in `range`.
+    fn positions(&self, range: RangeInclusive<LogIndex>) -> (usize, usize) {
+        let first = self.prev_index + 1;
+        let end = first + self.len() as LogIndex;
+        let lo = (*range.start()).clamp(first, end);
+        let hi = range.end().saturating_add(1).min(end);
+        ((lo - first) as usize, (hi.max(lo) - first) as usize)
+    }
+
+    /// The entry at `index`, if stored.
+    pub fn get(&self, index: LogIndex) -> Option<&Entry<C>> {
+        if index <= self.prev_index {
+            return None;
+        }
+        self.entries.get((index - self.prev_index - 1).try_into().ok()?)
+    }
+
+    /// The stored entries as kept in memory, shared between copies (for
+    /// memory accounting).
+    pub fn storage(&self) -> &Chunked<Entry<C>> {
+        &self.entries
+    }
+
+    /// Append one entry at the end. The caller guarantees `entry.index` is
+    /// `last_index() + 1`.
+    pub fn push(&mut self, entry: Entry<C>) {
+        debug_assert_eq!(entry.index, self.last_index() + 1);
+        self.entries.push(entry);
     }
 }
 
 impl<C: Clone> RaftLog<C> {
-    /// Index of the last entry (0 when empty).
-    pub fn last_index(&self) -> LogIndex {
-        self.prev_index + self.entries.len() as LogIndex
-    }
-
     /// Term of the last entry (0 when empty): with `last_index`, what a
     /// candidate advertises for the up-to-date check (§5.4.1).
     pub fn last_term(&self) -> Term {
@@ -73,37 +152,6 @@ impl<C: Clone> RaftLog<C> {
             return Some(self.prev_term);
         }
         self.get(index).map(|e| e.term)
-    }
-
-    /// The entry at `index`, if stored.
-    pub fn get(&self, index: LogIndex) -> Option<&Entry<C>> {
-        if index <= self.prev_index {
-            return None;
-        }
-        self.entries.get((index - self.prev_index - 1) as usize)
-    }
-
-    /// Entries in `from..=to`, clipped to what is stored.
-    pub fn slice(&self, from: LogIndex, to: LogIndex) -> &[Entry<C>] {
-        let lo = from.max(self.first_index());
-        let hi = to.min(self.last_index());
-        if lo > hi {
-            return &[];
-        }
-        let base = self.prev_index + 1;
-        &self.entries[(lo - base) as usize..=(hi - base) as usize]
-    }
-
-    /// Every stored entry, oldest first.
-    pub fn entries(&self) -> &[Entry<C>] {
-        &self.entries
-    }
-
-    /// Append one entry at the end. The caller guarantees `entry.index` is
-    /// `last_index() + 1`.
-    pub fn push(&mut self, entry: Entry<C>) {
-        debug_assert_eq!(entry.index, self.last_index() + 1);
-        self.entries.push(entry);
     }
 
     /// Delete the entry at `index` and every entry after it: a follower's
@@ -135,7 +183,7 @@ impl<C: Clone> RaftLog<C> {
 
     /// The newest configuration entry at or below `upto`, with its index.
     pub fn last_config(&self, upto: LogIndex) -> Option<(LogIndex, &Membership)> {
-        self.slice(self.first_index(), upto).iter().rev().find_map(|e| match &e.payload {
+        self.iter_range(self.first_index()..=upto).rev().find_map(|e| match &e.payload {
             Payload::Config(m) => Some((e.index, m)),
             _ => None,
         })
@@ -157,8 +205,7 @@ impl<C: Clone> RaftLog<C> {
         // §7: if the log has the snapshot's last entry, keep what follows;
         // otherwise discard the whole log.
         if self.term_at(index) == Some(term) {
-            let drop = (index - self.prev_index) as usize;
-            self.entries.drain(..drop);
+            self.entries.drop_front((index - self.prev_index) as usize);
         } else {
             self.entries.clear();
         }
@@ -174,9 +221,88 @@ impl<C: Clone> RaftLog<C> {
     }
 }
 
+impl<C: PartialEq> PartialEq for RaftLog<C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.prev_index == other.prev_index
+            && self.prev_term == other.prev_term
+            && self.len() == other.len()
+            && self.iter().eq(other.iter())
+    }
+}
+
+impl<C: Eq> Eq for RaftLog<C> {}
+
+/// The stored entries as one list, for `Debug` and serde.
+struct Entries<'a, C>(&'a RaftLog<C>);
+
+impl<C: fmt::Debug> fmt::Debug for Entries<'_, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}
+
+impl<C: Serialize> Serialize for Entries<'_, C> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
+impl<C: fmt::Debug> fmt::Debug for RaftLog<C> {
+    /// As if derived over `{prev_index, prev_term, entries}`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RaftLog")
+            .field("prev_index", &self.prev_index)
+            .field("prev_term", &self.prev_term)
+            .field("entries", &Entries(self))
+            .finish()
+    }
+}
+
+impl<C: Serialize> Serialize for RaftLog<C> {
+    /// As a struct `{prev_index, prev_term, entries: [...]}`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("RaftLog", 3)?;
+        st.serialize_field("prev_index", &self.prev_index)?;
+        st.serialize_field("prev_term", &self.prev_term)?;
+        st.serialize_field("entries", &Entries(self))?;
+        st.end()
+    }
+}
+
+/// The serde form of a log.
+#[derive(Deserialize)]
+#[serde(rename = "RaftLog")]
+struct LogForm<C> {
+    prev_index: LogIndex,
+    prev_term: Term,
+    entries: Vec<Entry<C>>,
+}
+
+impl<'de, C: Deserialize<'de>> Deserialize<'de> for RaftLog<C> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let form = LogForm::<C>::deserialize(d)?;
+        let mut log = RaftLog {
+            prev_index: form.prev_index,
+            prev_term: form.prev_term,
+            ..Default::default()
+        };
+        for (i, e) in form.entries.into_iter().enumerate() {
+            if e.index != form.prev_index + 1 + i as LogIndex {
+                return Err(serde::de::Error::custom(format!(
+                    "log entry {} is numbered {}; entries must follow index {} without gaps",
+                    i, e.index, form.prev_index
+                )));
+            }
+            log.push(e);
+        }
+        Ok(log)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chunked::CHUNK_LEN;
 
     fn log(terms: &[Term]) -> RaftLog<u32> {
         let mut l = RaftLog::default();
@@ -202,10 +328,10 @@ mod tests {
     }
 
     #[test]
-    fn truncate_and_slice() {
+    fn truncate_and_range() {
         let mut l = log(&[1, 1, 2, 3]);
-        assert_eq!(l.slice(2, 3).iter().map(|e| e.index).collect::<Vec<_>>(), vec![2, 3]);
-        assert!(l.slice(5, 9).is_empty());
+        assert_eq!(l.iter_range(2..=3).map(|e| e.index).collect::<Vec<_>>(), vec![2, 3]);
+        assert_eq!(l.iter_range(5..=9).count(), 0);
         l.truncate_from(3);
         assert_eq!(l.last_index(), 2);
         assert_eq!(l.last_term(), 1);
@@ -217,5 +343,88 @@ mod tests {
         assert_eq!(l.first_index_of_term_at(4), 2);
         assert_eq!(l.first_index_of_term_at(5), 5);
         assert_eq!(l.first_index_of_term_at(1), 1);
+    }
+
+    /// The same edits on a chunked log and on a plain `Vec`, with clones
+    /// taken along the way: every read agrees, and the clones do not see
+    /// later edits of the original (sealed chunks are copied on write).
+    #[test]
+    fn chunked_log_reads_like_a_vec_across_chunk_boundaries() {
+        let mut rng = 0x2545_f491_u64;
+        let mut next = move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let mut l = RaftLog::<u32>::default();
+        let mut model: Vec<Entry<u32>> = Vec::new();
+        let mut prev = (0, 0);
+        let mut clones = Vec::new();
+        let mut most_chunks = 0;
+        for step in 0..4000u32 {
+            match next(100) {
+                0 => {
+                    // Cut up to 70 entries back: into the tail or a sealed chunk.
+                    let keep = model.len().saturating_sub(next(70) as usize);
+                    l.truncate_from(prev.0 + 1 + keep as u64);
+                    model.truncate(keep);
+                }
+                1 if !model.is_empty() => {
+                    let k = next(model.len().min(70) as u64) as usize;
+                    prev = (model[k].index, model[k].term);
+                    l.compact_to(prev.0, prev.1);
+                    model.drain(..=k);
+                }
+                2 => clones.push((l.clone(), model.clone(), prev)),
+                _ => {
+                    let e = Entry {
+                        term: 1 + u64::from(step / 100),
+                        index: prev.0 + 1 + model.len() as u64,
+                        payload: Payload::Command(step),
+                    };
+                    l.push(e.clone());
+                    model.push(e);
+                }
+            }
+            most_chunks = most_chunks.max(l.storage().shared_chunks().count());
+            assert_eq!(l.len(), model.len(), "step {step}");
+            assert!(l.iter().eq(model.iter()), "step {step}");
+            assert!(l.iter().rev().eq(model.iter().rev()), "step {step}");
+            assert_eq!(l.last_index(), prev.0 + model.len() as u64);
+            assert_eq!(l.last_term(), model.last().map_or(prev.1, |e| e.term));
+            let (a, b) = (prev.0 + next(90), prev.0 + next(90));
+            let want: Vec<_> = model.iter().filter(|e| (a..=b).contains(&e.index)).collect();
+            assert!(l.iter_range(a..=b).eq(want.iter().copied()), "step {step}: {a}..={b}");
+            assert!(l.cloned_range(a..=b).iter().eq(want.iter().copied()), "step {step}");
+            let i = prev.0 + next(90);
+            assert_eq!(l.get(i), model.iter().find(|e| e.index == i), "step {step}: get {i}");
+        }
+        for (c, m, (pi, pt)) in &clones {
+            assert!(c.iter().eq(m.iter()));
+            assert_eq!(c.snapshot_point(), (*pi, *pt));
+        }
+        assert!(clones.len() > 20 && most_chunks > 3, "the run crossed chunks and cloned");
+    }
+
+    #[test]
+    fn equality_and_debug_see_entries_not_chunks() {
+        let terms: Vec<Term> = (1..=200).map(|i| i / 30 + 1).collect();
+        let a = log(&terms);
+        let mut b = log(&terms[..CHUNK_LEN + 3]);
+        for (i, &t) in terms.iter().enumerate().skip(CHUNK_LEN + 3) {
+            b.push(Entry { term: t, index: i as u64 + 1, payload: Payload::Noop });
+        }
+        let mut c = a.clone();
+        c.truncate_from(10);
+        for (i, &t) in terms.iter().enumerate().skip(9) {
+            c.push(Entry { term: t, index: i as u64 + 1, payload: Payload::Noop });
+        }
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        c.truncate_from(1);
+        assert_ne!(a, c);
+        assert!(format!("{a:?}")
+            .starts_with("RaftLog { prev_index: 0, prev_term: 0, entries: [Entry {"));
     }
 }

@@ -143,7 +143,7 @@ impl Sim {
         &self.trace
     }
     /// The safety checkers' memory (the timeline counts its size).
-    pub(crate) fn checker(&self) -> &Checker {
+    pub fn checker(&self) -> &Checker {
         &self.checker
     }
     /// The running server that leads the highest term, if any.
@@ -495,7 +495,7 @@ impl Sim {
 fn check_disk(id: NodeId, disk: &PersistentState<KvCommand>) -> Result<(), String> {
     let term = disk.hard_state.current_term;
     let (mut index, mut last_term) = disk.log.snapshot_point();
-    for e in disk.log.entries() {
+    for e in disk.log.iter() {
         if e.index != index + 1 {
             return Err(format!("{id}'s log has entry {} after entry {index}", e.index));
         }

@@ -162,8 +162,7 @@ fn a_retried_command_is_applied_once() {
     // the acknowledgement reaches it: the entry will commit, but not by it,
     // and C1's answer is lost with it.
     let is_put = |e: &raft::Entry<sim::KvCommand>| matches!(&e.payload, raft::Payload::Command(c) if c.op.to_string() == "Put(n, 1)");
-    let on_majority =
-        |w: &Sim| w.ids().filter(|&i| w.disk(i).log.entries().iter().any(is_put)).count() >= 2;
+    let on_majority = |w: &Sim| w.ids().filter(|&i| w.disk(i).log.iter().any(is_put)).count() >= 2;
     assert!(run_until(&mut sim, 2000, on_majority));
     sim.act(Action::Crash(leader)).unwrap();
     assert!(run_until(&mut sim, 3000, |w| w.leader().is_some()));
@@ -455,7 +454,7 @@ fn a_world_started_from_figure_7s_disks_holds_exactly_those_logs() {
     let sim = figure_7(false);
     for (id, terms) in sim.ids().zip(FIGURE_7) {
         let r = &sim.server(id).unwrap().raft;
-        let log: Vec<raft::Term> = r.log().entries().iter().map(|e| e.term).collect();
+        let log: Vec<raft::Term> = r.log().iter().map(|e| e.term).collect();
         assert_eq!(log, terms, "{id}'s log");
         assert_eq!((r.current_term(), r.commit_index(), r.role()), (7, 0, Role::Follower));
     }
@@ -478,13 +477,13 @@ fn figure_7s_leader_repairs_every_follower_log_to_its_own() {
         assert_eq!(sim.leader(), Some(leader), "the leader of Figure 7 was elected");
         let l = &sim.server(leader).unwrap().raft;
         assert_eq!(l.current_term(), 8);
-        let want: Vec<raft::Term> = l.log().entries().iter().map(|e| e.term).collect();
+        let want: Vec<raft::Term> = l.log().iter().map(|e| e.term).collect();
         assert_eq!(want[..10], *FIGURE_7[0], "the leader never rewrites its own log");
         let every = want.len() as u64;
         assert_eq!(l.commit_index(), every, "its term-8 entry commits, and all before it");
         for id in sim.ids() {
             let r = &sim.server(id).unwrap().raft;
-            let log: Vec<raft::Term> = r.log().entries().iter().map(|e| e.term).collect();
+            let log: Vec<raft::Term> = r.log().iter().map(|e| e.term).collect();
             assert_eq!(log, want, "{id} ends with the leader's log (fast: {fast_backtrack})");
             assert_eq!(r.commit_index(), l.commit_index());
         }

@@ -12,7 +12,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Virtual length of the session, ms.
-const SESSION: Time = 120_000;
+const SESSION: Time = 600_000;
 /// A client writes this often, ms.
 const PUT_EVERY: Time = 100;
 

@@ -132,7 +132,6 @@ pub fn log_row(sim: &Sim, id: NodeId, progress: Option<(LogIndex, LogIndex)>) ->
         None => (RoleView::Crashed, 0, &sim.disk(id).log, None),
     };
     let entries = log
-        .entries()
         .iter()
         .map(|e| EntryCell {
             index: e.index,

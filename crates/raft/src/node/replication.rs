@@ -87,7 +87,7 @@ impl<C: Clone> RaftNode<C> {
         let next = pr.next_index;
         let upto = last.min(next + max_entries - 1);
         pr.sent(upto.max(next - 1), now);
-        let entries = self.persistent.log.slice(next, upto).to_vec();
+        let entries = self.persistent.log.cloned_range(next..=upto);
         self.send_append(peer, next - 1, entries);
     }
 
@@ -189,7 +189,7 @@ impl<C: Clone> RaftNode<C> {
         let mut new_entries = Vec::new();
         let mut truncated_any = false;
         let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
-            self.persistent.log.slice(prev_log_index + 1, self.persistent.log.last_index()).to_vec()
+            self.persistent.log.cloned_range(prev_log_index + 1..=self.persistent.log.last_index())
         } else {
             Vec::new()
         };
@@ -311,8 +311,8 @@ impl<C: Clone> RaftNode<C> {
     pub(super) fn advance_commit(&mut self, commit_index: LogIndex) {
         self.volatile.commit_index = commit_index;
         self.ready.events.push(Event::CommitAdvanced { commit_index });
-        let newly =
-            self.persistent.log.slice(self.volatile.last_applied + 1, commit_index).to_vec();
+        let newly: Vec<_> =
+            self.persistent.log.cloned_range(self.volatile.last_applied + 1..=commit_index);
         self.volatile.last_applied = commit_index;
         self.ready.committed.extend(newly);
     }

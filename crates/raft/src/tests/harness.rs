@@ -222,13 +222,12 @@ impl Cluster {
     }
 
     pub(super) fn terms(&self, i: u8) -> Vec<Term> {
-        self.node(i).log().entries().iter().map(|e| e.term).collect()
+        self.node(i).log().iter().map(|e| e.term).collect()
     }
 
     pub(super) fn commands(&self, i: u8) -> Vec<Cmd> {
         self.node(i)
             .log()
-            .entries()
             .iter()
             .filter_map(|e| match e.payload {
                 Payload::Command(c) => Some(c),

@@ -324,7 +324,6 @@ fn status(c: &Cluster) -> String {
         };
         let log: Vec<String> = n
             .log()
-            .entries()
             .iter()
             .map(|e| match &e.payload {
                 Payload::Noop => format!("{}:noop", e.term),

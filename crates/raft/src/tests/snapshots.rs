@@ -12,7 +12,7 @@ fn compaction_discards_applied_entries_and_keeps_the_rest() {
     c.snapshot(1, b"abc").unwrap();
     let n = c.node(1);
     assert_eq!(n.log().snapshot_point(), (4, 1));
-    assert!(n.log().entries().is_empty());
+    assert!(n.log().is_empty());
     assert_eq!(
         c.disks[0].snapshot.as_ref().unwrap().data,
         b"abc".to_vec(),

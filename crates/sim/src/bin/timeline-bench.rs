@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo run -p raft-sim --bin timeline-bench -- [--minutes 10] [--put-every 100]
-//!     [--seeks 200] [--every 500] [--recent 64] [--budget-mb 256 (0: none)]
+//!     [--seeks 200] [--every 100] [--recent 1024] [--budget-mb 256 (0: none)]
 //! ```
 //!
 //! Bytes are counted twice: the timeline's own estimate
@@ -72,8 +72,8 @@ fn main() -> Result<(), String> {
     let seeks = arg("--seeks", 200)?.max(1);
     let budget_mb = arg("--budget-mb", (sim::timeline::DEFAULT_BUDGET >> 20) as u64)?;
     let spacing = Spacing {
-        every: arg("--every", 500)?,
-        recent: arg("--recent", 64)?,
+        every: arg("--every", Spacing::default().every)?,
+        recent: arg("--recent", Spacing::default().recent)?,
         budget: (budget_mb > 0).then_some((budget_mb as usize) << 20),
     };
     let session = minutes * 60_000;
@@ -127,8 +127,8 @@ fn main() -> Result<(), String> {
     );
     // Where a copy's bytes go: every log entry is held once per place.
     let s = tl.sim();
-    let logs: usize = s.ids().filter_map(|id| s.server(id)).map(|v| v.raft.log().entries().len()).sum();
-    let disks: usize = s.ids().map(|id| s.disk(id).log.entries().len()).sum();
+    let logs: usize = s.ids().filter_map(|id| s.server(id)).map(|v| v.raft.log().len()).sum();
+    let disks: usize = s.ids().map(|id| s.disk(id).log.len()).sum();
     println!(
         "entries held by one world: {logs} in the servers' logs, {disks} on their disks, ~{} in the safety checker, {} client operations; copying it takes {clone_ms:.1} ms",
         2 * committed(s),

@@ -5,41 +5,53 @@
 use super::log_summary::{entry_hash, first_difference, LogSummary, RangeHash};
 use super::{Invariant, Violation};
 use crate::kv::KvCommand;
-use raft::{Entry, LogIndex, Membership, NodeId, PersistentState, Term, Time};
+use raft::{
+    Chunked, Entry, LogIndex, Membership, Memory, NodeId, PersistentState, RaftLog, Term, Time,
+};
 use std::collections::BTreeMap;
 
 /// Every entry known to be committed anywhere, by index, with what the
 /// other checks need to compare against it without walking it.
 #[derive(Clone, Debug, Default)]
 pub(super) struct CommittedRecord {
-    /// Position i holds index i+1.
-    entries: Vec<Entry<KvCommand>>,
+    /// Index i is the i-th committed entry; a chunked log, so that copies
+    /// of the world share it.
+    entries: RaftLog<KvCommand>,
     /// The term in which each was committed: the term of the server that
     /// first counted it committed (the leader learns before anyone).
-    committed_in: Vec<Term>,
+    committed_in: Chunked<Term>,
     /// The highest of `committed_in` up to each position: a
     /// non-decreasing column to bisect.
-    max_committed_in: Vec<Term>,
+    max_committed_in: Chunked<Term>,
     /// `sums[i]` is the sum of entry hashes over indexes 1..=i.
-    sums: Vec<u64>,
+    sums: Chunked<u64>,
     /// The newest committed configuration entry's membership.
     membership: Option<Membership>,
 }
 
 impl CommittedRecord {
+    /// Count what it holds in `memory`; `entry_heap` is an entry's heap
+    /// bytes besides its inline size.
+    pub(super) fn memory(&self, memory: &mut Memory, entry_heap: usize) {
+        memory.add(self.entries.storage(), entry_heap);
+        memory.add(&self.committed_in, 0);
+        memory.add(&self.max_committed_in, 0);
+        memory.add(&self.sums, 0);
+    }
+
     /// The committed entries, oldest first.
-    pub(super) fn entries(&self) -> &[Entry<KvCommand>] {
+    pub(super) fn entries(&self) -> &RaftLog<KvCommand> {
         &self.entries
     }
 
     /// The highest committed index known.
     pub(super) fn last_index(&self) -> LogIndex {
-        self.entries.len() as LogIndex
+        self.entries.last_index()
     }
 
     /// The committed entry at `index`.
     pub(super) fn get(&self, index: LogIndex) -> Option<&Entry<KvCommand>> {
-        self.entries.get(index.checked_sub(1)? as usize)
+        self.entries.get(index)
     }
 
     /// The term in which the entry at `index` (which must exist) was

@@ -3,9 +3,9 @@
 //! hashes, so that "are these two logs identical over indexes a..=b" costs
 //! two subtractions, and the first index where they differ a binary search.
 
-use crate::kv::KvCommand;
 use crate::fnv::{fnv_extend, FNV_OFFSET};
-use raft::{Entry, LogIndex, RaftLog, Term};
+use crate::kv::KvCommand;
+use raft::{Chunked, Entry, LogIndex, Memory, RaftLog, Term};
 
 /// A deterministic 64-bit hash of an entry (its index, term and payload),
 /// the same on every platform: FNV-1a over the entry's postcard encoding,
@@ -59,18 +59,28 @@ pub(super) fn first_difference(
 pub(super) struct LogSummary {
     prev_index: LogIndex,
     /// `terms[k]` is the term at index `prev_index + k`.
-    terms: Vec<Term>,
+    terms: Chunked<Term>,
     /// `sums[k]` is the sum of entry hashes up to index `prev_index + k`
     /// (from an arbitrary base at the snapshot point).
-    sums: Vec<u64>,
+    sums: Chunked<u64>,
 }
 
 impl LogSummary {
+    /// Count what it holds in `memory`.
+    pub(super) fn memory(&self, memory: &mut Memory) {
+        memory.add(&self.terms, 0);
+        memory.add(&self.sums, 0);
+    }
+
     /// The summary of a whole log.
     pub(super) fn of(log: &RaftLog<KvCommand>) -> Self {
         let (prev_index, prev_term) = log.snapshot_point();
-        let mut s = LogSummary { prev_index, terms: vec![prev_term], sums: vec![0] };
-        s.extend(log.entries());
+        let mut s = LogSummary {
+            prev_index,
+            terms: std::iter::once(prev_term).collect(),
+            sums: std::iter::once(0).collect(),
+        };
+        s.extend(log.iter());
         s
     }
 
@@ -86,10 +96,10 @@ impl LogSummary {
         let len = (keep - self.prev_index) as usize + 1;
         self.terms.truncate(len);
         self.sums.truncate(len);
-        self.extend(log.slice(keep + 1, log.last_index()));
+        self.extend(log.iter_range(keep + 1..=log.last_index()));
     }
 
-    fn extend(&mut self, entries: &[Entry<KvCommand>]) {
+    fn extend<'a>(&mut self, entries: impl IntoIterator<Item = &'a Entry<KvCommand>>) {
         for e in entries {
             let sum = self.sums.last().copied().unwrap_or(0).wrapping_add(entry_hash(e));
             self.terms.push(e.term);

@@ -21,7 +21,7 @@ use committed_entries::CommittedRecord;
 use election_safety::ElectionSafety;
 use leader_append_only::LeaderAppendOnly;
 use log_summary::LogSummary;
-use raft::{Entry, LogIndex, LogWrite, NodeId, PersistentState, RaftNode, Role, Time};
+use raft::{Entry, LogIndex, LogWrite, Memory, NodeId, PersistentState, RaftLog, RaftNode, Role, Time};
 use serde::{Deserialize, Serialize};
 use state_machine_safety::StateMachineSafety;
 use std::collections::BTreeMap;
@@ -136,8 +136,17 @@ impl Checker {
         Checker { bootstrap: bootstrap.into_iter().collect(), ..Checker::default() }
     }
 
+    /// Count its per-entry records in `memory` (they grow with the log;
+    /// everything else it keeps is per term or per server). `entry_heap`
+    /// is an entry's heap bytes besides its inline size.
+    pub fn memory(&self, memory: &mut Memory, entry_heap: usize) {
+        self.logs.values().for_each(|s| s.memory(memory));
+        self.committed.memory(memory, entry_heap);
+        self.applied.memory(memory, entry_heap);
+    }
+
     /// Entries known committed so far, oldest first.
-    pub fn committed(&self) -> &[Entry<KvCommand>] {
+    pub fn committed(&self) -> &RaftLog<KvCommand> {
         self.committed.entries()
     }
 

@@ -3,15 +3,21 @@
 
 use super::{Invariant, Violation};
 use crate::kv::KvCommand;
-use raft::{Entry, NodeId, Time};
+use raft::{Chunked, Entry, Memory, NodeId, Time};
 
 /// Every entry applied anywhere, by index (position i = index i+1).
 #[derive(Clone, Debug, Default)]
 pub(super) struct StateMachineSafety {
-    applied: Vec<Entry<KvCommand>>,
+    applied: Chunked<Entry<KvCommand>>,
 }
 
 impl StateMachineSafety {
+    /// Count what it holds in `memory`; `entry_heap` is an entry's heap
+    /// bytes besides its inline size.
+    pub(super) fn memory(&self, memory: &mut Memory, entry_heap: usize) {
+        memory.add(&self.applied, entry_heap);
+    }
+
     /// `id` applied `entry`: the first application at its index sets what
     /// every later one must equal.
     pub(super) fn on_apply(

@@ -139,7 +139,11 @@ impl Swarm {
             // compact a prefix away).
             let from = s.raft.log().first_index().max(l.raft.log().first_index());
             if s.raft.commit_index() != commit
-                || s.raft.log().slice(from, commit) != l.raft.log().slice(from, commit)
+                || !s
+                    .raft
+                    .log()
+                    .iter_range(from..=commit)
+                    .eq(l.raft.log().iter_range(from..=commit))
             {
                 return Err(self.fail(format!(
                     "{id} has commitIndex {}, the leader {leader} {commit}, or their committed logs differ",

@@ -1,17 +1,23 @@
 //! How many bytes a copy of the world holds, estimated cheaply from what
 //! grows during a run: log entries (each server's log in memory and on
-//! disk, and the safety checker's records), client operations, messages in
-//! flight, snapshots. Counting is O(servers + messages), not a walk of
-//! every entry; the per-item sizes below are `size_of` plus typical heap
-//! (a Put's key and value, an AppendEntries' entries), checked against a
-//! counting allocator by `timeline-bench`.
+//! disk), the safety checker's per-entry records, client operations,
+//! messages in flight, snapshots. Counting is O(servers + chunks +
+//! messages), not a walk of every entry; the per-item sizes below are
+//! `size_of` plus typical heap (a Put's key and value, an AppendEntries'
+//! entries), checked against a counting allocator by `timeline-bench`.
+//!
+//! Logs and the checker's records keep their items in sealed chunks shared
+//! by every copy of the world (see [`raft::Chunked`]): a copy owns only
+//! each list's short tail. A [`Memory`] therefore says what a copy owns
+//! alone and which chunks it points at, so that memory held by many copies
+//! counts each chunk once.
 
 use crate::client::Operation;
 use crate::kv::KvCommand;
 use crate::network::{InFlight, Packet};
 use crate::trace::{TraceEntry, TRACE_KEEP};
 use crate::world::Sim;
-use raft::{Entry, Message};
+use raft::{Entry, Memory, Message};
 use std::mem::size_of;
 
 /// Heap bytes of a typical entry besides its inline size: a Put's key and
@@ -27,29 +33,35 @@ const KV_PAIR: usize = 96;
 /// peer, timers, its client bookkeeping.
 const SERVER_FIXED: usize = 2048;
 
-/// Estimated bytes held by `sim` and everything it owns.
+/// Estimated bytes held by `sim` and everything it owns, counting its
+/// shared chunks in full: what it would hold were it the only copy.
 pub fn footprint(sim: &Sim) -> usize {
+    memory(sim).total()
+}
+
+/// What `sim` owns alone and which shared chunks it points at.
+pub(super) fn memory(sim: &Sim) -> Memory {
     let entry = size_of::<Entry<KvCommand>>() + ENTRY_HEAP;
-    let mut entries = 0;
-    let mut bytes = size_of::<Sim>() + TRACE_KEEP * (size_of::<TraceEntry>() + TRACE_HEAP);
+    let mut memory = Memory {
+        own: size_of::<Sim>() + TRACE_KEEP * (size_of::<TraceEntry>() + TRACE_HEAP),
+        chunks: Vec::new(),
+    };
     for id in sim.ids() {
         let disk = sim.disk(id);
-        entries += disk.log.entries().len();
-        bytes += disk.snapshot.as_ref().map_or(0, |s| s.data.len());
+        memory.add(disk.log.storage(), ENTRY_HEAP);
+        memory.own += disk.snapshot.as_ref().map_or(0, |s| s.data.len());
         if let Some(server) = sim.server(id) {
-            entries += server.raft.log().entries().len();
-            bytes += SERVER_FIXED + server.kv.data().len() * KV_PAIR;
+            memory.add(server.raft.log().storage(), ENTRY_HEAP);
+            memory.own += SERVER_FIXED + server.kv.data().len() * KV_PAIR;
         }
     }
-    // The checker records every committed entry twice: as committed and as
-    // applied.
-    entries += 2 * sim.checker().committed().len();
+    sim.checker().memory(&mut memory, ENTRY_HEAP);
     for m in sim.network().in_flight() {
-        bytes += size_of::<InFlight>();
+        memory.own += size_of::<InFlight>();
         if let Packet::Raft(Message::AppendEntries(ae)) = &m.packet {
-            entries += ae.entries.len();
+            memory.own += ae.entries.len() * entry;
         }
     }
-    bytes += sim.history().ops.len() * (size_of::<Operation>() + OPERATION_HEAP);
-    bytes + entries * entry
+    memory.own += sim.history().ops.len() * (size_of::<Operation>() + OPERATION_HEAP);
+    memory
 }

@@ -13,7 +13,7 @@
 //! client operations (the one kind a busy run makes thousands of) are
 //! capped at [`MAX_CLIENT_MARKS`] per branch, later ones only counted.
 
-use crate::scenario::Action;
+use crate::action::Action;
 use crate::trace::{TraceEntry, TraceEvent};
 use crate::world::Sim;
 use raft::{Event, NodeId, Term, Time};

@@ -1,0 +1,275 @@
+//! An append-mostly list whose copies share storage: items live in sealed
+//! chunks of [`CHUNK_LEN`] behind an `Arc`, plus a short owned tail.
+//! Cloning copies one pointer per sealed chunk and the tail only, which is
+//! what lets a simulator keep many copies of a world whose logs (§5.3) grow
+//! with every command. Sealed chunks are never written in place: cutting
+//! into one copies its kept part into a new tail, dropping a prefix only
+//! moves the start within the first chunk, and [`Chunked::get_mut`] copies
+//! a shared chunk before writing to it.
+
+use std::ops::Index;
+use std::sync::Arc;
+
+/// How many items a sealed chunk holds: a clone copies at most this many
+/// items (the tail) and one pointer per sealed chunk.
+pub const CHUNK_LEN: usize = 64;
+
+/// A list of `T` stored as shared sealed chunks and an owned tail.
+#[derive(Clone)]
+pub struct Chunked<T> {
+    /// Full chunks of exactly [`CHUNK_LEN`] items, oldest first, shared
+    /// with every copy.
+    sealed: Vec<Arc<[T]>>,
+    /// How many items at the start of `sealed[0]` were dropped (always 0
+    /// when `sealed` is empty).
+    skip: usize,
+    /// The newest items, fewer than [`CHUNK_LEN`], owned by this copy.
+    tail: Vec<T>,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked { sealed: Vec::new(), skip: 0, tail: Vec::new() }
+    }
+}
+
+impl<T> Chunked<T> {
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.sealed.len() * CHUNK_LEN + self.tail.len() - self.skip
+    }
+
+    /// Are there none?
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The item at position `i`.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        let pos = i.checked_add(self.skip)?;
+        match self.sealed.get(pos / CHUNK_LEN) {
+            Some(chunk) => Some(&chunk[pos % CHUNK_LEN]),
+            None => self.tail.get(pos - self.sealed.len() * CHUNK_LEN),
+        }
+    }
+
+    /// The last item.
+    pub fn last(&self) -> Option<&T> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Every item, first to last.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + Clone + '_ {
+        self.range(0, self.len())
+    }
+
+    /// The items at positions `lo..hi` (`lo ≤ hi ≤ len`).
+    pub fn range(&self, lo: usize, hi: usize) -> impl DoubleEndedIterator<Item = &T> + Clone + '_ {
+        self.slices(lo, hi).flat_map(|s| s.iter())
+    }
+
+    /// The items at positions `lo..hi` (`lo ≤ hi ≤ len`) as contiguous
+    /// runs, first to last.
+    pub fn slices(
+        &self,
+        lo: usize,
+        hi: usize,
+    ) -> impl DoubleEndedIterator<Item = &[T]> + Clone + '_ {
+        debug_assert!(lo <= hi && hi <= self.len());
+        let (lo, hi) = (lo + self.skip, hi + self.skip);
+        let sealed_end = self.sealed.len() * CHUNK_LEN;
+        let last = hi.min(sealed_end).div_ceil(CHUNK_LEN);
+        let first = (lo / CHUNK_LEN).min(last);
+        let chunks = self.sealed[first..last].iter().zip(first..last).map(move |(c, k)| {
+            let start = k * CHUNK_LEN;
+            &c[lo.max(start) - start..hi.min(start + CHUNK_LEN) - start]
+        });
+        let tail = &self.tail[lo.max(sealed_end) - sealed_end..hi.max(sealed_end) - sealed_end];
+        chunks.chain(std::iter::once(tail))
+    }
+
+    /// How many leading items satisfy `pred`, which must hold for a prefix
+    /// and fail for the rest (a binary search).
+    pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.get(mid).is_some_and(&mut pred) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Append `item`; the tail is sealed into a shared chunk once full.
+    pub fn push(&mut self, item: T) {
+        self.tail.push(item);
+        if self.tail.len() == CHUNK_LEN {
+            self.sealed.push(Arc::from(std::mem::take(&mut self.tail)));
+        }
+    }
+
+    /// Identities of the sealed chunks this list points at, each holding
+    /// [`CHUNK_LEN`] items: two lists that list the same identity share
+    /// those items in memory. For memory accounting only; an identity is
+    /// valid while some list holds the chunk.
+    pub fn shared_chunks(&self) -> impl Iterator<Item = usize> + '_ {
+        self.sealed.iter().map(|c| Arc::as_ptr(c) as *const T as usize)
+    }
+
+    /// Remove everything.
+    pub fn clear(&mut self) {
+        *self = Chunked::default();
+    }
+}
+
+impl<T: Clone> Chunked<T> {
+    /// Keep the first `len` items and drop the rest.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len() {
+            return;
+        }
+        let pos = len + self.skip;
+        let sealed_end = self.sealed.len() * CHUNK_LEN;
+        if pos >= sealed_end {
+            self.tail.truncate(pos - sealed_end);
+            return;
+        }
+        // Copy on write: the kept part of the chunk the cut falls in
+        // becomes this copy's own tail; other copies keep the whole chunk.
+        let k = pos / CHUNK_LEN;
+        let start = if k == 0 { self.skip } else { 0 };
+        self.tail = self.sealed[k][start..pos % CHUNK_LEN].to_vec();
+        self.sealed.truncate(k);
+        if k == 0 {
+            self.skip = 0;
+        }
+    }
+
+    /// Drop the first `n` items (all of them if there are fewer).
+    pub fn drop_front(&mut self, n: usize) {
+        if n >= self.len() {
+            self.clear();
+            return;
+        }
+        let pos = self.skip + n;
+        let sealed_end = self.sealed.len() * CHUNK_LEN;
+        if pos >= sealed_end {
+            self.sealed.clear();
+            self.skip = 0;
+            self.tail.drain(..pos - sealed_end);
+        } else {
+            self.sealed.drain(..pos / CHUNK_LEN);
+            self.skip = pos % CHUNK_LEN;
+        }
+    }
+
+    /// The item at position `i`, to change: a sealed chunk other copies
+    /// share is copied first, so they keep seeing the old item.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        let pos = i.checked_add(self.skip)?;
+        if i >= self.len() {
+            return None;
+        }
+        let sealed_end = self.sealed.len() * CHUNK_LEN;
+        match self.sealed.get_mut(pos / CHUNK_LEN) {
+            Some(chunk) => Some(&mut Arc::make_mut(chunk)[pos % CHUNK_LEN]),
+            None => self.tail.get_mut(pos - sealed_end),
+        }
+    }
+}
+
+/// Bytes some lists hold in memory: what one copy owns alone, and each
+/// sealed chunk it points at, so that memory held by many copies can count
+/// a shared chunk once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Memory {
+    /// Bytes owned by this copy alone (tails and chunk pointers).
+    pub own: usize,
+    /// Each sealed chunk's identity (see [`Chunked::shared_chunks`]) and
+    /// bytes.
+    pub chunks: Vec<(usize, usize)>,
+}
+
+impl Memory {
+    /// Count `list`, at `size_of::<T>() + heap` bytes per item.
+    pub fn add<T>(&mut self, list: &Chunked<T>, heap: usize) {
+        let item = std::mem::size_of::<T>() + heap;
+        // A chunk is its items plus the `Arc`'s two counts.
+        let chunk = CHUNK_LEN * item + 2 * std::mem::size_of::<usize>();
+        self.own += list.tail.len() * item + list.sealed.len() * std::mem::size_of::<Arc<[T]>>();
+        self.chunks.extend(list.shared_chunks().map(|id| (id, chunk)));
+    }
+
+    /// Every byte counted, as if this copy were the only one.
+    pub fn total(&self) -> usize {
+        self.own + self.chunks.iter().map(|&(_, b)| b).sum::<usize>()
+    }
+}
+
+impl<T> Index<usize> for Chunked<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        match self.get(i) {
+            Some(item) => item,
+            None => panic!("index {i} out of range for a list of {}", self.len()),
+        }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Chunked<T> {
+    /// Equal items in order, however they are chunked.
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Eq> Eq for Chunked<T> {}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Chunked<T> {
+    /// As a list of the items.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T> FromIterator<T> for Chunked<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut list = Chunked::default();
+        items.into_iter().for_each(|x| list.push(x));
+        list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_to_a_shared_chunk_is_not_seen_by_other_copies() {
+        let mut a: Chunked<u32> = (0..200).collect();
+        let b = a.clone();
+        *a.get_mut(5).unwrap() = 99;
+        *a.get_mut(190).unwrap() = 98;
+        assert_eq!((a[5], a[190], b[5], b[190]), (99, 98, 5, 190));
+        assert!(a.get_mut(200).is_none());
+        assert_eq!(
+            a.shared_chunks().nth(1),
+            b.shared_chunks().nth(1),
+            "untouched chunks stay shared"
+        );
+        assert_ne!(a.shared_chunks().next(), b.shared_chunks().next());
+    }
+
+    #[test]
+    fn partition_point_bisects_across_chunks() {
+        let mut a: Chunked<u32> = (0..300).collect();
+        a.drop_front(70);
+        assert_eq!(a.partition_point(|&x| x < 150), 80);
+        assert_eq!(a.partition_point(|_| true), 230);
+        assert_eq!(a.partition_point(|_| false), 0);
+    }
+}
