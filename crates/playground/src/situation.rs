@@ -39,9 +39,9 @@ impl Situation {
     pub fn note(self) -> &'static str {
         match self {
             Situation::DivergentFollower => {
-                "The first leader was cut off and appended 8 entries no one else stored; the \
-                 others elected new leaders and committed entries of their own at the same \
-                 indexes. The links just healed. \
+                "S1 led term 2 while cut off and appended 8 entries no one else stored; the \
+                 others stored entries of terms 3 and 4 at the same indexes, and S2 has just \
+                 been elected for term 5. \
                  Press Play and watch the leader's nextIndex for the old leader walk back until \
                  the logs agree — one entry per round trip, or one term per round trip with \
                  Fast backtrack on (then Reset to see it again)."
