@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Size budget for the release build: prints the raw and gzipped size of every
 # .wasm and .js file in dist/ and fails if their gzipped total is above the
-# budget (default 275 KB = 281600 bytes; override with SIZE_BUDGET_KB).
-# Raised from 250 KB when the page gained time travel (the timeline, its
-# checkpoints and the time strip: 249.7 KB -> 271.7 KB); size work is its
-# own issue.
+# budget (default 280 KB = 286720 bytes; override with SIZE_BUDGET_KB).
+# The budget was 250 KB; time travel (timeline, checkpoints, shared log
+# chunks, the Time strip) took the page to 276.7 KB, and the size work of
+# the performance issue is to bring it back down and lower this figure.
 # Run after `trunk build --release`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dist=${1:-dist}
-budget_kb=${SIZE_BUDGET_KB:-275}
+budget_kb=${SIZE_BUDGET_KB:-280}
 budget=$((budget_kb * 1024))
 
 shopt -s nullglob
