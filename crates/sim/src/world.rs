@@ -143,7 +143,7 @@ impl Sim {
         &self.trace
     }
     /// The safety checkers' memory (the timeline counts its size).
-    pub fn checker(&self) -> &Checker {
+    pub(crate) fn checker(&self) -> &Checker {
         &self.checker
     }
     /// The running server that leads the highest term, if any.

@@ -39,11 +39,6 @@ impl CommittedRecord {
         memory.add(&self.sums, 0);
     }
 
-    /// The committed entries, oldest first.
-    pub(super) fn entries(&self) -> &RaftLog<KvCommand> {
-        &self.entries
-    }
-
     /// The highest committed index known.
     pub(super) fn last_index(&self) -> LogIndex {
         self.entries.last_index()

@@ -21,7 +21,7 @@ use committed_entries::CommittedRecord;
 use election_safety::ElectionSafety;
 use leader_append_only::LeaderAppendOnly;
 use log_summary::LogSummary;
-use raft::{Entry, LogIndex, LogWrite, Memory, NodeId, PersistentState, RaftLog, RaftNode, Role, Time};
+use raft::{Entry, LogIndex, LogWrite, Memory, NodeId, PersistentState, RaftNode, Role, Time};
 use serde::{Deserialize, Serialize};
 use state_machine_safety::StateMachineSafety;
 use std::collections::BTreeMap;
@@ -143,11 +143,6 @@ impl Checker {
         self.logs.values().for_each(|s| s.memory(memory));
         self.committed.memory(memory, entry_heap);
         self.applied.memory(memory, entry_heap);
-    }
-
-    /// Entries known committed so far, oldest first.
-    pub fn committed(&self) -> &RaftLog<KvCommand> {
-        self.committed.entries()
     }
 
     /// Check everything that can have changed after an event in which
