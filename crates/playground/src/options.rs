@@ -8,6 +8,7 @@
 use crate::playback::speed;
 use crate::run::ReplayLink;
 use crate::start::Start;
+use sim::decimal::{self, short, MAX_PLACES};
 
 /// Start-up settings of the playground.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,21 +89,22 @@ impl Options {
             }
             "speed" => {
                 let (min, max) = (speed::SPEED_MIN, speed::SPEED_MAX);
-                match value.parse::<f64>() {
-                    Ok(s) if (min..=max).contains(&s) => self.speed = s,
-                    Ok(s) if s.is_finite() && s > 0.0 => {
+                let (lo, hi) = (short(min, 3), short(max, 3));
+                match decimal::parse(value) {
+                    Some(s) if (min..=max).contains(&s) => self.speed = s,
+                    Some(s) if s.is_finite() && s > 0.0 => {
                         self.speed = s.clamp(min, max);
                         return Err(format!(
-                            "speed must be {min}–{max} (virtual ms per wall ms); got {got} — \
+                            "speed must be {lo}–{hi} (virtual ms per wall ms); got {got} — \
                              playing at {}",
-                            self.speed
+                            short(self.speed, MAX_PLACES)
                         ));
                     }
                     _ => {
                         return Err(format!(
-                            "speed must be a number from {min} to {max} (virtual ms per wall \
+                            "speed must be a number from {lo} to {hi} (virtual ms per wall \
                              ms); got {got} — playing at {}",
-                            self.speed
+                            short(self.speed, MAX_PLACES)
                         ))
                     }
                 }

@@ -2,6 +2,7 @@
 //! data. What each one checks and does is in `world/actions.rs`.
 
 use crate::client::Target;
+use crate::decimal::short;
 use crate::kv::{ClientId, KvOp};
 use raft::NodeId;
 use serde::{Deserialize, Serialize};
@@ -131,11 +132,11 @@ impl fmt::Display for Action {
             Action::SetOneWay { from, to, cut: false } => {
                 write!(f, "heal the link {from}→{to} one way")
             }
-            Action::SetDuplication(p) => write!(f, "set message duplication to {p}%"),
+            Action::SetDuplication(p) => write!(f, "set message duplication to {}%", short(*p, 3)),
             Action::SetLongDelays { percent, ms } => {
-                write!(f, "delay {percent}% of messages by {ms} ms")
+                write!(f, "delay {}% of messages by {ms} ms", short(*percent, 3))
             }
-            Action::SetLoss(p) => write!(f, "set message loss to {p}%"),
+            Action::SetLoss(p) => write!(f, "set message loss to {}%", short(*p, 3)),
             Action::SetFeature { feature, on } => {
                 write!(f, "turn {} {}", feature.name(), if *on { "on" } else { "off" })
             }

@@ -12,6 +12,7 @@ pub mod checker;
 pub mod client;
 pub mod config;
 pub mod configuration;
+pub mod decimal;
 mod fnv;
 pub mod kv;
 pub mod network;

@@ -10,6 +10,7 @@ use crate::view_model::messages::{MsgInfo, MsgView};
 use crate::view_model::nodes::{NodeView, TIMER_STEPS};
 use crate::view_model::roles::RoleView;
 use raft::NodeId;
+use sim::decimal::{fixed, short, Decimal};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -39,13 +40,13 @@ pub struct ClusterProps {
 pub fn cluster_view(p: &ClusterProps) -> Html {
     let n = p.nodes.len();
     let background = p.on_background.reform(|_: MouseEvent| ());
-    let view_box = format!("0 0 {VIEW_W} {VIEW_H}");
+    let view_box = format!("0 0 {} {}", short(VIEW_W, 1), short(VIEW_H, 1));
     html! {
         <svg class="cluster" viewBox={view_box} role="group"
              aria-label={format!("Raft cluster of {n} servers; select a server to crash, restart or time it out")}>
-            <rect class="backdrop" x="0" y="0" width={VIEW_W.to_string()} height={VIEW_H.to_string()}
+            <rect class="backdrop" x="0" y="0" width={short(VIEW_W, 1).to_string()} height={short(VIEW_H, 1).to_string()}
                   onclick={background} />
-            <circle class="ring" cx={CENTER.x.to_string()} cy={CENTER.y.to_string()} r={RING_R.to_string()} />
+            <circle class="ring" cx={short(CENTER.x, 1).to_string()} cy={short(CENTER.y, 1).to_string()} r={short(RING_R, 1).to_string()} />
             { cut_links(&CutProps { pairs: Rc::clone(&p.cut_pairs), count: n }) }
             { client_marker(&ClientProps { pending: p.client_pending.clone() }) }
             { for p.nodes.iter().enumerate().map(|(i, v)| html! {
@@ -56,7 +57,7 @@ pub fn cluster_view(p: &ClusterProps) -> Html {
             <g class="messages">
                 { for p.messages.iter().map(|m| html! {
                     <MessageDot key={m.info.id} info={Rc::clone(&m.info)}
-                                x={m.at.x as f32} y={m.at.y as f32} />
+                                x={fixed(m.at.x, 1)} y={fixed(m.at.y, 1)} />
                 }) }
             </g>
         </svg>
@@ -136,42 +137,43 @@ pub fn server_node(p: &ServerProps) -> Html {
     let timer = v.timer_steps.map(|steps| {
         html! {
             <>
-                <circle class="timer-track" r={TIMER_R.to_string()} />
-                <circle class="timer" r={TIMER_R.to_string()} pathLength={TIMER_STEPS.to_string()}
+                <circle class="timer-track" r={short(TIMER_R, 1).to_string()} />
+                <circle class="timer" r={short(TIMER_R, 1).to_string()} pathLength={TIMER_STEPS.to_string()}
                         stroke-dasharray={format!("{steps} {TIMER_STEPS}")} transform="rotate(-90)" />
             </>
         }
     });
     let cross = (v.role == RoleView::Crashed).then(|| {
         let d = NODE_R * 0.62;
-        html! { <path class="cross" d={format!("M{},{}L{d},{d}M{d},{}L{},{d}", -d, -d, -d, -d)} /> }
+        let (d, m) = (short(d, 2), short(-d, 2));
+        html! { <path class="cross" d={format!("M{m},{m}L{d},{d}M{d},{m}L{m},{d}")} /> }
     });
     let halo = (v.role == RoleView::Leader)
-        .then(|| html! { <circle class="halo" r={(NODE_R + 7.0).to_string()} /> });
+        .then(|| html! { <circle class="halo" r={short(NODE_R + 7.0, 1).to_string()} /> });
     html! {
         <g class={classes!("server", role, p.selected.then_some("selected"), (!v.member).then_some("removed"), p.violating.then_some("violating"))}
            data-node={v.id.to_string()} data-role={role} data-term={v.term.to_string()}
            data-commit={v.commit.to_string()} data-log-len={v.log_len.to_string()}
            tabindex="0" role="button" aria-label={label} aria-haspopup="dialog"
            aria-expanded={if p.selected { "true" } else { "false" }}
-           transform={format!("translate({:.1},{:.1})", centre.x, centre.y)}
+           transform={format!("translate({},{})", fixed(centre.x, 1), fixed(centre.y, 1))}
            {onclick} {onkeydown}>
-            <circle class="hit" r={(TIMER_R + 4.0).to_string()} />
+            <circle class="hit" r={short(TIMER_R + 4.0, 1).to_string()} />
             if p.violating {
-                <circle class="alarm" r={(TIMER_R + 10.0).to_string()} />
+                <circle class="alarm" r={short(TIMER_R + 10.0, 1).to_string()} />
             }
-            <circle class="focus-ring" r={(TIMER_R + 5.0).to_string()} />
+            <circle class="focus-ring" r={short(TIMER_R + 5.0, 1).to_string()} />
             { for timer }
             { for halo }
-            <circle class="body" r={NODE_R.to_string()} />
+            <circle class="body" r={short(NODE_R, 1).to_string()} />
             <text class="name" y="-3">{ v.id.to_string() }</text>
             <text class="term" y="15">{ format!("term {}", v.term) }</text>
             { for cross }
-            <text class="role-label" x={format!("{lx:.1}")} y={format!("{ly1:.1}")} text-anchor={spot.anchor}>
+            <text class="role-label" x={fixed(lx, 1).to_string()} y={fixed(ly1, 1).to_string()} text-anchor={spot.anchor}>
                 { line1 }
             </text>
             if let (Some(text), Some(y)) = (line2, ly2) {
-                <text class="role-detail" x={format!("{lx:.1}")} y={format!("{y:.1}")} text-anchor={spot.anchor}>
+                <text class="role-detail" x={fixed(lx, 1).to_string()} y={fixed(y, 1).to_string()} text-anchor={spot.anchor}>
                     { text }
                 </text>
             }
@@ -184,10 +186,11 @@ pub fn server_node(p: &ServerProps) -> Html {
 pub struct MessageProps {
     /// What the message is.
     pub info: Rc<MsgInfo>,
-    /// Where it is now.
-    pub x: f32,
-    /// Where it is now.
-    pub y: f32,
+    /// Where it is now, left to right (to a tenth of a unit, so the dot
+    /// is redrawn only when that changes).
+    pub x: Decimal,
+    /// Where it is now, top to bottom.
+    pub y: Decimal,
 }
 
 /// A message in flight: only its position changes from frame to frame.
@@ -195,7 +198,7 @@ pub struct MessageProps {
 pub fn message_dot(p: &MessageProps) -> Html {
     html! {
         <g class="msg" data-msg={p.info.id.to_string()} data-kind={p.info.kind}
-           transform={format!("translate({:.1},{:.1})", p.x, p.y)}>
+           transform={format!("translate({},{})", p.x, p.y)}>
             <MessageBody info={Rc::clone(&p.info)} />
         </g>
     }
@@ -233,7 +236,8 @@ pub fn message_body(p: &BodyProps) -> Html {
     );
     let slash = i.refused.then(|| {
         let d = r * 0.75;
-        html! { <path class="slash" d={format!("M{},{d}L{d},{}", -d, -d)} /> }
+        let (d, m) = (short(d, 3), short(-d, 3));
+        html! { <path class="slash" d={format!("M{m},{d}L{d},{m}")} /> }
     });
     let count = if i.snapshot {
         Some(html! { <text class="count" y="4">{ "S" }</text> })
@@ -243,7 +247,7 @@ pub fn message_body(p: &BodyProps) -> Html {
     html! {
         <g class={class}>
             <title>{ AttrValue::from(Rc::clone(&i.title)) }</title>
-            <circle r={r.to_string()} />
+            <circle r={short(r, 1).to_string()} />
             { for count }
             { for slash }
         </g>
@@ -262,11 +266,11 @@ pub fn client_marker(p: &ClientProps) -> Html {
     let w = CLIENT_R * 2.0 + 8.0;
     let h = CLIENT_R * 1.5;
     html! {
-        <g class="client-marker" data-client="C1" transform={format!("translate({},{})", at.x, at.y)}>
-            <rect x={(-w / 2.0).to_string()} y={(-h / 2.0).to_string()} width={w.to_string()}
-                  height={h.to_string()} rx="7" />
+        <g class="client-marker" data-client="C1" transform={format!("translate({},{})", short(at.x, 1), short(at.y, 1))}>
+            <rect x={short(-w / 2.0, 1).to_string()} y={short(-h / 2.0, 1).to_string()} width={short(w, 1).to_string()}
+                  height={short(h, 1).to_string()} rx="7" />
             <text class="name" y="5">{ "C1" }</text>
-            <text class="caption" y={(h / 2.0 + 15.0).to_string()}>
+            <text class="caption" y={short(h / 2.0 + 15.0, 1).to_string()}>
                 { match &p.pending {
                     Some(op) => format!("waiting: {op}"),
                     None => "client".to_string(),
@@ -296,10 +300,10 @@ pub fn cut_links(p: &CutProps) -> Html {
                 html! {
                     <g key={format!("{a}-{b}")} class="cut-link">
                         <title>{ format!("link {a}–{b} is cut") }</title>
-                        <line x1={format!("{:.1}", pa.x)} y1={format!("{:.1}", pa.y)}
-                              x2={format!("{:.1}", pb.x)} y2={format!("{:.1}", pb.y)} />
-                        <circle class="cut-mark" cx={format!("{mx:.1}")} cy={format!("{my:.1}")} r="7" />
-                        <path class="cut-x" d={format!("M{:.1},{:.1}l6,6m0,-6l-6,6", mx - 3.0, my - 3.0)} />
+                        <line x1={fixed(pa.x, 1).to_string()} y1={fixed(pa.y, 1).to_string()}
+                              x2={fixed(pb.x, 1).to_string()} y2={fixed(pb.y, 1).to_string()} />
+                        <circle class="cut-mark" cx={fixed(mx, 1).to_string()} cy={fixed(my, 1).to_string()} r="7" />
+                        <path class="cut-x" d={format!("M{},{}l6,6m0,-6l-6,6", fixed(mx - 3.0, 1), fixed(my - 3.0, 1))} />
                     </g>
                 }
             }) }

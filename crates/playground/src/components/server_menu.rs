@@ -6,6 +6,7 @@ use crate::geometry::{self, CENTER, TIMER_R, VIEW_H, VIEW_W};
 use crate::view_model::details::NodeDetails;
 use crate::view_model::roles::RoleView;
 use raft::NodeId;
+use sim::decimal::fixed;
 use sim::Action;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -95,7 +96,7 @@ pub fn server_menu(p: &MenuProps) -> Html {
     };
     let can_lead = !crashed && !leader && d.other_leader;
     let pl = p.placement;
-    let style = format!("left:{:.2}%;top:{:.2}%", pl.left_pct, pl.top_pct);
+    let style = format!("left:{}%;top:{}%", fixed(pl.left_pct, 2), fixed(pl.top_pct, 2));
     let class = classes!(
         "server-menu",
         pl.leftwards.then_some("leftwards"),

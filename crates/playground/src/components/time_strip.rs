@@ -6,6 +6,7 @@
 
 use crate::playback::SEEK_JUMP_MS;
 use crate::view_model::strip::StripView;
+use sim::decimal::fixed;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
@@ -47,7 +48,7 @@ fn term_fill(term: u64) -> String {
 /// Where time `t` of a strip `end` ms long is, as a percentage of its
 /// width (SVG lengths in percent keep strokes and text unstretched).
 fn pct(t: u64, end: u64) -> String {
-    format!("{:.3}%", t as f64 * 100.0 / end.max(1) as f64)
+    format!("{}%", fixed(t as f64 * 100.0 / end.max(1) as f64, 3))
 }
 
 /// Where on the strip a mark of this kind sits: (top, bottom).

@@ -6,6 +6,8 @@
 //! default makes one message flight (10–20 virtual ms, DESIGN.md) last
 //! about a second on screen.
 
+use sim::decimal::fixed;
+
 /// Slowest playback: virtual ms per wall ms.
 pub const SPEED_MIN: f64 = 0.001;
 /// Fastest playback: real time.
@@ -46,11 +48,11 @@ pub fn describe(speed: f64) -> String {
     if speed >= 0.995 {
         "1× (real time)".to_string()
     } else if speed >= 0.1 {
-        format!("{speed:.2}×")
+        format!("{}×", fixed(speed, 2))
     } else if speed >= 0.01 {
-        format!("{speed:.3}×")
+        format!("{}×", fixed(speed, 3))
     } else {
-        format!("{speed:.4}×")
+        format!("{}×", fixed(speed, 4))
     }
 }
 
@@ -58,9 +60,9 @@ pub fn describe(speed: f64) -> String {
 pub fn describe_stretch(speed: f64) -> String {
     let wall = 1.0 / speed;
     if wall >= 1000.0 {
-        format!("1 ms of Raft lasts {:.1} s", wall / 1000.0)
+        format!("1 ms of Raft lasts {} s", fixed(wall / 1000.0, 1))
     } else {
-        format!("1 ms of Raft lasts {wall:.0} ms")
+        format!("1 ms of Raft lasts {} ms", fixed(wall, 0))
     }
 }
 
@@ -98,5 +100,29 @@ mod tests {
         assert_eq!(describe(1.0), "1× (real time)");
         assert_eq!(describe_stretch(0.015), "1 ms of Raft lasts 67 ms");
         assert_eq!(describe_stretch(0.001), "1 ms of Raft lasts 1.0 s");
+    }
+
+    #[test]
+    fn readouts_read_as_the_format_precision_would_at_every_slider_position() {
+        for pos in 0..=SLIDER_MAX {
+            let s = speed_at(pos);
+            let places = if s >= 0.1 {
+                2
+            } else if s >= 0.01 {
+                3
+            } else {
+                4
+            };
+            if s < 0.995 {
+                assert_eq!(describe(s), format!("{s:.places$}×"), "position {pos}");
+            }
+            let wall = 1.0 / s;
+            let stretch = if wall >= 1000.0 {
+                format!("1 ms of Raft lasts {:.1} s", wall / 1000.0)
+            } else {
+                format!("1 ms of Raft lasts {wall:.0} ms")
+            };
+            assert_eq!(describe_stretch(s), stretch, "position {pos}");
+        }
     }
 }
