@@ -32,13 +32,34 @@ pub struct Point {
 /// Where server number `index` (0-based: S1 is 0) of `n` sits: S1 at the
 /// top, the others clockwise.
 pub fn server_position(index: usize, n: usize) -> Point {
-    let angle = server_angle(index, n);
-    Point { x: CENTER.x + RING_R * angle.sin(), y: CENTER.y - RING_R * angle.cos() }
+    let (sin, cos) = sin_cos(server_angle(index, n));
+    Point { x: CENTER.x + RING_R * sin, y: CENTER.y - RING_R * cos }
 }
 
 /// The angle of a server on the ring, in radians clockwise from the top.
 pub fn server_angle(index: usize, n: usize) -> f64 {
     std::f64::consts::TAU * index as f64 / n.max(1) as f64
+}
+
+/// The sine and cosine of an angle within one turn (radians, 0 to τ),
+/// summed from their Taylor series once the angle is moved to −π…π, where
+/// 14 terms leave an error below 10⁻¹⁵. The ring's angles never leave one
+/// turn, so this spares the page the general `f64::sin`/`cos`, whose
+/// range reduction for any angle is about 8 KB of wasm.
+pub fn sin_cos(angle: f64) -> (f64, f64) {
+    use std::f64::consts::{PI, TAU};
+    let x = if angle > PI { angle - TAU } else { angle };
+    let x2 = x * x;
+    let (mut sin, mut cos) = (0.0, 0.0);
+    let (mut sin_term, mut cos_term) = (x, 1.0);
+    for k in 1..=14 {
+        sin += sin_term;
+        cos += cos_term;
+        let k = f64::from(k);
+        sin_term *= -x2 / ((2.0 * k) * (2.0 * k + 1.0));
+        cos_term *= -x2 / ((2.0 * k - 1.0) * (2.0 * k));
+    }
+    (sin, cos)
 }
 
 /// Where client number `index` (0-based: C1 is 0) sits: at the centre.
@@ -74,8 +95,8 @@ pub const LABEL_LINE: f64 = 15.0;
 /// Where a server's label goes: just outside its timer arc, pointing away
 /// from the centre, so labels never run into the ring's interior.
 pub fn label_spot(index: usize, n: usize) -> LabelSpot {
-    let angle = server_angle(index, n);
-    let (dx, dy) = (angle.sin(), -angle.cos());
+    let (sin, cos) = sin_cos(server_angle(index, n));
+    let (dx, dy) = (sin, -cos);
     let c = server_position(index, n);
     let reach = TIMER_R + 8.0;
     let at = Point { x: c.x + dx * reach, y: c.y + dy * reach };
@@ -151,6 +172,20 @@ mod tests {
         assert!(close(s1, Point { x: CENTER.x, y: CENTER.y - RING_R }));
         let s2 = server_position(1, 4);
         assert!(close(s2, Point { x: CENTER.x + RING_R, y: CENTER.y }), "S2 is to the right");
+    }
+
+    #[test]
+    fn sin_cos_matches_the_standard_functions_around_the_ring() {
+        for n in 1..=12 {
+            for i in 0..n {
+                let a = server_angle(i, n);
+                let (sin, cos) = sin_cos(a);
+                assert!((sin - a.sin()).abs() < 1e-14, "sin of {i}/{n} turn: {sin}");
+                assert!((cos - a.cos()).abs() < 1e-14, "cos of {i}/{n} turn: {cos}");
+            }
+        }
+        let (sin, cos) = sin_cos(std::f64::consts::TAU - 1e-9);
+        assert!((sin + 1e-9).abs() < 1e-14 && (cos - 1.0).abs() < 1e-14);
     }
 
     #[test]
