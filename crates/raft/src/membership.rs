@@ -28,7 +28,9 @@ pub struct Membership {
 impl Membership {
     /// A plain configuration of these voters.
     pub fn of_voters(voters: impl IntoIterator<Item = NodeId>) -> Self {
-        Membership { voters: voters.into_iter().collect(), ..Membership::default() }
+        let mut m = Membership::default();
+        m.voters.extend(voters);
+        m
     }
 
     /// Is this C_old,new?
@@ -105,7 +107,7 @@ impl Membership {
                 }
                 next.outgoing = self.voters.clone();
                 next.voters = voters.clone();
-                next.learners = self.learners.difference(voters).copied().collect();
+                next.learners.retain(|l| !voters.contains(l));
             }
         }
         Ok(next)

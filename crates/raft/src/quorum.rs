@@ -30,7 +30,7 @@ impl MajorityConfig {
     /// A configuration of the given voters (duplicates are ignored).
     pub fn new(voters: impl IntoIterator<Item = NodeId>) -> Self {
         let mut voters: Vec<NodeId> = voters.into_iter().collect();
-        voters.sort();
+        voters.sort_unstable();
         voters.dedup();
         MajorityConfig { voters }
     }
@@ -59,8 +59,11 @@ impl MajorityConfig {
         }
         let mut acked: Vec<LogIndex> =
             self.voters.iter().map(|v| match_index.get(v).copied().unwrap_or(0)).collect();
-        acked.sort_unstable_by(|a, b| b.cmp(a));
-        acked[self.quorum() - 1]
+        // Ascending (the order the checkers sort indexes in, so the page's
+        // wasm holds one sort for both): the quorum-th highest is then
+        // `quorum` places from the end.
+        acked.sort_unstable();
+        acked[acked.len() - self.quorum()]
     }
 
     /// Count the votes recorded so far (`true` = granted).
@@ -157,7 +160,7 @@ impl JointConfig {
     pub fn voters(&self) -> Vec<NodeId> {
         let mut v: Vec<NodeId> =
             self.incoming.voters().iter().chain(self.outgoing.voters()).copied().collect();
-        v.sort();
+        v.sort_unstable();
         v.dedup();
         v
     }

@@ -299,8 +299,8 @@ impl Sim {
             self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
         }
         // 4. Check.
-        let disks: BTreeMap<NodeId, &PersistentState<KvCommand>> =
-            self.ids().map(|i| (i, &self.disks[i.0 as usize - 1])).collect();
+        let mut disks: BTreeMap<NodeId, &PersistentState<KvCommand>> = BTreeMap::new();
+        disks.extend(self.ids().map(|i| (i, &self.disks[i.0 as usize - 1])));
         let Some(server) = self.servers[k].as_ref() else {
             return;
         };
@@ -312,7 +312,7 @@ impl Sim {
 
     fn violation(&mut self, v: Violation) {
         let mut nodes = v.nodes.clone();
-        nodes.sort();
+        nodes.sort_unstable();
         if !self.reported.insert((v.invariant, nodes, v.index)) {
             return;
         }

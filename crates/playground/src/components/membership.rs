@@ -19,6 +19,14 @@ pub struct MembershipProps {
     pub on_act: Callback<Action>,
 }
 
+/// The servers `ids` as a set (built by `extend`: `collect` would add a
+/// sort to the page's wasm for this one set type).
+fn set_of(ids: &[NodeId]) -> BTreeSet<NodeId> {
+    let mut set = BTreeSet::new();
+    set.extend(ids);
+    set
+}
+
 fn list(ids: &[NodeId]) -> String {
     if ids.is_empty() {
         return "none".to_string();
@@ -32,11 +40,11 @@ pub fn membership_panel(p: &MembershipProps) -> Html {
     let c = &p.config;
     // The voters ticked in the form; starts as the current voters and is
     // reset whenever the configuration changes.
-    let chosen = use_state(|| c.voters.iter().copied().collect::<BTreeSet<NodeId>>());
+    let chosen = use_state(|| set_of(&c.voters));
     {
         let chosen = chosen.clone();
         use_effect_with(c.voters.clone(), move |voters| {
-            chosen.set(voters.iter().copied().collect());
+            chosen.set(set_of(voters));
         });
     }
     let toggle = |id: NodeId| {

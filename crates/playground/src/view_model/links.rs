@@ -13,14 +13,11 @@ pub fn link_cut(sim: &Sim, a: NodeId, b: NodeId) -> bool {
 /// Pairs of servers whose link is cut (in either direction), each once,
 /// lower id first.
 pub fn cut_pairs(sim: &Sim) -> Vec<(NodeId, NodeId)> {
-    let pairs: std::collections::BTreeSet<(NodeId, NodeId)> = sim
-        .network()
-        .cut_links()
-        .filter_map(|&(a, b)| match (a, b) {
-            (Endpoint::Server(a), Endpoint::Server(b)) => Some((a.min(b), a.max(b))),
-            _ => None,
-        })
-        .collect();
+    let mut pairs = std::collections::BTreeSet::new();
+    pairs.extend(sim.network().cut_links().filter_map(|&(a, b)| match (a, b) {
+        (Endpoint::Server(a), Endpoint::Server(b)) => Some((a.min(b), a.max(b))),
+        _ => None,
+    }));
     pairs.into_iter().collect()
 }
 

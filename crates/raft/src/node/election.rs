@@ -155,8 +155,8 @@ impl<C: Clone> RaftNode<C> {
         l.check_quorum_deadline = next_check;
         heard.insert(self.config.id);
         // While joint, a majority of each half must have been heard (§6).
-        let tally: BTreeMap<NodeId, bool> =
-            self.conf.quorum.voters().into_iter().map(|v| (v, heard.contains(&v))).collect();
+        let mut tally = BTreeMap::new();
+        tally.extend(self.conf.quorum.voters().into_iter().map(|v| (v, heard.contains(&v))));
         let active = tally.values().filter(|&&h| h).count();
         let needed = self.conf.quorum.quorum();
         if self.conf.quorum.vote_result(&tally) != VoteResult::Won {

@@ -289,8 +289,8 @@ impl<C: Clone> RaftNode<C> {
     /// majority of voters, but only if that entry is from its current term;
     /// earlier entries then commit indirectly (the Figure 8 lesson).
     pub(super) fn maybe_commit(&mut self, now: Time) {
-        let mut matched: std::collections::BTreeMap<NodeId, LogIndex> =
-            self.progress().iter().map(|(&p, pr)| (p, pr.match_index)).collect();
+        let mut matched = std::collections::BTreeMap::new();
+        matched.extend(self.progress().iter().map(|(&p, pr)| (p, pr.match_index)));
         matched.insert(self.config.id, self.persistent.log.last_index());
         let n = self.conf.quorum.committed_index(&matched);
         let current_term = self.persistent.log.term_at(n) == Some(self.current_term());

@@ -75,8 +75,10 @@ impl LeaderState {
         heartbeat_deadline: Time,
         check_quorum_deadline: Time,
     ) -> Self {
+        let mut progress = BTreeMap::new();
+        progress.extend(peers.into_iter().map(|p| (p, Progress::new(last_index))));
         LeaderState {
-            progress: peers.into_iter().map(|p| (p, Progress::new(last_index))).collect(),
+            progress,
             heartbeat_deadline,
             recent_active: BTreeSet::new(),
             check_quorum_deadline,

@@ -166,8 +166,8 @@ pub(super) fn never_lost(
     candidates.dedup();
     candidates.into_iter().find_map(|i| {
         let e = record.get(i).expect("candidates are committed indexes");
-        let lacking: BTreeMap<NodeId, bool> =
-            voters.iter().map(|&v| (v, !disks.get(&v).is_some_and(|d| holds(d, e)))).collect();
+        let mut lacking = BTreeMap::new();
+        lacking.extend(voters.iter().map(|&v| (v, !disks.get(&v).is_some_and(|d| holds(d, e)))));
         (quorum.vote_result(&lacking) == raft::quorum::VoteResult::Won).then(|| Violation {
             invariant: Invariant::CommittedEntryNeverLost,
             time: now,

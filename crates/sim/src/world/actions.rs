@@ -112,8 +112,9 @@ impl Sim {
                 }
                 self.leader_for("change the configuration through")?;
                 self.accept(said);
-                let voters = voters.into_iter().collect();
-                self.change_membership(raft::MembershipChange::ChangeVoters(voters))
+                let mut set = std::collections::BTreeSet::new();
+                set.extend(voters);
+                self.change_membership(raft::MembershipChange::ChangeVoters(set))
             }
             Action::TransferLeadership(to) => self.transfer_leadership(to, said),
         }
