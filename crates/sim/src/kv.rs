@@ -146,6 +146,18 @@ impl KvStore {
     }
 }
 
+/// The key-value pairs in key order, `{x: 3, y: 4}` (keys and values are
+/// single words, so they need no quotes).
+impl fmt::Display for KvStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("{")?;
+        for (i, (key, value)) in self.data.iter().enumerate() {
+            write!(f, "{}{key}: {value}", if i == 0 { "" } else { ", " })?;
+        }
+        f.write_str("}")
+    }
+}
+
 /// Longest key or value the command box accepts.
 pub const MAX_TOKEN_LEN: usize = 16;
 
@@ -205,6 +217,16 @@ mod tests {
 
     fn cmd(client: u32, seq: u64, op: KvOp) -> KvCommand {
         KvCommand { client: ClientId(client), seq, op }
+    }
+
+    #[test]
+    fn a_store_is_written_as_its_pairs_in_key_order() {
+        let mut kv = KvStore::default();
+        assert_eq!(kv.to_string(), "{}");
+        for (seq, (key, value)) in [("y", "4"), ("x", "3")].into_iter().enumerate() {
+            kv.apply(&cmd(1, seq as u64 + 1, KvOp::Put { key: key.into(), value: value.into() }));
+        }
+        assert_eq!(kv.to_string(), "{x: 3, y: 4}");
     }
 
     #[test]

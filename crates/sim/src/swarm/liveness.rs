@@ -152,9 +152,8 @@ impl Swarm {
             }
             if s.kv != l.kv {
                 return Err(self.fail(format!(
-                    "{id}'s key-value state {:?} differs from the leader {leader}'s {:?}",
-                    s.kv.data(),
-                    l.kv.data()
+                    "{id}'s key-value state {} differs from the leader {leader}'s {}",
+                    s.kv, l.kv
                 )));
             }
         }
