@@ -92,31 +92,28 @@ pub fn server_inspector(p: &InspectorProps) -> Html {
                 { field("electionDeadline", "election deadline", deadline) }
             </dl>
             if !d.progress.is_empty() {
-                <table class="progress">
+                <table class="progress inspect-progress">
                     <caption>{ "nextIndex and matchIndex per follower (§5.3)" }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "server" }</th>
+                            <th scope="col">{ "nextIndex" }</th>
+                            <th scope="col">{ "matchIndex" }</th>
+                            <th scope="col" title="probe: looking for where the logs agree, one AppendEntries at a time; replicate: streaming entries">{ "state" }</th>
+                        </tr>
+                    </thead>
                     <tbody>
-                        <tr>
-                            <th scope="row">{ "server" }</th>
-                            { for d.progress.iter().map(|r| html! { <th scope="col">{ r.peer.to_string() }</th> }) }
-                        </tr>
-                        <tr>
-                            <th scope="row">{ "nextIndex" }</th>
-                            { for d.progress.iter().map(|r| html! {
-                                <td data-field="nextIndex" data-peer={r.peer.to_string()}>{ r.next_index }</td>
-                            }) }
-                        </tr>
-                        <tr>
-                            <th scope="row">{ "matchIndex" }</th>
-                            { for d.progress.iter().map(|r| html! {
-                                <td data-field="matchIndex" data-peer={r.peer.to_string()}>{ r.match_index }</td>
-                            }) }
-                        </tr>
-                        <tr>
-                            <th scope="row" title="probe: looking for where the logs agree, one AppendEntries at a time; replicate: streaming entries">{ "state" }</th>
-                            { for d.progress.iter().map(|r| html! {
-                                <td class={r.state} data-field="progressState" data-peer={r.peer.to_string()}>{ r.state }</td>
-                            }) }
-                        </tr>
+                        { for d.progress.iter().map(|r| {
+                            let peer = r.peer.to_string();
+                            html! {
+                                <tr key={r.peer.0}>
+                                    <th scope="row">{ peer.clone() }</th>
+                                    <td data-field="nextIndex" data-peer={peer.clone()}>{ r.next_index }</td>
+                                    <td data-field="matchIndex" data-peer={peer.clone()}>{ r.match_index }</td>
+                                    <td class={r.state} data-field="progressState" data-peer={peer}>{ r.state }</td>
+                                </tr>
+                            }
+                        }) }
                     </tbody>
                 </table>
             }
