@@ -200,8 +200,7 @@ fn set_latency_changes_how_long_every_later_message_flies() {
     sim.act(Action::SetLatency { min: 40, max: 40 }).unwrap();
     assert_eq!((sim.config().latency_min, sim.config().latency_max), (40, 40));
     assert!(run_until(&mut sim, 3000, |w| w.leader().is_some()));
-    let flights: Vec<u64> =
-        sim.network().in_flight().map(|m| m.deliver_at - m.sent_at).collect();
+    let flights: Vec<u64> = sim.network().in_flight().map(|m| m.deliver_at - m.sent_at).collect();
     assert!(!flights.is_empty());
     assert!(flights.iter().all(|&f| f == 40), "every flight takes 40 ms: {flights:?}");
     // A range that is empty or absurd is refused, and nothing changes.

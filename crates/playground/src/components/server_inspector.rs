@@ -49,7 +49,8 @@ pub fn server_inspector(p: &InspectorProps) -> Html {
     }
     let close = p.on_close.reform(|_: MouseEvent| ());
     let crashed = d.role == RoleView::Crashed;
-    let volatile = |v: Option<LogIndex>| v.map_or_else(|| "lost (volatile)".to_string(), |v| v.to_string());
+    let volatile =
+        |v: Option<LogIndex>| v.map_or_else(|| "lost (volatile)".to_string(), |v| v.to_string());
     let deadline = match (i.deadline, d.timer) {
         (Some(at), Some((left, timeout))) => {
             format!("{at} ms (in {left} ms; timeout {timeout} ms)")

@@ -57,7 +57,9 @@ mod tests {
         }
         let links = cut_links(&sim);
         assert_eq!(links.len(), 4);
-        assert!(links.iter().all(|l| l.a < l.b && !l.one_way && (l.a == NodeId(3) || l.b == NodeId(3))));
+        assert!(links
+            .iter()
+            .all(|l| l.a < l.b && !l.one_way && (l.a == NodeId(3) || l.b == NodeId(3))));
         assert!(link_cut(&sim, NodeId(1), NodeId(3)) && link_cut(&sim, NodeId(3), NodeId(1)));
         assert!(!link_cut(&sim, NodeId(1), NodeId(2)));
         sim.act(Action::HealAll).unwrap();
