@@ -179,9 +179,9 @@ pub fn network_editor(p: &NetworkProps) -> Html {
         }
     };
     html! {
-        <details class="network-editor">
+        <details class="settings-panel network-editor">
             <summary>{ "Network" }</summary>
-            <div class="network-list">
+            <div class="settings-list network-list">
                 <fieldset class="partition" aria-label="Partition">
                     <legend>{ "Partition" }</legend>
                     <p class="hint">{ "Servers in different groups cannot reach each other." }</p>

@@ -67,7 +67,7 @@ pub fn server_inspector(p: &InspectorProps) -> Html {
     let older = log.entries.first().map(|e| e.index.saturating_sub(1)).filter(|&e| e > 0);
     let newer = log.entries.last().map(|e| e.index + LOG_WINDOW);
     html! {
-        <div class="inspector" role="dialog" aria-label={format!("{id} state (Figure 2)")}
+        <div class="server-menu inspector" role="dialog" aria-label={format!("{id} state (Figure 2)")}
              data-inspect={id.to_string()}>
             <div class="menu-head">
                 <strong ref={head} tabindex="-1">{ id.to_string() }</strong>
