@@ -15,6 +15,8 @@ use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
 use crate::components::membership::MembershipPanel;
 use crate::components::narration::NarrationPanel;
+use crate::components::network_editor::NetworkEditor;
+use crate::components::server_inspector::ServerInspector;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
 use crate::components::time_strip::TimeStrip;
@@ -24,8 +26,10 @@ use crate::playback::Playback;
 use crate::start::Start;
 use crate::view_cache::ViewCache;
 use crate::view_model::details::node_details;
+use crate::view_model::inspector::inspect;
+use crate::view_model::network::Preset;
 use crate::view_model::ops::PAGE_CLIENT;
-use raft::NodeId;
+use raft::{LogIndex, NodeId};
 use sim::{Action, KvOp, SimConfig, Target};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -79,6 +83,15 @@ pub enum Msg {
     Isolate(NodeId, bool),
     /// A page-wide key.
     Key(PageKey),
+    /// Open the "Inspect" dialog of a server (closing its menu).
+    Inspect(NodeId),
+    /// List the inspected log's window ending at this index (`None`: the
+    /// newest entries).
+    InspectWindow(Option<LogIndex>),
+    /// Close the "Inspect" dialog.
+    CloseInspector,
+    /// Partition the cluster as a preset says.
+    Preset(Preset),
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -104,6 +117,10 @@ struct Callbacks {
     isolate: Callback<(NodeId, bool)>,
     heal_all: Callback<()>,
     add_server: Callback<()>,
+    inspect: Callback<NodeId>,
+    inspect_window: Callback<Option<LogIndex>>,
+    close_inspector: Callback<()>,
+    preset: Callback<Preset>,
 }
 
 impl Callbacks {
@@ -128,6 +145,10 @@ impl Callbacks {
             isolate: link.callback(|(id, cut)| Msg::Isolate(id, cut)),
             heal_all: link.callback(|_| Msg::Act(Action::HealAll)),
             add_server: link.callback(|_| Msg::Act(Action::AddServer)),
+            inspect: link.callback(Msg::Inspect),
+            inspect_window: link.callback(Msg::InspectWindow),
+            close_inspector: link.callback(|_| Msg::CloseInspector),
+            preset: link.callback(Msg::Preset),
         }
     }
 }
@@ -148,6 +169,9 @@ pub struct App {
     generation: u64,
     /// The server whose menu is open.
     selected: Option<NodeId>,
+    /// The server whose "Inspect" dialog is open, and the log index its
+    /// listed window ends at (`None`: the newest entries).
+    inspecting: Option<(NodeId, Option<LogIndex>)>,
     /// The server to give the keyboard focus back to once drawn.
     refocus: Option<NodeId>,
     /// Why the last action was refused.
@@ -177,6 +201,7 @@ impl App {
     fn start_over(&mut self) {
         self.generation += 1;
         self.selected = None;
+        self.inspecting = None;
         self.action_error = None;
         self.cache.forget();
         self.cache.refresh(&self.playback);
@@ -201,9 +226,11 @@ impl App {
         }
     }
 
-    /// Close the server menu and give the focus back to its server.
+    /// Close the "Inspect" dialog, or else the server menu, and give the
+    /// focus back to its server.
     fn close_menu(&mut self) -> bool {
-        let Some(id) = self.selected.take() else { return false };
+        let open = self.inspecting.take().map(|(id, _)| id).or_else(|| self.selected.take());
+        let Some(id) = open else { return false };
         self.refocus = Some(id);
         true
     }
@@ -244,6 +271,7 @@ impl Component for App {
             seed,
             generation: 0,
             selected: None,
+            inspecting: None,
             refocus: None,
             action_error: error.or(options.link_error),
             cb: Callbacks::new(link),
@@ -299,6 +327,22 @@ impl Component for App {
                 self.act(if cut { Action::Isolate(id) } else { Action::Reconnect(id) })
             }
             Msg::DismissError => self.action_error = None,
+            Msg::Inspect(id) => {
+                self.selected = None;
+                self.inspecting = Some((id, None));
+            }
+            Msg::InspectWindow(end) => {
+                if let Some((_, window)) = &mut self.inspecting {
+                    *window = end;
+                }
+            }
+            Msg::CloseInspector => {
+                self.close_menu();
+            }
+            Msg::Preset(preset) => match preset.groups(self.playback.sim()) {
+                Ok(groups) => self.act(Action::Partition(groups)),
+                Err(e) => self.action_error = Some(e),
+            },
             Msg::ShowAllEvents(all) => self.cache.show_all_events(&self.playback, all),
         }
         true
@@ -316,6 +360,7 @@ impl Component for App {
                     { self.cluster_panel() }
                     { self.data_panel() }
                 </main>
+                { self.inspector() }
             </div>
         }
     }
@@ -351,6 +396,14 @@ impl App {
                     <div class="options">
                         { feature_toggles(&FeatureProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
                         <SettingsPanel config={Rc::clone(config)} on_act={cb.act.clone()} />
+                        <NetworkEditor
+                            config={Rc::clone(config)}
+                            groups={Rc::clone(&self.cache.net_groups)}
+                            links_cut={!self.cache.cut_links.is_empty()}
+                            has_leader={sim.leader().is_some()}
+                            on_act={cb.act.clone()}
+                            on_preset={cb.preset.clone()}
+                        />
                         { break_raft(&BreakProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
                     </div>
                 </div>
@@ -359,7 +412,6 @@ impl App {
                     speed_pos={self.playback.speed_pos()}
                     servers={self.servers}
                     seed={self.seed}
-                    loss={config.loss_percent.round() as u32}
                     on_toggle={cb.toggle.clone()}
                     on_step={cb.step.clone()}
                     on_step_back={cb.step_back.clone()}
@@ -369,8 +421,7 @@ impl App {
                     on_reset={cb.reset.clone()}
                     start={self.start}
                     on_start={cb.start.clone()}
-                    on_act={cb.act.clone()}
-                    links_cut={!self.cache.cut_pairs.is_empty()}
+                    links_cut={!self.cache.cut_links.is_empty()}
                     on_heal={cb.heal_all.clone()}
                     on_add={cb.add_server.clone()}
                 />
@@ -419,7 +470,7 @@ impl App {
                         messages={Rc::clone(&cache.messages)}
                         selected={self.selected}
                         client_pending={cache.client_pending.clone()}
-                        cut_pairs={Rc::clone(&cache.cut_pairs)}
+                        cut_links={Rc::clone(&cache.cut_links)}
                         violating={Rc::clone(&cache.violating)}
                         on_select={cb.select.clone()}
                         on_background={cb.close_menu.clone()}
@@ -469,7 +520,21 @@ impl App {
                 {placement}
                 on_act={self.cb.act.clone()}
                 on_isolate={self.cb.isolate.clone()}
+                on_inspect={self.cb.inspect.clone()}
                 on_close={self.cb.close_menu.clone()}
+            />
+        }
+    }
+
+    /// The "Inspect" dialog of a server, read at the moment shown.
+    fn inspector(&self) -> Html {
+        let Some((id, end)) = self.inspecting else { return html! {} };
+        let inspection = inspect(self.playback.sim(), id, self.playback.shown(), end);
+        html! {
+            <ServerInspector
+                inspection={Rc::new(inspection)}
+                on_window={self.cb.inspect_window.clone()}
+                on_close={self.cb.close_inspector.clone()}
             />
         }
     }

@@ -6,10 +6,11 @@
 
 use crate::config_view::{config_view, ConfigView};
 use crate::playback::Playback;
-use crate::view_model::links::cut_pairs;
+use crate::view_model::links::{cut_links, CutLink};
 use crate::view_model::logs::{LogRow, LogRows};
 use crate::view_model::messages::{MessageCache, MsgView};
 use crate::view_model::narration::{Narration, NarrationLine};
+use crate::view_model::network::current_groups;
 use crate::view_model::nodes::{node_views, NodeView};
 use crate::view_model::ops::{op_rows, OpRow, PAGE_CLIENT};
 use crate::view_model::strip::{strip_key, strip_view, StripKey, StripView};
@@ -39,8 +40,11 @@ pub struct ViewCache {
     pub ops: Rc<Vec<OpRow>>,
     /// The page client's operation in progress, if any.
     pub client_pending: Option<Rc<str>>,
-    /// Pairs of servers whose link is cut.
-    pub cut_pairs: Rc<Vec<(NodeId, NodeId)>>,
+    /// Links between servers that are cut (both ways or one way).
+    pub cut_links: Rc<Vec<CutLink>>,
+    /// The partition group each server is in, S1 first (the network
+    /// editor's selectors).
+    pub net_groups: Rc<Vec<usize>>,
     /// The narration's lines, newest first.
     pub narration_lines: Rc<Vec<Rc<NarrationLine>>>,
     /// The broken safety properties, oldest first.
@@ -73,7 +77,8 @@ impl ViewCache {
             messages: Rc::default(),
             ops: Rc::default(),
             client_pending: None,
-            cut_pairs: Rc::default(),
+            cut_links: Rc::default(),
+            net_groups: Rc::default(),
             narration_lines: Rc::default(),
             violations: Rc::default(),
             violating: Rc::default(),
@@ -155,9 +160,13 @@ impl ViewCache {
             .get(&PAGE_CLIENT)
             .and_then(|c| c.pending.as_ref())
             .map(|p| Rc::<str>::from(p.op.to_string()));
-        let cut = cut_pairs(sim);
-        if *self.cut_pairs != cut {
-            self.cut_pairs = Rc::new(cut);
+        let cut = cut_links(sim);
+        if *self.cut_links != cut {
+            self.cut_links = Rc::new(cut);
+        }
+        let groups = current_groups(sim);
+        if *self.net_groups != groups {
+            self.net_groups = Rc::new(groups);
         }
         if self.narration.refresh(sim) {
             self.narration_lines = Rc::new(self.narration.lines());
@@ -218,7 +227,7 @@ mod tests {
         cache.refresh(&p);
         assert_eq!(cache.client_pending.as_deref(), Some("Put(x, 3)"));
         assert_eq!(cache.ops.len(), 1);
-        assert_eq!(cache.cut_pairs.len(), 4, "S2's links to the four others");
+        assert_eq!(cache.cut_links.len(), 4, "S2's links to the four others");
         assert_eq!(cache.membership.servers.len(), 5);
     }
 

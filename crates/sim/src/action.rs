@@ -102,6 +102,15 @@ pub enum Action {
     RemoveServer(NodeId),
     /// Ask the leader to replace the voters through joint consensus (§6).
     ChangeVoters(Vec<NodeId>),
+    /// Set the one-way latency range, ms: each message's latency is drawn
+    /// uniformly from `min..=max`. (Last in the enum, so links recorded
+    /// before it existed still decode.)
+    SetLatency {
+        /// Shortest latency, ms.
+        min: raft::Time,
+        /// Longest latency, ms.
+        max: raft::Time,
+    },
 }
 
 impl fmt::Display for Action {
@@ -153,6 +162,7 @@ impl fmt::Display for Action {
             Action::SetSnapshotThreshold(Some(n)) => write!(f, "snapshot every {n} entries"),
             Action::SetSnapshotThreshold(None) => write!(f, "stop automatic snapshots"),
             Action::RemoveServer(id) => write!(f, "remove {id}"),
+            Action::SetLatency { min, max } => write!(f, "set message latency to {min}–{max} ms"),
             Action::ChangeVoters(v) => write!(
                 f,
                 "change the voters to {{{}}}",

@@ -62,6 +62,31 @@ impl Default for SimConfig {
     }
 }
 
+/// Longest one-way latency a cluster accepts, ms: ten seconds is far beyond
+/// any election timeout already, and keeps arrival times far from overflow.
+pub const MAX_LATENCY: Time = 10_000;
+
+/// Is `p` a chance in percent (0 to 100)? `what` names it in the message.
+pub fn check_chance(what: &str, p: f64) -> Result<(), String> {
+    if !(0.0..=100.0).contains(&p) || p.is_nan() {
+        return Err(format!("{what} must be between 0% and 100%"));
+    }
+    Ok(())
+}
+
+/// Is `min..=max` a one-way latency range, ms, the network can draw from?
+pub fn check_latency(min: Time, max: Time) -> Result<(), String> {
+    if max < min {
+        return Err(format!(
+            "the latency range is empty: its maximum ({max} ms) is below its minimum ({min} ms)"
+        ));
+    }
+    if max > MAX_LATENCY {
+        return Err(format!("latency must be at most {MAX_LATENCY} ms, not {max} ms"));
+    }
+    Ok(())
+}
+
 impl SimConfig {
     /// Check the settings; the message says what to change.
     pub fn validate(&self) -> Result<(), String> {
@@ -71,17 +96,13 @@ impl SimConfig {
                 self.servers
             ));
         }
-        if self.latency_max < self.latency_min {
-            return Err("the latency range is empty: its maximum is below its minimum".into());
-        }
+        check_latency(self.latency_min, self.latency_max)?;
         for (what, p) in [
             ("message loss", self.loss_percent),
             ("message duplication", self.duplicate_percent),
             ("long delays", self.long_delay_percent),
         ] {
-            if !(0.0..=100.0).contains(&p) || p.is_nan() {
-                return Err(format!("{what} must be between 0% and 100%"));
-            }
+            check_chance(what, p)?;
         }
         if self.snapshot_threshold == Some(0) {
             return Err("the snapshot threshold must be at least 1 entry".into());

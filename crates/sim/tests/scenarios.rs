@@ -195,6 +195,24 @@ fn impossible_actions_are_refused_and_change_nothing() {
 }
 
 #[test]
+fn set_latency_changes_how_long_every_later_message_flies() {
+    let mut sim = cluster(3, 2);
+    sim.act(Action::SetLatency { min: 40, max: 40 }).unwrap();
+    assert_eq!((sim.config().latency_min, sim.config().latency_max), (40, 40));
+    assert!(run_until(&mut sim, 3000, |w| w.leader().is_some()));
+    let flights: Vec<u64> = sim.network().in_flight().map(|m| m.deliver_at - m.sent_at).collect();
+    assert!(!flights.is_empty());
+    assert!(flights.iter().all(|&f| f == 40), "every flight takes 40 ms: {flights:?}");
+    // A range that is empty or absurd is refused, and nothing changes.
+    let hash = sim.trace().hash();
+    let empty = sim.act(Action::SetLatency { min: 30, max: 20 }).unwrap_err();
+    assert!(empty.contains("below its minimum"), "{empty}");
+    assert!(sim.act(Action::SetLatency { min: 0, max: 1_000_000 }).is_err());
+    assert_eq!((sim.config().latency_min, sim.config().latency_max), (40, 40));
+    assert_eq!(sim.trace().hash(), hash);
+}
+
+#[test]
 fn prevote_keeps_a_healed_partition_from_deposing_the_leader() {
     // Thesis §9.6: a server cut off from the others keeps timing out. Without
     // PreVote it returns with a huge term and forces an election; with

@@ -6,6 +6,7 @@ use crate::describe;
 use crate::geometry::{
     self, label_baselines, CENTER, CLIENT_R, NODE_R, RING_R, TIMER_R, VIEW_H, VIEW_W,
 };
+use crate::view_model::links::CutLink;
 use crate::view_model::messages::{MsgInfo, MsgView};
 use crate::view_model::nodes::{NodeView, TIMER_STEPS};
 use crate::view_model::roles::RoleView;
@@ -25,8 +26,8 @@ pub struct ClusterProps {
     pub selected: Option<NodeId>,
     /// The page client's operation in progress, if any.
     pub client_pending: Option<Rc<str>>,
-    /// Pairs of servers whose link is cut.
-    pub cut_pairs: Rc<Vec<(NodeId, NodeId)>>,
+    /// Links between servers that are cut, both ways or one way.
+    pub cut_links: Rc<Vec<CutLink>>,
     /// Servers named by a safety violation.
     pub violating: Rc<Vec<NodeId>>,
     /// A server was clicked (or Enter/Space pressed on it).
@@ -47,7 +48,7 @@ pub fn cluster_view(p: &ClusterProps) -> Html {
             <rect class="backdrop" x="0" y="0" width={short(VIEW_W, 1).to_string()} height={short(VIEW_H, 1).to_string()}
                   onclick={background} />
             <circle class="ring" cx={short(CENTER.x, 1).to_string()} cy={short(CENTER.y, 1).to_string()} r={short(RING_R, 1).to_string()} />
-            { cut_links(&CutProps { pairs: Rc::clone(&p.cut_pairs), count: n }) }
+            { draw_cuts(&CutProps { links: Rc::clone(&p.cut_links), count: n }) }
             { client_marker(&ClientProps { pending: p.client_pending.clone() }) }
             { for p.nodes.iter().enumerate().map(|(i, v)| html! {
                 <ServerNode key={v.id.0} view={v.clone()} index={i} count={n}
@@ -111,8 +112,11 @@ fn label_lines(v: &NodeView) -> (String, Option<String>) {
 pub fn server_node(p: &ServerProps) -> Html {
     let v = &p.view;
     let role = v.role.name();
+    // DOM contract: a server outside the leader's configuration is
+    // `removed`, whatever it believes itself to be (thesis §4.2.3).
+    let standing = if v.member { role } else { "removed" };
     let centre = geometry::server_position(p.index, p.count);
-    let label = describe::server_label(v.id, role, v.term, v.commit, v.log_len);
+    let label = describe::server_label(v.id, standing, v.term, v.commit, v.log_len);
     let onclick = {
         let cb = p.on_select.clone();
         let id = v.id;
@@ -152,7 +156,7 @@ pub fn server_node(p: &ServerProps) -> Html {
         .then(|| html! { <circle class="halo" r={short(NODE_R + 7.0, 1).to_string()} /> });
     html! {
         <g class={classes!("server", role, p.selected.then_some("selected"), (!v.member).then_some("removed"), p.violating.then_some("violating"))}
-           data-node={v.id.to_string()} data-role={role} data-term={v.term.to_string()}
+           data-node={v.id.to_string()} data-role={standing} data-term={v.term.to_string()}
            data-commit={v.commit.to_string()} data-log-len={v.log_len.to_string()}
            tabindex="0" role="button" aria-label={label} aria-haspopup="dialog"
            aria-expanded={if p.selected { "true" } else { "false" }}
@@ -280,30 +284,54 @@ pub fn client_marker(p: &ClientProps) -> Html {
     }
 }
 
-/// What [`cut_links`] draws.
+/// What [`draw_cuts`] draws.
 pub struct CutProps {
-    /// Pairs of servers whose link is cut.
-    pub pairs: Rc<Vec<(NodeId, NodeId)>>,
+    /// Links between servers that are cut.
+    pub links: Rc<Vec<CutLink>>,
     /// Servers on the ring.
     pub count: usize,
 }
 
-/// Cut links: a red dashed line between the two servers, with a gap in the
-/// middle, so a partition can be seen at a glance.
-pub fn cut_links(p: &CutProps) -> Html {
+/// Cut links: a red dashed line between the two servers with a cross in
+/// the middle, so a partition can be seen at a glance; a link cut one way
+/// also has an arrow pointing the way messages no longer go.
+pub fn draw_cuts(p: &CutProps) -> Html {
     let at = |id: NodeId| geometry::server_position(usize::from(id.0).saturating_sub(1), p.count);
     html! {
         <g class="cut-links">
-            { for p.pairs.iter().map(|&(a, b)| {
+            { for p.links.iter().map(|&CutLink { a, b, one_way }| {
                 let (pa, pb) = (at(a), at(b));
                 let (mx, my) = ((pa.x + pb.x) / 2.0, (pa.y + pb.y) / 2.0);
+                let title = if one_way {
+                    format!("{a} can no longer reach {b} ({b} still reaches {a})")
+                } else {
+                    format!("link {a}–{b} is cut")
+                };
+                // The arrow sits past the cross, towards `b`, pointing at it.
+                let arrow = one_way.then(|| {
+                    let (dx, dy) = (pb.x - pa.x, pb.y - pa.y);
+                    let len = dx.hypot(dy).max(1.0);
+                    let (ux, uy) = (dx / len, dy / len);
+                    let (tx, ty) = (mx + ux * 24.0, my + uy * 24.0);
+                    let (bx, by) = (tx - ux * 11.0, ty - uy * 11.0);
+                    html! {
+                        <path class="cut-arrow" d={format!(
+                            "M{},{}L{},{}L{},{}Z",
+                            fixed(tx, 1), fixed(ty, 1),
+                            fixed(bx - uy * 6.0, 1), fixed(by + ux * 6.0, 1),
+                            fixed(bx + uy * 6.0, 1), fixed(by - ux * 6.0, 1)
+                        )} />
+                    }
+                });
                 html! {
-                    <g key={format!("{a}-{b}")} class="cut-link">
-                        <title>{ format!("link {a}–{b} is cut") }</title>
+                    <g key={format!("{a}-{b}")} class={classes!("cut-link", one_way.then_some("one-way"))}
+                       data-cut={format!("{a}-{b}")} data-one-way={one_way.then_some("")}>
+                        <title>{ title }</title>
                         <line x1={fixed(pa.x, 1).to_string()} y1={fixed(pa.y, 1).to_string()}
                               x2={fixed(pb.x, 1).to_string()} y2={fixed(pb.y, 1).to_string()} />
                         <circle class="cut-mark" cx={fixed(mx, 1).to_string()} cy={fixed(my, 1).to_string()} r="7" />
                         <path class="cut-x" d={format!("M{},{}l6,6m0,-6l-6,6", fixed(mx - 3.0, 1), fixed(my - 3.0, 1))} />
+                        { for arrow }
                     </g>
                 }
             }) }

@@ -1,5 +1,5 @@
 //! Playback and cluster controls: Play/Pause, Step back, Step, Speed, cluster size,
-//! Reset, message loss; and the clock showing virtual time and the leader.
+//! Reset, healing cut links; and the clock showing virtual time and the leader.
 
 use crate::playback::speed;
 use crate::start::Start;
@@ -21,8 +21,6 @@ pub struct ControlsProps {
     pub servers: u8,
     /// The cluster's seed.
     pub seed: u64,
-    /// Message loss, percent.
-    pub loss: u32,
     /// Play/Pause pressed.
     pub on_toggle: Callback<()>,
     /// Step pressed.
@@ -42,8 +40,6 @@ pub struct ControlsProps {
     pub start: Start,
     /// Another start chosen.
     pub on_start: Callback<Start>,
-    /// Loss slider moved (a `SetLoss` action).
-    pub on_act: Callback<Action>,
     /// Some link between servers is cut.
     pub links_cut: bool,
     /// Heal links pressed.
@@ -113,14 +109,6 @@ pub fn controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    let on_loss = {
-        let cb = p.on_act.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(v) = input_value(&e) {
-                cb.emit(Action::SetLoss(f64::from(v.min(50))));
-            }
-        })
-    };
     let on_servers = on_select(&p.on_servers, |v| v.parse::<u8>().ok());
     let on_start = on_select(&p.on_start, Start::from_name);
     let toggle = p.on_toggle.reform(|_: MouseEvent| ());
@@ -185,13 +173,6 @@ pub fn controls(p: &ControlsProps) -> Html {
                 <a class="seed" href={link} title="A link that starts this same cluster again">
                     { format!("seed {}", p.seed) }
                 </a>
-                <label class="range loss">
-                    <span class="caption">{ "Message loss" }</span>
-                    <input type="range" aria-label="Message loss" min="0" max="50" step="1"
-                           value={p.loss.to_string()} oninput={on_loss}
-                           aria-valuetext={format!("{} percent", p.loss)} />
-                    <output class="readout narrow">{ format!("{} %", p.loss) }</output>
-                </label>
                 if p.links_cut {
                     <button type="button" class="heal" onclick={p.on_heal.reform(|_: MouseEvent| ())}
                             title="Reconnect every cut link">{ "Heal links" }</button>

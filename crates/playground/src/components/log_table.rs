@@ -3,7 +3,7 @@
 //! server's commitIndex are solid, later ones striped and dashed. A bar
 //! marks each server's commitIndex, and in followers' rows small tags mark
 //! the leader's nextIndex and matchIndex for them. Beside each row, the
-//! server's key-value state.
+//! server's key-value state on one line (the first few keys and a count).
 
 use crate::view_model::logs::LogRow;
 use crate::view_model::roles::RoleView;
@@ -15,6 +15,10 @@ use yew::prelude::*;
 pub const TERM_COLOURS: u64 = 8;
 /// Fewest index columns drawn, so an empty log still looks like a log.
 const MIN_COLUMNS: LogIndex = 8;
+/// Key-value pairs shown in a row; the rest are counted ("… +5 more") and
+/// listed in full in the server's "Inspect" dialog, so the row stays one
+/// line at 9 servers with many keys.
+const KV_SHOWN: usize = 3;
 
 /// Props of [`LogTable`].
 #[derive(Properties, PartialEq)]
@@ -36,12 +40,20 @@ pub fn log_table(p: &LogTableProps) -> Html {
     // for an up-to-date follower points.
     let columns = (longest + 1).max(MIN_COLUMNS);
     let scroller = use_node_ref();
+    let last_width = use_mut_ref(|| 0);
     {
-        // Keep the newest entries in sight as logs grow.
-        let scroller = scroller.clone();
+        // A log reads from entry 1, so the table opens there (on a narrow
+        // screen it does not fit). As logs grow it follows the newest
+        // entries only if the reader was already at the right end, like a
+        // terminal, instead of yanking the view away from what they read.
+        let (scroller, last_width) = (scroller.clone(), last_width.clone());
         use_effect_with(columns, move |_| {
             if let Some(el) = scroller.cast::<web_sys::Element>() {
-                el.set_scroll_left(el.scroll_width());
+                let was = *last_width.borrow();
+                if was > 0 && el.scroll_left() + el.client_width() >= was - 4 {
+                    el.set_scroll_left(el.scroll_width());
+                }
+                *last_width.borrow_mut() = el.scroll_width();
             }
         });
     }
@@ -77,6 +89,7 @@ pub fn log_table(p: &LogTableProps) -> Html {
                     </tbody>
                 </table>
             </div>
+            <p class="log-scroll-hint" aria-hidden="true">{ "Scroll the logs sideways for later entries →" }</p>
         </section>
     }
 }
@@ -162,14 +175,24 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
                 { match &r.kv {
                     None => html! { "down: lost" },
                     Some(pairs) if pairs.is_empty() => html! { <span class="empty">{ "(empty)" }</span> },
-                    Some(pairs) => html! {
-                        { for pairs.iter().enumerate().map(|(i, pair)| html! {
-                            <>
-                                if i > 0 { { ", " } }
-                                <span class="pair">{ pair }</span>
-                            </>
-                        }) }
-                    },
+                    Some(pairs) => {
+                        let more = pairs.len().saturating_sub(KV_SHOWN);
+                        html! {
+                            <span class="kv-line" title={pairs.join(", ")}>
+                                <span class="pairs">
+                                    { for pairs.iter().take(KV_SHOWN).enumerate().map(|(i, pair)| html! {
+                                        <>
+                                            if i > 0 { { ", " } }
+                                            <span class="pair">{ pair }</span>
+                                        </>
+                                    }) }
+                                </span>
+                                if more > 0 {
+                                    <span class="more">{ format!("… +{more} more") }</span>
+                                }
+                            </span>
+                        }
+                    }
                 } }
             </td>
         </tr>

@@ -9,6 +9,8 @@ pub mod legend;
 pub mod log_table;
 pub mod membership;
 pub mod narration;
+pub mod network_editor;
+pub mod server_inspector;
 pub mod server_menu;
 pub mod settings;
 pub mod time_strip;

@@ -54,6 +54,8 @@ pub struct MenuProps {
     /// Cut (true) or heal (false) every link between this server and the
     /// others.
     pub on_isolate: Callback<(NodeId, bool)>,
+    /// Open the server's "Inspect" dialog (its whole Figure 2 state).
+    pub on_inspect: Callback<NodeId>,
     /// Close the menu.
     pub on_close: Callback<()>,
 }
@@ -136,6 +138,10 @@ pub fn server_menu(p: &MenuProps) -> Html {
                 <button type="button" disabled={crashed} onclick={act(Action::Snapshot)}
                         title="Fold its applied entries into a snapshot and drop them from its log (§7)">
                     { "Snapshot" }
+                </button>
+                <button type="button" onclick={p.on_inspect.reform(move |_: MouseEvent| id)}
+                        title="Its whole Figure 2 state: every log entry, nextIndex/matchIndex, its election deadline">
+                    { "Inspect" }
                 </button>
                 <button type="button" disabled={!d.member} onclick={act(Action::RemoveServer)}
                         title={if d.member { "Ask the leader to remove it from the configuration (§6)" } else { "It is not in the leader's configuration" }}>

@@ -10,15 +10,37 @@ pub fn link_cut(sim: &Sim, a: NodeId, b: NodeId) -> bool {
         || net.is_cut(Endpoint::Server(b), Endpoint::Server(a))
 }
 
-/// Pairs of servers whose link is cut (in either direction), each once,
-/// lower id first.
-pub fn cut_pairs(sim: &Sim) -> Vec<(NodeId, NodeId)> {
+/// A cut link between two servers, as drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CutLink {
+    /// One end; for a one-way cut, the sender that can no longer reach `b`.
+    pub a: NodeId,
+    /// The other end.
+    pub b: NodeId,
+    /// Only `a` → `b` is cut: `b` still reaches `a`.
+    pub one_way: bool,
+}
+
+/// Every cut link between servers, each pair once (lower id first unless
+/// only the higher one's way is cut).
+pub fn cut_links(sim: &Sim) -> Vec<CutLink> {
+    let net = sim.network();
+    // Built by `extend`, not `collect`: collecting into a BTreeSet brings a
+    // stable sort into the wasm (see the size notes in docs/architecture.md).
     let mut pairs = std::collections::BTreeSet::new();
-    pairs.extend(sim.network().cut_links().filter_map(|&(a, b)| match (a, b) {
+    pairs.extend(net.cut_links().filter_map(|&(a, b)| match (a, b) {
         (Endpoint::Server(a), Endpoint::Server(b)) => Some((a.min(b), a.max(b))),
         _ => None,
     }));
-    pairs.into_iter().collect()
+    let cut = |a, b| net.is_cut(Endpoint::Server(a), Endpoint::Server(b));
+    pairs
+        .into_iter()
+        .map(|(lo, hi)| match (cut(lo, hi), cut(hi, lo)) {
+            (true, true) => CutLink { a: lo, b: hi, one_way: false },
+            (true, false) => CutLink { a: lo, b: hi, one_way: true },
+            _ => CutLink { a: hi, b: lo, one_way: true },
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -28,17 +50,26 @@ mod tests {
     use sim::Action;
 
     #[test]
-    fn cut_links_are_listed_once_per_pair() {
+    fn cut_links_are_listed_once_per_pair_and_both_ways() {
         let mut sim = cluster(5, 4);
         for b in [1, 2, 4, 5] {
             sim.act(Action::SetLink { a: NodeId(3), b: NodeId(b), cut: true }).unwrap();
         }
-        let pairs = cut_pairs(&sim);
-        assert_eq!(pairs.len(), 4);
-        assert!(pairs.iter().all(|&(a, b)| a < b && (a == NodeId(3) || b == NodeId(3))));
+        let links = cut_links(&sim);
+        assert_eq!(links.len(), 4);
+        assert!(links
+            .iter()
+            .all(|l| l.a < l.b && !l.one_way && (l.a == NodeId(3) || l.b == NodeId(3))));
         assert!(link_cut(&sim, NodeId(1), NodeId(3)) && link_cut(&sim, NodeId(3), NodeId(1)));
         assert!(!link_cut(&sim, NodeId(1), NodeId(2)));
         sim.act(Action::HealAll).unwrap();
-        assert!(cut_pairs(&sim).is_empty());
+        assert!(cut_links(&sim).is_empty());
+    }
+
+    #[test]
+    fn a_one_way_cut_names_the_sender_that_lost_its_way() {
+        let mut sim = cluster(3, 4);
+        sim.act(Action::SetOneWay { from: NodeId(3), to: NodeId(1), cut: true }).unwrap();
+        assert_eq!(cut_links(&sim), vec![CutLink { a: NodeId(3), b: NodeId(1), one_way: true }]);
     }
 }

@@ -9,14 +9,17 @@
 //! One module per part of the page: [`nodes`] for the servers on the ring,
 //! [`messages`] for the messages in flight, [`links`] for cut links,
 //! [`logs`] for the log view, [`ops`] for the client's operations,
-//! [`narration`] for what happened, [`details`] for a server's menu, and
-//! [`strip`] for the time strip.
+//! [`narration`] for what happened, [`details`] for a server's menu, [`inspector`] for its "Inspect" dialog,
+//! [`network`] for the network editor's partitions, and [`strip`] for the
+//! time strip.
 
 pub mod details;
+pub mod inspector;
 pub mod links;
 pub mod logs;
 pub mod messages;
 pub mod narration;
+pub mod network;
 pub mod nodes;
 pub mod ops;
 pub mod roles;

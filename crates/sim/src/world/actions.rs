@@ -6,7 +6,7 @@
 use super::Sim;
 use crate::action::Action;
 use crate::client::{Client, Target};
-use crate::config::MAX_SERVERS;
+use crate::config::{check_chance, check_latency, MAX_SERVERS};
 use crate::kv::{ClientId, KvOp};
 use crate::network::Endpoint;
 use crate::server::Server;
@@ -59,22 +59,29 @@ impl Sim {
                 Ok(())
             }
             Action::SetLoss(p) => {
-                chance(p)?;
+                check_chance("message loss", p)?;
                 self.accept(said);
                 self.config.loss_percent = p;
                 Ok(())
             }
             Action::SetDuplication(p) => {
-                chance(p)?;
+                check_chance("message duplication", p)?;
                 self.accept(said);
                 self.config.duplicate_percent = p;
                 Ok(())
             }
             Action::SetLongDelays { percent, ms } => {
-                chance(percent)?;
+                check_chance("long delays", percent)?;
                 self.accept(said);
                 self.config.long_delay_percent = percent;
                 self.config.long_delay_ms = ms;
+                Ok(())
+            }
+            Action::SetLatency { min, max } => {
+                check_latency(min, max)?;
+                self.accept(said);
+                self.config.latency_min = min;
+                self.config.latency_max = max;
                 Ok(())
             }
             Action::SetFeature { .. }
@@ -317,12 +324,4 @@ impl Sim {
             self.set_cut(other, id, cut);
         }
     }
-}
-
-/// Is `p` a chance in percent?
-fn chance(p: f64) -> Result<(), String> {
-    if !(0.0..=100.0).contains(&p) || p.is_nan() {
-        return Err("a chance must be between 0% and 100%".into());
-    }
-    Ok(())
 }
