@@ -363,7 +363,7 @@ impl App {
                     on_toggle={cb.toggle.clone()}
                     on_step={cb.step.clone()}
                     on_step_back={cb.step_back.clone()}
-                    can_step_back={self.playback.timeline().is_some_and(|t| t.moment().event > 0 || t.moment().time > 0)}
+                    can_step_back={self.playback.timeline().moment() != self.playback.timeline().start()}
                     on_speed={cb.speed.clone()}
                     on_servers={cb.servers.clone()}
                     on_reset={cb.reset.clone()}
@@ -390,8 +390,8 @@ impl App {
                 if let Some(replay) = replay {
                     { replay_banner(&ReplayProps {
                         link: replay.link,
-                        mix: replay.swarm.plan().mix.summary(),
-                        phase: replay.swarm.phase(),
+                        mix: replay.mix.clone(),
+                        phase: replay.phase_at(self.playback.timeline().moment()),
                         failure: self.cache.replay_failure.clone(),
                     }) }
                 }
@@ -433,12 +433,12 @@ impl App {
         }
     }
 
-    /// The time strip and the Time slider, for a run that keeps its
-    /// history.
+    /// The time strip and the Time slider.
     fn time_strip(&self) -> Html {
-        let (Some(strip), Some(timeline)) = (&self.cache.strip, self.playback.timeline()) else {
+        let Some(strip) = &self.cache.strip else {
             return html! {};
         };
+        let timeline = self.playback.timeline();
         let cb = &self.cb;
         html! {
             <TimeStrip
