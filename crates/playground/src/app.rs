@@ -17,10 +17,12 @@ use crate::components::membership::MembershipPanel;
 use crate::components::narration::NarrationPanel;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
+use crate::components::share_dialog::{Copied, ShareDialog};
 use crate::components::time_strip::TimeStrip;
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
 use crate::playback::Playback;
+use crate::share;
 use crate::start::Start;
 use crate::view_cache::ViewCache;
 use crate::view_model::details::node_details;
@@ -79,6 +81,18 @@ pub enum Msg {
     Isolate(NodeId, bool),
     /// A page-wide key.
     Key(PageKey),
+    /// Open (true) or close the Share dialog.
+    Share(bool),
+    /// Copy the link or the embed code.
+    Copy(Copied),
+    /// The clipboard took it, or said why not.
+    CopyDone(Copied, Result<(), String>),
+    /// Download the run file.
+    Export,
+    /// Read a run file the person chose.
+    Import(web_sys::File),
+    /// A run file's text, or why it could not be read.
+    Imported(Result<String, String>),
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -104,6 +118,10 @@ struct Callbacks {
     isolate: Callback<(NodeId, bool)>,
     heal_all: Callback<()>,
     add_server: Callback<()>,
+    share: Callback<bool>,
+    copy: Callback<Copied>,
+    export: Callback<()>,
+    import: Callback<web_sys::File>,
 }
 
 impl Callbacks {
@@ -128,8 +146,21 @@ impl Callbacks {
             isolate: link.callback(|(id, cut)| Msg::Isolate(id, cut)),
             heal_all: link.callback(|_| Msg::Act(Action::HealAll)),
             add_server: link.callback(|_| Msg::Act(Action::AddServer)),
+            share: link.callback(Msg::Share),
+            copy: link.callback(Msg::Copy),
+            export: link.callback(|_| Msg::Export),
+            import: link.callback(Msg::Import),
         }
     }
+}
+
+/// The open Share dialog: the run as shared when it opened (the run is
+/// paused while it is open), what was copied, what went wrong.
+struct ShareState {
+    link: AttrValue,
+    embed: AttrValue,
+    copied: Option<Copied>,
+    problem: Option<AttrValue>,
 }
 
 /// The Raft Playground page.
@@ -152,6 +183,8 @@ pub struct App {
     refocus: Option<NodeId>,
     /// Why the last action was refused.
     action_error: Option<String>,
+    /// The Share dialog, while open.
+    share: Option<ShareState>,
     cb: Callbacks,
     root: NodeRef,
     _frames: Option<AnimationLoop>,
@@ -171,6 +204,43 @@ impl App {
         self.playback.restart(run);
         self.start_over();
         self.action_error = error;
+    }
+
+    /// Open the Share dialog on the run as it is now (paused).
+    fn open_share(&mut self) {
+        self.playback.pause();
+        let record = self.playback.timeline().record();
+        let base = share::page_base();
+        self.share = Some(ShareState {
+            link: share::run_link(&base, &record, false).into(),
+            embed: share::embed_code(&base, &record).into(),
+            copied: None,
+            problem: None,
+        });
+    }
+
+    /// Open a run file's text in place of the current run; a bad file is
+    /// named in the dialog and changes nothing.
+    fn import(&mut self, text: Result<String, String>) {
+        let opened = text
+            .and_then(|t| sim::share::from_json(&t))
+            .and_then(|record| share::open(&record).map(|opened| (record, opened)));
+        match opened {
+            Ok((record, (run, start))) => {
+                self.start = start;
+                self.seed = record.config.seed;
+                self.servers = record.config.servers;
+                self.playback.pause();
+                self.playback.restart(run);
+                self.start_over();
+                self.share = None;
+            }
+            Err(e) => {
+                if let Some(s) = &mut self.share {
+                    s.problem = Some(format!("This file cannot be opened: {e}").into());
+                }
+            }
+        }
     }
 
     /// Forget everything drawn for the cluster before.
@@ -226,12 +296,25 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let options = ctx.props().options.clone().unwrap_or_else(Options::from_location);
-        let seed = match options.start {
+        let mut seed = match options.start {
             Start::Replay(link) => link.seed,
             _ => options.seed.unwrap_or_else(options::random_seed),
         };
         let config = SimConfig { seed, servers: options.servers, ..SimConfig::default() };
-        let (run, error) = options.start.begin(config);
+        let mut start = options.start;
+        let (run, error) = match options.shared.as_ref().map(share::open) {
+            Some(Ok((run, shared_start))) => {
+                start = shared_start;
+                seed = run.sim().config().seed;
+                (run, None)
+            }
+            Some(Err(e)) => {
+                let (run, error) = start.begin(config);
+                let why = format!("the shared run cannot be opened: {e}");
+                (run, Some(error.map_or(why.clone(), |other| format!("{why} · {other}"))))
+            }
+            None => start.begin(config),
+        };
         let playback = Playback::new(run, options.autoplay, options.speed);
         let mut cache = ViewCache::new(false);
         cache.refresh(&playback);
@@ -240,12 +323,13 @@ impl Component for App {
             servers: playback.sim().config().servers,
             playback,
             cache,
-            start: options.start,
+            start,
             seed,
             generation: 0,
             selected: None,
             refocus: None,
             action_error: error.or(options.link_error),
+            share: None,
             cb: Callbacks::new(link),
             root: NodeRef::default(),
             _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
@@ -253,7 +337,7 @@ impl Component for App {
         }
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(timestamp) => {
                 if !self.playback.frame(timestamp) {
@@ -299,6 +383,43 @@ impl Component for App {
                 self.act(if cut { Action::Isolate(id) } else { Action::Reconnect(id) })
             }
             Msg::DismissError => self.action_error = None,
+            Msg::Share(true) => self.open_share(),
+            Msg::Share(false) => self.share = None,
+            Msg::Copy(what) => {
+                if let Some(s) = &self.share {
+                    let text = match what {
+                        Copied::Link => s.link.to_string(),
+                        Copied::Embed => s.embed.to_string(),
+                    };
+                    ctx.link().send_future(async move {
+                        Msg::CopyDone(what, crate::browser_io::copy_text(text).await)
+                    });
+                }
+                return false;
+            }
+            Msg::CopyDone(what, done) => {
+                if let Some(s) = &mut self.share {
+                    s.copied = done.is_ok().then_some(what);
+                    s.problem = done.err().map(AttrValue::from);
+                }
+            }
+            Msg::Export => {
+                let record = self.playback.timeline().record();
+                let done = crate::browser_io::download_text(
+                    &share::file_name(&record),
+                    &sim::share::to_json(&record),
+                );
+                if let Some(s) = &mut self.share {
+                    s.problem = done.err().map(AttrValue::from);
+                }
+            }
+            Msg::Import(file) => {
+                ctx.link().send_future(async move {
+                    Msg::Imported(crate::browser_io::read_file(file).await)
+                });
+                return false;
+            }
+            Msg::Imported(text) => self.import(text),
             Msg::ShowAllEvents(all) => self.cache.show_all_events(&self.playback, all),
         }
         true
@@ -311,6 +432,7 @@ impl Component for App {
                  data-leader={self.playback.sim().leader().map(|id| id.to_string()).unwrap_or_default()}
                  data-violation={self.cache.violations.first().map(|v| v.invariant.name()).unwrap_or_default()}>
                 { self.top_bar() }
+                { self.share_dialog() }
                 { self.banners() }
                 <main class="workspace">
                     { self.cluster_panel() }
@@ -352,6 +474,9 @@ impl App {
                         { feature_toggles(&FeatureProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
                         <SettingsPanel config={Rc::clone(config)} on_act={cb.act.clone()} />
                         { break_raft(&BreakProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
+                        <button type="button" class="share-button" aria-haspopup="dialog"
+                                aria-expanded={self.share.is_some().to_string()}
+                                onclick={cb.share.reform(|_: MouseEvent| true)}>{ "Share" }</button>
                     </div>
                 </div>
                 <Controls
@@ -375,6 +500,18 @@ impl App {
                     on_add={cb.add_server.clone()}
                 />
             </header>
+        }
+    }
+
+    /// The Share dialog, while open.
+    fn share_dialog(&self) -> Html {
+        let Some(s) = &self.share else { return html! {} };
+        let cb = &self.cb;
+        html! {
+            <ShareDialog link={s.link.clone()} embed={s.embed.clone()} copied={s.copied}
+                         problem={s.problem.clone()} on_copy={cb.copy.clone()}
+                         on_export={cb.export.clone()} on_import={cb.import.clone()}
+                         on_close={cb.share.reform(|_| false)} />
         }
     }
 

@@ -11,6 +11,7 @@
 
 pub mod animation;
 pub mod app;
+pub mod browser_io;
 pub mod components;
 pub mod config_view;
 pub mod describe;
@@ -20,6 +21,7 @@ pub mod options;
 pub mod panic_hook;
 pub mod playback;
 pub mod run;
+pub mod share;
 pub mod situation;
 pub mod start;
 #[cfg(test)]

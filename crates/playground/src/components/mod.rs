@@ -11,4 +11,5 @@ pub mod membership;
 pub mod narration;
 pub mod server_menu;
 pub mod settings;
+pub mod share_dialog;
 pub mod time_strip;
