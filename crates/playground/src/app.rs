@@ -11,6 +11,7 @@ use crate::components::cluster::ClusterView;
 use crate::components::controls::{
     break_raft, clock, feature_toggles, BreakProps, ClockProps, Controls, FeatureProps,
 };
+use crate::components::embed_bar::{embed_bar, EmbedBarProps};
 use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
 use crate::components::membership::MembershipPanel;
@@ -27,6 +28,7 @@ use crate::start::Start;
 use crate::view_cache::ViewCache;
 use crate::view_model::details::node_details;
 use crate::view_model::ops::PAGE_CLIENT;
+use crate::visibility::VisibilityWatch;
 use raft::NodeId;
 use sim::{Action, KvOp, SimConfig, Target};
 use std::rc::Rc;
@@ -93,6 +95,9 @@ pub enum Msg {
     Import(web_sys::File),
     /// A run file's text, or why it could not be read.
     Imported(Result<String, String>),
+    /// The playground came into view (true) or went out of it: hidden
+    /// tab, scrolled away.
+    Visible(bool),
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -185,10 +190,13 @@ pub struct App {
     action_error: Option<String>,
     /// The Share dialog, while open.
     share: Option<ShareState>,
+    /// Laid out for an iframe (`?embed`).
+    embed: bool,
     cb: Callbacks,
     root: NodeRef,
     _frames: Option<AnimationLoop>,
     _keys: Option<KeyListener>,
+    _visibility: Option<VisibilityWatch>,
 }
 
 impl App {
@@ -330,10 +338,12 @@ impl Component for App {
             refocus: None,
             action_error: error.or(options.link_error),
             share: None,
+            embed: options.embed,
             cb: Callbacks::new(link),
             root: NodeRef::default(),
             _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
             _keys: KeyListener::start(link.callback(Msg::Key)),
+            _visibility: None,
         }
     }
 
@@ -420,6 +430,17 @@ impl Component for App {
                 return false;
             }
             Msg::Imported(text) => self.import(text),
+            Msg::Visible(false) => {
+                self._frames = None;
+                return false;
+            }
+            Msg::Visible(true) => {
+                if self._frames.is_none() {
+                    self.playback.forget_frame_clock();
+                    self._frames = Some(AnimationLoop::start(ctx.link().callback(Msg::Frame)));
+                }
+                return false;
+            }
             Msg::ShowAllEvents(all) => self.cache.show_all_events(&self.playback, all),
         }
         true
@@ -427,11 +448,12 @@ impl Component for App {
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         html! {
-            <div class="playground" ref={self.root.clone()} data-playground=""
+            <div class={classes!("playground", self.embed.then_some("embed"))}
+                 ref={self.root.clone()} data-playground=""
                  data-now={(self.playback.shown().floor() as u64).to_string()}
                  data-leader={self.playback.sim().leader().map(|id| id.to_string()).unwrap_or_default()}
                  data-violation={self.cache.violations.first().map(|v| v.invariant.name()).unwrap_or_default()}>
-                { self.top_bar() }
+                if self.embed { { self.embed_bar() } } else { { self.top_bar() } }
                 { self.share_dialog() }
                 { self.banners() }
                 <main class="workspace">
@@ -442,7 +464,12 @@ impl Component for App {
         }
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            if let Some(root) = self.root.cast::<web_sys::Element>() {
+                self._visibility = VisibilityWatch::start(&root, ctx.link().callback(Msg::Visible));
+            }
+        }
         if let Some(id) = self.refocus.take() {
             self.focus_server(id);
         }
@@ -451,6 +478,7 @@ impl Component for App {
     fn destroy(&mut self, _ctx: &Context<Self>) {
         self._frames = None;
         self._keys = None;
+        self._visibility = None;
     }
 }
 
@@ -501,6 +529,30 @@ impl App {
                 />
             </header>
         }
+    }
+
+    /// The client's Command box and its operations (in the embed layout,
+    /// under the ring).
+    fn client_box(&self) -> Html {
+        html! {
+            <ClientBox servers={self.servers} ops={Rc::clone(&self.cache.ops)}
+                       on_submit={self.cb.submit.clone()} />
+        }
+    }
+
+    /// The embed layout's bar, in place of the top bar.
+    fn embed_bar(&self) -> Html {
+        let sim = self.playback.sim();
+        let leader =
+            sim.leader().and_then(|id| sim.server(id).map(|s| (id, s.raft.current_term())));
+        let record = self.playback.timeline().record();
+        embed_bar(&EmbedBarProps {
+            playing: self.playback.is_playing(),
+            clock: ClockProps { time_ms: self.playback.shown() as u64, leader },
+            full: share::run_link(&share::page_base(), &record, false),
+            on_toggle: self.cb.toggle.clone(),
+            on_step: self.cb.step.clone(),
+        })
     }
 
     /// The Share dialog, while open.
@@ -563,9 +615,13 @@ impl App {
                     />
                     { self.server_menu() }
                 </div>
-                { self.time_strip() }
-                <Legend />
-                <MembershipPanel config={cache.membership.clone()} on_act={cb.act.clone()} />
+                if self.embed {
+                    { self.client_box() }
+                } else {
+                    { self.time_strip() }
+                    <Legend />
+                    <MembershipPanel config={cache.membership.clone()} on_act={cb.act.clone()} />
+                }
             </section>
         }
     }
@@ -618,16 +674,16 @@ impl App {
             <section class="data-panel">
                 <LogTable rows={cache.log_rows()} flagged={cache.flagged.clone()} />
                 <div class="lower">
-                    <ClientBox
-                        servers={self.servers}
-                        ops={Rc::clone(&cache.ops)}
-                        on_submit={cb.submit.clone()}
-                    />
-                    <NarrationPanel
-                        lines={Rc::clone(&cache.narration_lines)}
-                        show_all={cache.show_all()}
-                        on_show_all={cb.show_all.clone()}
-                    />
+                    if !self.embed {
+                        { self.client_box() }
+                    }
+                    if !self.embed {
+                        <NarrationPanel
+                            lines={Rc::clone(&cache.narration_lines)}
+                            show_all={cache.show_all()}
+                            on_show_all={cb.show_all.clone()}
+                        />
+                    }
                 </div>
             </section>
         }

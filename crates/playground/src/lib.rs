@@ -28,6 +28,7 @@ pub mod start;
 mod test_support;
 pub mod view_cache;
 pub mod view_model;
+pub mod visibility;
 
 pub use app::{App, AppProps};
 pub use options::Options;

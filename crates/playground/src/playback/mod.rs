@@ -166,6 +166,12 @@ impl Playback {
         self.last_frame = None;
     }
 
+    /// Forget the last frame's wall-clock time: the next frame starts a
+    /// new interval, so time spent with the page hidden does not count.
+    pub fn forget_frame_clock(&mut self) {
+        self.last_frame = None;
+    }
+
     /// Pause.
     pub fn pause(&mut self) {
         self.playing = false;
