@@ -20,9 +20,10 @@ use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
 use crate::components::share_dialog::{Copied, ShareDialog};
 use crate::components::time_strip::TimeStrip;
+use crate::host_api::{self, HostAction, HostEvent, HostLink, Seen};
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
-use crate::playback::Playback;
+use crate::playback::{speed, Playback};
 use crate::share;
 use crate::start::Start;
 use crate::view_cache::ViewCache;
@@ -98,6 +99,8 @@ pub enum Msg {
     /// The playground came into view (true) or went out of it: hidden
     /// tab, scrolled away.
     Visible(bool),
+    /// A message from the host page (the page is in its iframe).
+    Host(Result<HostAction, String>),
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -197,6 +200,10 @@ pub struct App {
     _frames: Option<AnimationLoop>,
     _keys: Option<KeyListener>,
     _visibility: Option<VisibilityWatch>,
+    /// The host page, when the playground is in an iframe.
+    host: Option<HostLink>,
+    /// What the host was last told.
+    host_seen: Seen,
 }
 
 impl App {
@@ -298,56 +305,68 @@ impl App {
     }
 }
 
-impl Component for App {
-    type Message = Msg;
-    type Properties = AppProps;
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let options = ctx.props().options.clone().unwrap_or_else(Options::from_location);
-        let mut seed = match options.start {
-            Start::Replay(link) => link.seed,
-            _ => options.seed.unwrap_or_else(options::random_seed),
-        };
-        let config = SimConfig { seed, servers: options.servers, ..SimConfig::default() };
-        let mut start = options.start;
-        let (run, error) = match options.shared.as_ref().map(share::open) {
-            Some(Ok((run, shared_start))) => {
-                start = shared_start;
-                seed = run.sim().config().seed;
-                (run, None)
+/// The host page's postMessage API (see [`crate::host_api`]).
+impl App {
+    /// Do what the host asks, as if a person had; a refused action is
+    /// answered with an error event.
+    fn host_action(&mut self, ctx: &Context<Self>, action: HostAction) -> bool {
+        let node = |n: u8| NodeId(n);
+        let msg = match action {
+            HostAction::Crash { server } => Msg::Act(Action::Crash(node(server))),
+            HostAction::Restart { server } => Msg::Act(Action::Restart(node(server))),
+            HostAction::TimeOut { server } => Msg::Act(Action::TimeOut(node(server))),
+            HostAction::Put { key, value } => Msg::Submit(KvOp::Put { key, value }, Target::Leader),
+            HostAction::Get { key } => Msg::Submit(KvOp::Get { key }, Target::Leader),
+            HostAction::Partition { groups } => Msg::Act(Action::Partition(
+                groups.into_iter().map(|g| g.into_iter().map(node).collect()).collect(),
+            )),
+            HostAction::Heal => Msg::Act(Action::HealAll),
+            HostAction::Seek { time } => Msg::Seek(time),
+            HostAction::Play | HostAction::Pause => {
+                if self.playback.is_playing() == (action == HostAction::Pause) {
+                    self.playback.toggle();
+                }
+                return true;
             }
-            Some(Err(e)) => {
-                let (run, error) = start.begin(config);
-                let why = format!("the shared run cannot be opened: {e}");
-                (run, Some(error.map_or(why.clone(), |other| format!("{why} · {other}"))))
+            HostAction::Speed { value } => {
+                let (min, max) = (speed::SPEED_MIN, speed::SPEED_MAX);
+                if !(min..=max).contains(&value) {
+                    self.tell_host_error(format!("speed must be {min}–{max}; got {value}"));
+                    return false;
+                }
+                Msg::Speed(speed::position_of(value))
             }
-            None => start.begin(config),
         };
-        let playback = Playback::new(run, options.autoplay, options.speed);
-        let mut cache = ViewCache::new(false);
-        cache.refresh(&playback);
-        let link = ctx.link();
-        App {
-            servers: playback.sim().config().servers,
-            playback,
-            cache,
-            start,
-            seed,
-            generation: 0,
-            selected: None,
-            refocus: None,
-            action_error: error.or(options.link_error),
-            share: None,
-            embed: options.embed,
-            cb: Callbacks::new(link),
-            root: NodeRef::default(),
-            _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
-            _keys: KeyListener::start(link.callback(Msg::Key)),
-            _visibility: None,
+        self.action_error = None;
+        let redraw = self.handle(ctx, msg);
+        if let Some(why) = self.action_error.clone() {
+            self.tell_host_error(why);
         }
+        redraw
     }
 
-    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+    /// Tell the host what has happened since it was last told.
+    fn tell_host(&mut self) {
+        let Some(host) = &self.host else { return };
+        let now = Seen::of(self.playback.sim(), self.playback.shown() as u64);
+        let (events, told) = host_api::tell(&self.host_seen, now);
+        for event in &events {
+            host.post(event);
+        }
+        self.host_seen = told;
+    }
+
+    /// Answer a message that could not be used.
+    fn tell_host_error(&self, message: String) {
+        if let Some(host) = &self.host {
+            host.post(&HostEvent::Error { message });
+        }
+    }
+}
+
+impl App {
+    /// Do what `msg` says; whether to redraw.
+    fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(timestamp) => {
                 if !self.playback.frame(timestamp) {
@@ -434,6 +453,8 @@ impl Component for App {
                 self._frames = None;
                 return false;
             }
+            Msg::Host(Ok(action)) => return self.host_action(ctx, action),
+            Msg::Host(Err(why)) => self.tell_host_error(why),
             Msg::Visible(true) => {
                 if self._frames.is_none() {
                     self.playback.forget_frame_clock();
@@ -444,6 +465,64 @@ impl Component for App {
             Msg::ShowAllEvents(all) => self.cache.show_all_events(&self.playback, all),
         }
         true
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let options = ctx.props().options.clone().unwrap_or_else(Options::from_location);
+        let mut seed = match options.start {
+            Start::Replay(link) => link.seed,
+            _ => options.seed.unwrap_or_else(options::random_seed),
+        };
+        let config = SimConfig { seed, servers: options.servers, ..SimConfig::default() };
+        let mut start = options.start;
+        let (run, error) = match options.shared.as_ref().map(share::open) {
+            Some(Ok((run, shared_start))) => {
+                start = shared_start;
+                seed = run.sim().config().seed;
+                (run, None)
+            }
+            Some(Err(e)) => {
+                let (run, error) = start.begin(config);
+                let why = format!("the shared run cannot be opened: {e}");
+                (run, Some(error.map_or(why.clone(), |other| format!("{why} · {other}"))))
+            }
+            None => start.begin(config),
+        };
+        let playback = Playback::new(run, options.autoplay, options.speed);
+        let mut cache = ViewCache::new(false);
+        cache.refresh(&playback);
+        let link = ctx.link();
+        App {
+            servers: playback.sim().config().servers,
+            playback,
+            cache,
+            start,
+            seed,
+            generation: 0,
+            selected: None,
+            refocus: None,
+            action_error: error.or(options.link_error),
+            share: None,
+            embed: options.embed,
+            cb: Callbacks::new(link),
+            root: NodeRef::default(),
+            _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
+            _keys: KeyListener::start(link.callback(Msg::Key)),
+            _visibility: None,
+            host: HostLink::start(link.callback(Msg::Host)),
+            host_seen: Seen::default(),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let redraw = self.handle(ctx, msg);
+        self.tell_host();
+        redraw
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
