@@ -3,7 +3,7 @@
 // the replay links that a failing swarm seed prints. Each test starts from a
 // fixed seed and asserts what the page shows afterwards.
 import { test, expect } from '@playwright/test';
-import { watchErrors, open, leaderOf, send, serverAction } from './helpers.mjs';
+import { watchErrors, open, leaderOf, send, serverAction, attr } from './helpers.mjs';
 
 /** Waits for exactly one leader and returns its name. */
 async function leaderName(page) {
@@ -138,12 +138,28 @@ test('a failing seed\'s link replays it and stops at the violation', async ({ pa
   // The servers and the log index involved are marked.
   await expect(page.locator('.server.violating').first()).toBeVisible();
   await expect(page.locator('td.flagged').first()).toBeAttached();
-  // A replay is the seed's alone: actions are refused and change nothing.
-  const terms = await page.locator('[data-node]').evaluateAll((n) => n.map((e) => e.dataset.term));
+  // The seed's run is a timeline: scrub back before the violation, step
+  // back, and forward to it again.
+  const time = page.getByRole('slider', { name: 'Time', exact: true });
+  const end = Number(await time.getAttribute('max'));
+  expect(await attr(page.locator('[data-playground]'), 'data-now')).toBe(end);
+  const terms = () => page.locator('[data-node]').evaluateAll((n) => n.map((e) => e.dataset.term));
+  const atEnd = await terms();
+  await time.fill(String(Math.floor(end / 2)));
+  await expect(page.locator('[data-playground]')).toHaveAttribute('data-now', String(Math.floor(end / 2)));
+  await expect(banner).toHaveCount(0);
+  await expect(replay).toContainText('faults striking');
+  const before = await attr(page.locator('[data-playground]'), 'data-now');
+  await page.getByRole('button', { name: 'Step back' }).click();
+  expect(await attr(page.locator('[data-playground]'), 'data-now')).toBeLessThanOrEqual(before);
+  await time.fill(String(end));
+  await expect(banner).toContainText('Leader Completeness');
+  expect(await terms()).toEqual(atEnd);
+  // Acting in the seed's past forks a run of one's own; the seed's stays.
+  await time.fill(String(Math.floor(end / 2)));
   await page.getByLabel('Command').fill('put x 1');
   await page.getByLabel('Command').press('Enter');
-  await expect(page.locator('.action-error')).toContainText('replay of swarm seed 4');
-  expect(await page.locator('[data-node]').evaluateAll((n) => n.map((e) => e.dataset.term))).toEqual(terms);
+  await expect(page.getByRole('button', { name: /other future/ })).toBeVisible();
   // Reset leaves the replay.
   await page.getByRole('button', { name: 'Reset' }).click();
   await expect(replay).toHaveCount(0);
@@ -178,5 +194,9 @@ test('a divergent follower is repaired by backtracking, shown from a ready-made 
     .poll(async () => (await uncommitted()).find(([name]) => name === old)[1], { timeout: 10_000 })
     .toBe(0);
   await expect(page.locator('.events')).toContainText(`${old} rejected AppendEntries`);
+  // A ready-made start is a timeline too: back to where it was set up.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('slider', { name: 'Time', exact: true }).fill('0');
+  await expect.poll(async () => (await uncommitted()).find(([name]) => name === old)[1]).toBeGreaterThanOrEqual(8);
   expect(problems).toEqual([]);
 });

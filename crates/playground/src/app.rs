@@ -11,6 +11,7 @@ use crate::components::cluster::ClusterView;
 use crate::components::controls::{
     break_raft, clock, feature_toggles, BreakProps, ClockProps, Controls, FeatureProps,
 };
+use crate::components::embed_bar::{embed_bar, EmbedBarProps};
 use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
 use crate::components::membership::MembershipPanel;
@@ -19,16 +20,20 @@ use crate::components::network_editor::NetworkEditor;
 use crate::components::server_inspector::ServerInspector;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
+use crate::components::share_dialog::{Copied, ShareDialog};
 use crate::components::time_strip::TimeStrip;
+use crate::host_api::{self, HostAction, HostEvent, HostLink, Seen};
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
-use crate::playback::Playback;
+use crate::playback::{speed, Playback};
+use crate::share;
 use crate::start::Start;
 use crate::view_cache::ViewCache;
 use crate::view_model::details::node_details;
 use crate::view_model::inspector::inspect;
 use crate::view_model::network::Preset;
 use crate::view_model::ops::PAGE_CLIENT;
+use crate::visibility::VisibilityWatch;
 use raft::{LogIndex, NodeId};
 use sim::{Action, KvOp, SimConfig, Target};
 use std::rc::Rc;
@@ -92,6 +97,23 @@ pub enum Msg {
     CloseInspector,
     /// Partition the cluster as a preset says.
     Preset(Preset),
+    /// Open (true) or close the Share dialog.
+    Share(bool),
+    /// Copy the link or the embed code.
+    Copy(Copied),
+    /// The clipboard took it, or said why not.
+    CopyDone(Copied, Result<(), String>),
+    /// Download the run file.
+    Export,
+    /// Read a run file the person chose.
+    Import(web_sys::File),
+    /// A run file's text, or why it could not be read.
+    Imported(Result<String, String>),
+    /// The playground came into view (true) or went out of it: hidden
+    /// tab, scrolled away.
+    Visible(bool),
+    /// A message from the host page (the page is in its iframe).
+    Host(Result<HostAction, String>),
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -121,6 +143,10 @@ struct Callbacks {
     inspect_window: Callback<Option<LogIndex>>,
     close_inspector: Callback<()>,
     preset: Callback<Preset>,
+    share: Callback<bool>,
+    copy: Callback<Copied>,
+    export: Callback<()>,
+    import: Callback<web_sys::File>,
 }
 
 impl Callbacks {
@@ -149,8 +175,21 @@ impl Callbacks {
             inspect_window: link.callback(Msg::InspectWindow),
             close_inspector: link.callback(|_| Msg::CloseInspector),
             preset: link.callback(Msg::Preset),
+            share: link.callback(Msg::Share),
+            copy: link.callback(Msg::Copy),
+            export: link.callback(|_| Msg::Export),
+            import: link.callback(Msg::Import),
         }
     }
+}
+
+/// The open Share dialog: the run as shared when it opened (the run is
+/// paused while it is open), what was copied, what went wrong.
+struct ShareState {
+    link: AttrValue,
+    embed: AttrValue,
+    copied: Option<Copied>,
+    problem: Option<AttrValue>,
 }
 
 /// The Raft Playground page.
@@ -176,10 +215,19 @@ pub struct App {
     refocus: Option<NodeId>,
     /// Why the last action was refused.
     action_error: Option<String>,
+    /// The Share dialog, while open.
+    share: Option<ShareState>,
+    /// Laid out for an iframe (`?embed`).
+    embed: bool,
     cb: Callbacks,
     root: NodeRef,
     _frames: Option<AnimationLoop>,
     _keys: Option<KeyListener>,
+    _visibility: Option<VisibilityWatch>,
+    /// The host page, when the playground is in an iframe.
+    host: Option<HostLink>,
+    /// What the host was last told.
+    host_seen: Seen,
 }
 
 impl App {
@@ -195,6 +243,43 @@ impl App {
         self.playback.restart(run);
         self.start_over();
         self.action_error = error;
+    }
+
+    /// Open the Share dialog on the run as it is now (paused).
+    fn open_share(&mut self) {
+        self.playback.pause();
+        let record = self.playback.timeline().record();
+        let base = share::page_base();
+        self.share = Some(ShareState {
+            link: share::run_link(&base, &record, false).into(),
+            embed: share::embed_code(&base, &record).into(),
+            copied: None,
+            problem: None,
+        });
+    }
+
+    /// Open a run file's text in place of the current run; a bad file is
+    /// named in the dialog and changes nothing.
+    fn import(&mut self, text: Result<String, String>) {
+        let opened = text
+            .and_then(|t| sim::share::from_json(&t))
+            .and_then(|record| share::open(&record).map(|opened| (record, opened)));
+        match opened {
+            Ok((record, (run, start))) => {
+                self.start = start;
+                self.seed = record.config.seed;
+                self.servers = record.config.servers;
+                self.playback.pause();
+                self.playback.restart(run);
+                self.start_over();
+                self.share = None;
+            }
+            Err(e) => {
+                if let Some(s) = &mut self.share {
+                    s.problem = Some(format!("This file cannot be opened: {e}").into());
+                }
+            }
+        }
     }
 
     /// Forget everything drawn for the cluster before.
@@ -247,41 +332,68 @@ impl App {
     }
 }
 
-impl Component for App {
-    type Message = Msg;
-    type Properties = AppProps;
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let options = ctx.props().options.clone().unwrap_or_else(Options::from_location);
-        let seed = match options.start {
-            Start::Replay(link) => link.seed,
-            _ => options.seed.unwrap_or_else(options::random_seed),
+/// The host page's postMessage API (see [`crate::host_api`]).
+impl App {
+    /// Do what the host asks, as if a person had; a refused action is
+    /// answered with an error event.
+    fn host_action(&mut self, ctx: &Context<Self>, action: HostAction) -> bool {
+        let node = |n: u8| NodeId(n);
+        let msg = match action {
+            HostAction::Crash { server } => Msg::Act(Action::Crash(node(server))),
+            HostAction::Restart { server } => Msg::Act(Action::Restart(node(server))),
+            HostAction::TimeOut { server } => Msg::Act(Action::TimeOut(node(server))),
+            HostAction::Put { key, value } => Msg::Submit(KvOp::Put { key, value }, Target::Leader),
+            HostAction::Get { key } => Msg::Submit(KvOp::Get { key }, Target::Leader),
+            HostAction::Partition { groups } => Msg::Act(Action::Partition(
+                groups.into_iter().map(|g| g.into_iter().map(node).collect()).collect(),
+            )),
+            HostAction::Heal => Msg::Act(Action::HealAll),
+            HostAction::Seek { time } => Msg::Seek(time),
+            HostAction::Play | HostAction::Pause => {
+                if self.playback.is_playing() == (action == HostAction::Pause) {
+                    self.playback.toggle();
+                }
+                return true;
+            }
+            HostAction::Speed { value } => {
+                let (min, max) = (speed::SPEED_MIN, speed::SPEED_MAX);
+                if !(min..=max).contains(&value) {
+                    self.tell_host_error(format!("speed must be {min}–{max}; got {value}"));
+                    return false;
+                }
+                Msg::Speed(speed::position_of(value))
+            }
         };
-        let config = SimConfig { seed, servers: options.servers, ..SimConfig::default() };
-        let (run, error) = options.start.begin(config);
-        let playback = Playback::new(run, options.autoplay, options.speed);
-        let mut cache = ViewCache::new(false);
-        cache.refresh(&playback);
-        let link = ctx.link();
-        App {
-            servers: playback.sim().config().servers,
-            playback,
-            cache,
-            start: options.start,
-            seed,
-            generation: 0,
-            selected: None,
-            inspecting: None,
-            refocus: None,
-            action_error: error.or(options.link_error),
-            cb: Callbacks::new(link),
-            root: NodeRef::default(),
-            _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
-            _keys: KeyListener::start(link.callback(Msg::Key)),
+        self.action_error = None;
+        let redraw = self.handle(ctx, msg);
+        if let Some(why) = self.action_error.clone() {
+            self.tell_host_error(why);
         }
+        redraw
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+    /// Tell the host what has happened since it was last told.
+    fn tell_host(&mut self) {
+        let Some(host) = &self.host else { return };
+        let now = Seen::of(self.playback.sim(), self.playback.shown() as u64);
+        let (events, told) = host_api::tell(&self.host_seen, now);
+        for event in &events {
+            host.post(event);
+        }
+        self.host_seen = told;
+    }
+
+    /// Answer a message that could not be used.
+    fn tell_host_error(&self, message: String) {
+        if let Some(host) = &self.host {
+            host.post(&HostEvent::Error { message });
+        }
+    }
+}
+
+impl App {
+    /// Do what `msg` says; whether to redraw.
+    fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(timestamp) => {
                 if !self.playback.frame(timestamp) {
@@ -343,18 +455,129 @@ impl Component for App {
                 Ok(groups) => self.act(Action::Partition(groups)),
                 Err(e) => self.action_error = Some(e),
             },
+            Msg::Share(true) => self.open_share(),
+            Msg::Share(false) => self.share = None,
+            Msg::Copy(what) => {
+                if let Some(s) = &self.share {
+                    let text = match what {
+                        Copied::Link => s.link.to_string(),
+                        Copied::Embed => s.embed.to_string(),
+                    };
+                    ctx.link().send_future(async move {
+                        Msg::CopyDone(what, crate::browser_io::copy_text(text).await)
+                    });
+                }
+                return false;
+            }
+            Msg::CopyDone(what, done) => {
+                if let Some(s) = &mut self.share {
+                    s.copied = done.is_ok().then_some(what);
+                    s.problem = done.err().map(AttrValue::from);
+                }
+            }
+            Msg::Export => {
+                let record = self.playback.timeline().record();
+                let done = crate::browser_io::download_text(
+                    &share::file_name(&record),
+                    &sim::share::to_json(&record),
+                );
+                if let Some(s) = &mut self.share {
+                    s.problem = done.err().map(AttrValue::from);
+                }
+            }
+            Msg::Import(file) => {
+                ctx.link().send_future(async move {
+                    Msg::Imported(crate::browser_io::read_file(file).await)
+                });
+                return false;
+            }
+            Msg::Imported(text) => self.import(text),
+            Msg::Visible(false) => {
+                self._frames = None;
+                return false;
+            }
+            Msg::Host(Ok(action)) => return self.host_action(ctx, action),
+            Msg::Host(Err(why)) => self.tell_host_error(why),
+            Msg::Visible(true) => {
+                if self._frames.is_none() {
+                    self.playback.forget_frame_clock();
+                    self._frames = Some(AnimationLoop::start(ctx.link().callback(Msg::Frame)));
+                }
+                return false;
+            }
             Msg::ShowAllEvents(all) => self.cache.show_all_events(&self.playback, all),
         }
         true
     }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let options = ctx.props().options.clone().unwrap_or_else(Options::from_location);
+        let mut seed = match options.start {
+            Start::Replay(link) => link.seed,
+            _ => options.seed.unwrap_or_else(options::random_seed),
+        };
+        let config = SimConfig { seed, servers: options.servers, ..SimConfig::default() };
+        let mut start = options.start;
+        let (run, error) = match options.shared.as_ref().map(share::open) {
+            Some(Ok((run, shared_start))) => {
+                start = shared_start;
+                seed = run.sim().config().seed;
+                (run, None)
+            }
+            Some(Err(e)) => {
+                let (run, error) = start.begin(config);
+                let why = format!("the shared run cannot be opened: {e}");
+                (run, Some(error.map_or(why.clone(), |other| format!("{why} · {other}"))))
+            }
+            None => start.begin(config),
+        };
+        let playback = Playback::new(run, options.autoplay, options.speed);
+        let mut cache = ViewCache::new(false);
+        cache.refresh(&playback);
+        let link = ctx.link();
+        App {
+            servers: playback.sim().config().servers,
+            playback,
+            cache,
+            start,
+            seed,
+            generation: 0,
+            selected: None,
+            inspecting: None,
+            refocus: None,
+            action_error: error.or(options.link_error),
+            share: None,
+            embed: options.embed,
+            cb: Callbacks::new(link),
+            root: NodeRef::default(),
+            _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
+            _keys: KeyListener::start(link.callback(Msg::Key)),
+            _visibility: None,
+            host: HostLink::start(link.callback(Msg::Host)),
+            host_seen: Seen::default(),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let redraw = self.handle(ctx, msg);
+        self.tell_host();
+        redraw
+    }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         html! {
-            <div class="playground" ref={self.root.clone()} data-playground=""
+            <div class={classes!("playground", self.embed.then_some("embed"))}
+                 ref={self.root.clone()} data-playground=""
                  data-now={(self.playback.shown().floor() as u64).to_string()}
                  data-leader={self.playback.sim().leader().map(|id| id.to_string()).unwrap_or_default()}
                  data-violation={self.cache.violations.first().map(|v| v.invariant.name()).unwrap_or_default()}>
-                { self.top_bar() }
+                if self.embed { { self.embed_bar() } } else { { self.top_bar() } }
+                { self.share_dialog() }
                 { self.banners() }
                 <main class="workspace">
                     { self.cluster_panel() }
@@ -365,7 +588,12 @@ impl Component for App {
         }
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            if let Some(root) = self.root.cast::<web_sys::Element>() {
+                self._visibility = VisibilityWatch::start(&root, ctx.link().callback(Msg::Visible));
+            }
+        }
         if let Some(id) = self.refocus.take() {
             self.focus_server(id);
         }
@@ -374,6 +602,7 @@ impl Component for App {
     fn destroy(&mut self, _ctx: &Context<Self>) {
         self._frames = None;
         self._keys = None;
+        self._visibility = None;
     }
 }
 
@@ -405,6 +634,9 @@ impl App {
                             on_preset={cb.preset.clone()}
                         />
                         { break_raft(&BreakProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
+                        <button type="button" class="share-button" aria-haspopup="dialog"
+                                aria-expanded={self.share.is_some().to_string()}
+                                onclick={cb.share.reform(|_: MouseEvent| true)}>{ "Share" }</button>
                     </div>
                 </div>
                 <Controls
@@ -415,7 +647,7 @@ impl App {
                     on_toggle={cb.toggle.clone()}
                     on_step={cb.step.clone()}
                     on_step_back={cb.step_back.clone()}
-                    can_step_back={self.playback.timeline().is_some_and(|t| t.moment().event > 0 || t.moment().time > 0)}
+                    can_step_back={self.playback.timeline().moment() != self.playback.timeline().start()}
                     on_speed={cb.speed.clone()}
                     on_servers={cb.servers.clone()}
                     on_reset={cb.reset.clone()}
@@ -426,6 +658,42 @@ impl App {
                     on_add={cb.add_server.clone()}
                 />
             </header>
+        }
+    }
+
+    /// The client's Command box and its operations (in the embed layout,
+    /// under the ring).
+    fn client_box(&self) -> Html {
+        html! {
+            <ClientBox servers={self.servers} ops={Rc::clone(&self.cache.ops)}
+                       on_submit={self.cb.submit.clone()} />
+        }
+    }
+
+    /// The embed layout's bar, in place of the top bar.
+    fn embed_bar(&self) -> Html {
+        let sim = self.playback.sim();
+        let leader =
+            sim.leader().and_then(|id| sim.server(id).map(|s| (id, s.raft.current_term())));
+        let record = self.playback.timeline().record();
+        embed_bar(&EmbedBarProps {
+            playing: self.playback.is_playing(),
+            clock: ClockProps { time_ms: self.playback.shown() as u64, leader },
+            full: share::run_link(&share::page_base(), &record, false),
+            on_toggle: self.cb.toggle.clone(),
+            on_step: self.cb.step.clone(),
+        })
+    }
+
+    /// The Share dialog, while open.
+    fn share_dialog(&self) -> Html {
+        let Some(s) = &self.share else { return html! {} };
+        let cb = &self.cb;
+        html! {
+            <ShareDialog link={s.link.clone()} embed={s.embed.clone()} copied={s.copied}
+                         problem={s.problem.clone()} on_copy={cb.copy.clone()}
+                         on_export={cb.export.clone()} on_import={cb.import.clone()}
+                         on_close={cb.share.reform(|_| false)} />
         }
     }
 
@@ -441,8 +709,8 @@ impl App {
                 if let Some(replay) = replay {
                     { replay_banner(&ReplayProps {
                         link: replay.link,
-                        mix: replay.swarm.plan().mix.summary(),
-                        phase: replay.swarm.phase(),
+                        mix: replay.mix.clone(),
+                        phase: replay.phase_at(self.playback.timeline().moment()),
                         failure: self.cache.replay_failure.clone(),
                     }) }
                 }
@@ -477,19 +745,23 @@ impl App {
                     />
                     { self.server_menu() }
                 </div>
-                { self.time_strip() }
-                <Legend />
-                <MembershipPanel config={cache.membership.clone()} on_act={cb.act.clone()} />
+                if self.embed {
+                    { self.client_box() }
+                } else {
+                    { self.time_strip() }
+                    <Legend />
+                    <MembershipPanel config={cache.membership.clone()} on_act={cb.act.clone()} />
+                }
             </section>
         }
     }
 
-    /// The time strip and the Time slider, for a run that keeps its
-    /// history.
+    /// The time strip and the Time slider.
     fn time_strip(&self) -> Html {
-        let (Some(strip), Some(timeline)) = (&self.cache.strip, self.playback.timeline()) else {
+        let Some(strip) = &self.cache.strip else {
             return html! {};
         };
+        let timeline = self.playback.timeline();
         let cb = &self.cb;
         html! {
             <TimeStrip
@@ -546,16 +818,16 @@ impl App {
             <section class="data-panel">
                 <LogTable rows={cache.log_rows()} flagged={cache.flagged.clone()} />
                 <div class="lower">
-                    <ClientBox
-                        servers={self.servers}
-                        ops={Rc::clone(&cache.ops)}
-                        on_submit={cb.submit.clone()}
-                    />
-                    <NarrationPanel
-                        lines={Rc::clone(&cache.narration_lines)}
-                        show_all={cache.show_all()}
-                        on_show_all={cb.show_all.clone()}
-                    />
+                    if !self.embed {
+                        { self.client_box() }
+                    }
+                    if !self.embed {
+                        <NarrationPanel
+                            lines={Rc::clone(&cache.narration_lines)}
+                            show_all={cache.show_all()}
+                            on_show_all={cb.show_all.clone()}
+                        />
+                    }
                 </div>
             </section>
         }

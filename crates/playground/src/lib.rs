@@ -11,21 +11,25 @@
 
 pub mod animation;
 pub mod app;
+pub mod browser_io;
 pub mod components;
 pub mod config_view;
 pub mod describe;
 pub mod geometry;
+pub mod host_api;
 pub mod keyboard;
 pub mod options;
 pub mod panic_hook;
 pub mod playback;
 pub mod run;
+pub mod share;
 pub mod situation;
 pub mod start;
 #[cfg(test)]
 mod test_support;
 pub mod view_cache;
 pub mod view_model;
+pub mod visibility;
 
 pub use app::{App, AppProps};
 pub use options::Options;

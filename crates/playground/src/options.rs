@@ -21,9 +21,15 @@ pub struct Options {
     pub speed: f64,
     /// Start playing at once.
     pub autoplay: bool,
+    /// Lay the page out for an iframe (`?embed`): the ring, the logs and
+    /// the Command box in a small space, with an "Open in full" link.
+    pub embed: bool,
     /// What the first cluster starts as (`?start=divergent`, or a replay
     /// named by the fragment).
     pub start: Start,
+    /// A shared run to open at its moment, paused (`#run=2.…`, see
+    /// [`sim::share::from_link`]).
+    pub shared: Option<sim::RunRecord>,
     /// What in the address could not be used, every problem in words and
     /// what the page does instead, joined by " · " (a bad parameter keeps
     /// its default; a bad replay fragment starts an ordinary cluster).
@@ -37,7 +43,9 @@ impl Default for Options {
             servers: 5,
             speed: speed::DEFAULT_SPEED,
             autoplay: true,
+            embed: false,
             start: Start::Fresh,
+            shared: None,
             link_error: None,
         }
     }
@@ -119,6 +127,7 @@ impl Options {
                     ))
                 }
             },
+            "embed" => self.embed = true,
             "start" => {
                 self.start = Start::from_name(value).ok_or_else(|| {
                     let names: Vec<&str> = Start::menu().map(Start::name).collect();
@@ -139,13 +148,24 @@ impl Options {
         Ok(())
     }
 
-    /// Read a whole address: its query string and its fragment.
+    /// Read a whole address: its query string and its fragment (a shared
+    /// run, `#run=…`, or a swarm seed to replay, `#seed=N`).
     pub fn from_address(query: &str, fragment: &str) -> Self {
         let mut o = Self::from_query(query);
-        match ReplayLink::from_fragment(fragment) {
-            Ok(Some(link)) => o.start = Start::Replay(link),
-            Ok(None) => {}
-            Err(e) => o.link_error = joined(o.link_error.into_iter().chain([e]).collect()),
+        let run = fragment.trim_start_matches('#').strip_prefix(sim::share::LINK_KEY);
+        let read = match run.and_then(|r| r.strip_prefix('=')) {
+            Some(link) => sim::share::from_link(link).map(|record| {
+                o.shared = Some(record);
+                o.autoplay = false;
+            }),
+            None => ReplayLink::from_fragment(fragment).map(|link| {
+                if let Some(link) = link {
+                    o.start = Start::Replay(link);
+                }
+            }),
+        };
+        if let Err(e) = read {
+            o.link_error = joined(o.link_error.into_iter().chain([e]).collect());
         }
         o
     }
@@ -283,6 +303,21 @@ mod tests {
         assert_eq!(Options::from_address("", "").start, Start::Fresh);
         let replay_wins = Options::from_address("?start=divergent", "#seed=7");
         assert_eq!(replay_wins.start, Start::Replay(seven));
+    }
+
+    #[test]
+    fn a_run_link_opens_that_run_paused_and_a_bad_one_says_why() {
+        let mut tl = sim::Timeline::new(sim::SimConfig::default()).unwrap();
+        tl.run_until(500).unwrap();
+        let link = sim::share::to_link(&tl.record());
+        let o = Options::from_address("?embed", &format!("#run={link}"));
+        assert_eq!(o.shared, Some(tl.record()));
+        assert!(!o.autoplay && o.embed && o.link_error.is_none());
+        let bad = Options::from_address("", &format!("#run={}", &link[..link.len() - 8]));
+        assert!(bad.shared.is_none() && bad.autoplay);
+        assert!(bad.link_error.is_some_and(|e| e.contains("cut short")));
+        let seven = Options::from_address("", "#run=7.AAAA");
+        assert!(seven.link_error.is_some_and(|e| e.contains("this link is version 7")));
     }
 
     #[test]

@@ -1,16 +1,15 @@
-//! What the page animates: a cluster a person plays with, or a swarm run
-//! replayed from a link (`#seed=N[&bug=NAME]`, the link a failing seed
-//! prints: `sim::swarm::page_link`), event for event as the verification
-//! tests ran it, so a failing seed can be watched. A cluster of one's own
-//! is a [`Timeline`]: it can be rewound, stepped back and forked.
+//! What the page animates: a cluster a person plays with (fresh or a
+//! ready-made situation), or a swarm run replayed from a link
+//! (`#seed=N[&bug=NAME]`, the link a failing seed prints:
+//! `sim::swarm::page_link`), event for event as the verification tests ran
+//! it, so a failing seed can be watched. Every run is a [`Timeline`]: it
+//! can be rewound, stepped back and forked. A replay's timeline is the
+//! seed's run recorded up front (its faults are the timeline's actions);
+//! acting in it forks a run of one's own from that moment.
 
 use sim::swarm::{bug_options, Failure, Phase, Swarm, SwarmOptions};
-use sim::timeline::{BranchId, Timeline};
+use sim::timeline::{BranchId, Moment, Origin, Timeline};
 use sim::{Action, Sim, SimConfig};
-
-/// Most swarm steps taken for one animation frame, so a frame never
-/// freezes the page however far virtual time jumps.
-const MAX_STEPS_PER_FRAME: u32 = 20_000;
 
 /// A swarm run to replay: its seed and the bug switch it was run with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,160 +50,150 @@ impl ReplayLink {
     }
 }
 
-/// A cluster on the page.
-pub enum Run {
-    /// A cluster a person drives with clicks, from its start: every moment
-    /// of it can be gone back to.
-    Free(Box<Timeline>),
-    /// A cluster a person drives, set up by running the world into a
-    /// ready-made situation: it plays on but has no past to go back to.
-    Situation(Box<Sim>),
-    /// A swarm seed replayed: the seed's own faults drive it, a person
-    /// watches.
-    Replay(Box<Replay>),
+/// A cluster on the page: its history, and what it replays if it is a
+/// swarm seed.
+pub struct Run {
+    timeline: Box<Timeline>,
+    replay: Option<Box<Replay>>,
 }
 
-/// A swarm seed being replayed.
+/// A swarm seed being replayed: what the seed's run was, found by running
+/// it to its end before the page shows it.
 pub struct Replay {
-    /// The run, one swarm step at a time.
-    pub swarm: Swarm,
     /// Which seed and bug switch.
     pub link: ReplayLink,
-    /// Why the seed failed, once it has: a safety violation, a cluster
-    /// that did not converge.
+    /// The seed's fault mix, summarised.
+    pub mix: String,
+    /// Why the seed failed, if it did: a safety violation, a cluster that
+    /// did not converge. The run ends at the failure.
     pub failure: Option<Failure>,
+    /// When each phase after the first began.
+    phases: Vec<(Moment, Phase)>,
+    /// The seed's own actions (its faults): a timeline holding more on its
+    /// first branch has been acted on at the end.
+    actions: usize,
+    /// Where the seed's run ended.
+    end: Moment,
 }
 
 impl Replay {
-    /// Has the run ended, safe and converged or failed?
-    pub fn finished(&self) -> bool {
-        self.failure.is_some() || self.swarm.phase() == Phase::Done
+    /// Is `timeline` looking at the seed's own run (its first branch, not
+    /// acted on since)?
+    fn shows_its_run(&self, timeline: &Timeline) -> bool {
+        timeline.branch().id() == BranchId(0) && timeline.actions().len() == self.actions
     }
 
-    /// One swarm step (an event, a fault, or a phase change).
-    fn step(&mut self) {
-        if !self.finished() {
-            if let Err(f) = self.swarm.step() {
-                self.failure = Some(f);
-            }
-        }
+    /// Has the seed's run ended (safe and converged, or failed) at the
+    /// moment `timeline` shows?
+    pub fn finished(&self, timeline: &Timeline) -> bool {
+        self.shows_its_run(timeline) && timeline.moment() >= self.end
+    }
+
+    /// The phase the seed's run was in at `at`.
+    pub fn phase_at(&self, at: Moment) -> Phase {
+        self.phases.iter().take_while(|(m, _)| *m <= at).last().map_or(Phase::Safety, |p| p.1)
     }
 }
 
 impl Run {
     /// A fresh cluster to play with.
     pub fn free(config: SimConfig) -> Result<Run, String> {
-        Timeline::new(config).map(|t| Run::Free(Box::new(t)))
+        Run::begin(Origin::Fresh, config)
     }
 
-    /// A cluster to play with, as it is now (without its past).
-    pub fn of(sim: Sim) -> Run {
-        Run::Situation(Box::new(sim))
+    /// A cluster to play with whose world `origin` makes (a ready-made
+    /// situation starts part-way through its set-up's run).
+    pub fn begin(origin: Origin, config: SimConfig) -> Result<Run, String> {
+        let timeline = Timeline::from_origin(origin, config)?;
+        Ok(Run { timeline: Box::new(timeline), replay: None })
+    }
+
+    /// A shared run, rebuilt at the moment it was shown (see
+    /// [`Timeline::from_record`]).
+    pub fn from_record(record: &sim::RunRecord) -> Result<Run, String> {
+        let timeline = Timeline::from_record(record)?;
+        Ok(Run { timeline: Box::new(timeline), replay: None })
     }
 
     /// The run of swarm seed `link.seed`, with the same hooks the tests use
-    /// for its bug switch.
+    /// for its bug switch: run to its end, then shown from its start.
     pub fn replay(link: ReplayLink) -> Result<Run, String> {
         let options = match link.bug {
             Some(bug) => bug_options(bug),
             None => SwarmOptions::default(),
         };
-        let swarm = Swarm::new(link.seed, options)?;
-        Ok(Run::Replay(Box::new(Replay { swarm, link, failure: None })))
+        let mut swarm = Swarm::new(link.seed, options)?;
+        let mut failure = None;
+        while failure.is_none() && swarm.phase() != Phase::Done {
+            failure = swarm.step().err();
+        }
+        let mut record = swarm.record();
+        record.at = Moment { event: 0, time: 0 };
+        let timeline = Timeline::from_record(&record)?;
+        let replay = Replay {
+            link,
+            mix: swarm.plan().mix.summary(),
+            failure,
+            phases: swarm.phase_changes().to_vec(),
+            actions: record.actions.len(),
+            end: record.end,
+        };
+        Ok(Run { timeline: Box::new(timeline), replay: Some(Box::new(replay)) })
     }
 
     /// The simulated world.
     pub fn sim(&self) -> &Sim {
-        match self {
-            Run::Free(t) => t.sim(),
-            Run::Situation(sim) => sim,
-            Run::Replay(r) => r.swarm.sim(),
-        }
+        self.timeline.sim()
     }
 
-    /// The run's history, if it keeps one (a cluster of one's own from
-    /// its start).
-    pub fn timeline(&self) -> Option<&Timeline> {
-        match self {
-            Run::Free(t) => Some(t),
-            _ => None,
-        }
+    /// The run's history.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
     }
 
-    /// The history to move through, or why this run has none.
-    pub fn timeline_mut(&mut self) -> Result<&mut Timeline, String> {
-        match self {
-            Run::Free(t) => Ok(t),
-            Run::Situation(_) => Err("a ready-made situation starts part-way through a run \
-                 and has no earlier moments to go back to; press Reset for a fresh cluster"
-                .into()),
-            Run::Replay(r) => Err(format!(
-                "this replay of swarm seed {} plays forward only; press Reset for a \
-                 cluster of your own to go back in time",
-                r.link.seed
-            )),
-        }
+    /// The history, to move through.
+    pub fn timeline_mut(&mut self) -> &mut Timeline {
+        &mut self.timeline
     }
 
     /// The replay, if this is one.
     pub fn as_replay(&self) -> Option<&Replay> {
-        match self {
-            Run::Replay(r) => Some(r),
-            _ => None,
-        }
+        self.replay.as_deref()
     }
 
-    /// Do something to the cluster; in the past of a timeline this forks
-    /// it (the new branch is returned). A replay refuses: the seed alone
-    /// decides what happens in it, or it would no longer be that run.
+    /// Has a replayed seed's run ended at the moment shown?
+    pub fn replay_finished(&self) -> bool {
+        self.replay.as_ref().is_some_and(|r| r.finished(&self.timeline))
+    }
+
+    /// Do something to the cluster; in the past this forks it (the new
+    /// branch is returned). In a replay the seed's own run stays as it
+    /// was, on its branch.
     pub fn act(&mut self, action: Action) -> Result<Option<BranchId>, String> {
-        match self {
-            Run::Free(t) => t.act(action),
-            Run::Situation(sim) => sim.act(action).map(|()| None),
-            Run::Replay(r) => Err(format!(
-                "this is a replay of swarm seed {}, which the seed alone drives; \
-                 press Reset for a cluster of your own",
-                r.link.seed
-            )),
-        }
+        self.timeline.act(action)
     }
 
-    /// Process the next event (in a replay, the next swarm step). False if
-    /// there is nothing left to do.
+    /// Process the next event. False if there is nothing left to do (or
+    /// the replayed seed's run has ended).
     pub fn step(&mut self) -> bool {
-        match self {
-            Run::Free(t) => t.step().is_ok(),
-            Run::Situation(sim) => sim.step(),
-            Run::Replay(r) => {
-                let more = !r.finished();
-                r.step();
-                more
-            }
-        }
+        !self.replay_finished() && self.timeline.step().is_ok()
     }
 
     /// Process everything up to virtual time `until`, stopping right after
-    /// an event that broke a safety property (or, in a replay, ended the
-    /// run) so the page pauses exactly there. Returns the virtual time
-    /// reached if it stopped early.
+    /// an event that broke a safety property (or at the end of a replayed
+    /// seed's run) so the page pauses exactly there. Returns the virtual
+    /// time reached if it stopped early.
     pub fn advance_to(&mut self, until: u64) -> Option<u64> {
-        match self {
-            // `until` is never before now: the page asks for the shown
-            // time or later.
-            Run::Free(t) => t.run_until_violation(until.max(t.moment().time)).unwrap_or(None),
-            Run::Situation(sim) => sim.run_until_violation(until),
-            Run::Replay(r) => {
-                for _ in 0..MAX_STEPS_PER_FRAME {
-                    // With no event queued the swarm's next step is a timed
-                    // fault or a restart, which moves time on by itself.
-                    let due = r.swarm.sim().next_event_time().is_none_or(|t| t <= until);
-                    if r.finished() || !due {
-                        break;
-                    }
-                    r.step();
-                }
-                r.finished().then(|| r.swarm.sim().now())
+        let t = &mut self.timeline;
+        // `until` is never before now: the page asks for the shown time or
+        // later.
+        let until = until.max(t.moment().time);
+        match self.replay.as_ref().filter(|r| r.shows_its_run(t)) {
+            Some(r) if until >= r.end.time => {
+                t.seek(r.end.time).ok()?;
+                Some(r.end.time)
             }
+            _ => t.run_until_violation(until).unwrap_or(None),
         }
     }
 }
@@ -223,13 +212,23 @@ mod tests {
         // tests' run of the seed: same trace hash.
         let expected = sim::swarm::run_seed(3).expect("seed 3 passes");
         let mut run = Run::replay(link(3, None)).unwrap();
+        assert_eq!(run.sim().now(), 0, "shown from its start");
         let mut until = 0;
-        while !run.as_replay().unwrap().finished() {
+        while !run.replay_finished() {
             until += 16;
             run.advance_to(until);
         }
         assert!(run.as_replay().unwrap().failure.is_none());
-        assert_eq!(run.sim().trace().hash(), expected.trace_hash);
+        assert_eq!(
+            (run.sim().now(), run.sim().history().ops.len()),
+            (expected.end_time, expected.ops)
+        );
+        assert_eq!(run.as_replay().unwrap().phase_at(run.timeline().moment()), Phase::Done);
+        assert!(!run.step(), "the seed's run has ended");
+        // Scrub back into the fault phase: the same run, from the start.
+        run.timeline_mut().seek(until / 4).unwrap();
+        assert_eq!(run.as_replay().unwrap().phase_at(run.timeline().moment()), Phase::Safety);
+        assert!(!run.replay_finished());
     }
 
     #[test]
@@ -252,11 +251,18 @@ mod tests {
     }
 
     #[test]
-    fn a_replay_refuses_actions_and_changes_nothing() {
+    fn acting_in_a_replay_forks_a_run_of_ones_own_and_the_seeds_run_stays() {
         let mut run = Run::replay(link(5, None)).unwrap();
-        let before = run.sim().trace().hash();
-        let err = run.act(Action::Crash(raft::NodeId(1))).unwrap_err();
-        assert!(err.contains("replay of swarm seed 5"), "{err}");
-        assert_eq!(run.sim().trace().hash(), before);
+        let end = run.timeline().end();
+        run.advance_to(2_000);
+        let fork = run.act(Action::SetLoss(10.0)).unwrap();
+        assert!(fork.is_some_and(|b| b.0 > 0), "the seed's run goes on past here: a fork");
+        assert!(!run.replay_finished() && run.step(), "a run of one's own plays on");
+        let seeds = &run.timeline().branches()[0];
+        assert_eq!(seeds.end(), end, "the seed's run stays as it was");
+        run.timeline_mut().switch_branch(BranchId(0), sim::Arrival::End).unwrap();
+        assert!(run.replay_finished());
+        run.act(Action::HealAll).unwrap();
+        assert!(!run.replay_finished(), "acted on at its end, it is a run of one's own");
     }
 }

@@ -1,7 +1,7 @@
 //! The simulator's ready-made situations (`sim::setup`), each a cluster run
 //! up to the moment worth watching.
 
-use sim::{Sim, SimConfig};
+use sim::timeline::Origin;
 
 /// A ready-made situation a new cluster can start in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,11 +49,16 @@ impl Situation {
         }
     }
 
-    /// A cluster with these settings, run into this situation.
-    pub fn build(self, config: SimConfig) -> Result<Sim, String> {
+    /// How the simulator makes its world (run into this situation).
+    pub fn origin(self) -> Origin {
         match self {
-            Situation::DivergentFollower => sim::setup::divergent_follower(config),
+            Situation::DivergentFollower => Origin::DivergentFollower,
         }
+    }
+
+    /// The situation a run's world was made as, if it is one.
+    pub fn of_origin(origin: Origin) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.origin() == origin)
     }
 }
 
@@ -62,14 +67,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_round_trip_and_every_situation_is_set_up_by_running_the_world() {
+    fn names_and_origins_round_trip_and_every_situation_is_set_up_by_running_the_world() {
         for s in Situation::ALL {
             assert_eq!(Situation::from_name(s.name()), Some(s));
-            let sim = s.build(SimConfig { seed: 9, ..SimConfig::default() }).unwrap();
+            assert_eq!(Situation::of_origin(s.origin()), Some(s));
+            let config = sim::SimConfig { seed: 9, ..sim::SimConfig::default() };
+            let sim = s.origin().build(config).unwrap();
             assert_eq!(sim.ids().count(), 5);
             assert!(sim.violations().is_empty());
             assert!(sim.now() > 0, "{s:?} is set up by running the world");
         }
         assert_eq!(Situation::from_name("nope"), None);
+        assert_eq!(Situation::of_origin(Origin::Fresh), None);
     }
 }

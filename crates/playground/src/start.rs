@@ -75,7 +75,7 @@ impl Start {
     pub fn begin(self, config: SimConfig) -> (Run, Option<String>) {
         let started = match self {
             Start::Fresh => Run::free(config.clone()),
-            Start::Situation(s) => s.build(config.clone()).map(Run::of),
+            Start::Situation(s) => Run::begin(s.origin(), config.clone()),
             Start::Replay(link) => Run::replay(link).map_err(|e| format!("cannot replay: {e}")),
         };
         match started {

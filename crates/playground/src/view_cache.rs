@@ -139,10 +139,10 @@ impl ViewCache {
         if *self.messages != messages {
             self.messages = Rc::new(messages);
         }
-        let key = playback.timeline().map(strip_key);
+        let key = Some(strip_key(playback.timeline()));
         if key != self.strip_key {
             self.strip_key = key;
-            self.strip = playback.timeline().map(|t| Rc::new(strip_view(t)));
+            self.strip = Some(Rc::new(strip_view(playback.timeline())));
         }
     }
 
@@ -178,7 +178,8 @@ impl ViewCache {
             self.flagged = found.first().map(|v| (Rc::new(v.nodes.clone()), v.index));
         }
         if let Some(replay) = playback.replay() {
-            let failure = replay.failure.as_ref().filter(|f| f.violation.is_none());
+            let ended = replay.finished(playback.timeline());
+            let failure = replay.failure.as_ref().filter(|f| ended && f.violation.is_none());
             let failure = failure.map(|f| Rc::from(f.reason.as_str()));
             if self.replay_failure != failure {
                 self.replay_failure = failure;

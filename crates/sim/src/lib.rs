@@ -37,6 +37,6 @@ pub use swarm::{
     run_seed, run_seed_with, Failure, FaultKind, FaultMix, Outcome, Plan, Swarm, SwarmOptions,
     SwarmRun,
 };
-pub use timeline::{Arrival, Branch, BranchId, Moment, Recorded, Spacing, Timeline};
+pub use timeline::{Arrival, Branch, BranchId, Moment, Origin, Recorded, Spacing, Timeline};
 pub use trace::{TraceEntry, TraceEvent};
 pub use world::Sim;

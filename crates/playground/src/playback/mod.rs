@@ -4,7 +4,7 @@
 //! property, or a replay that has ended, pauses the run where it happened
 //! and keeps it paused.
 //!
-//! A cluster of one's own keeps its history ([`sim::Timeline`]): the page
+//! Every run keeps its history ([`sim::Timeline`]): the page
 //! can seek to any moment of it, step back, and act in the past, which
 //! forks the run; the abandoned future stays and can be returned to. At
 //! slow speeds the page can skip quiet time, when nothing is in flight and
@@ -65,8 +65,8 @@ impl Playback {
         }
     }
 
-    /// The run's history, if it keeps one (see [`Run::timeline`]).
-    pub fn timeline(&self) -> Option<&Timeline> {
+    /// The run's history.
+    pub fn timeline(&self) -> &Timeline {
         self.run.timeline()
     }
 
@@ -86,12 +86,10 @@ impl Playback {
     }
 
     /// Show virtual time `time` of the current branch exactly as it was
-    /// (and pause). `Err` (past the end, or a run without a history) says
-    /// why and changes nothing.
+    /// (and pause; before the run's start is its start). `Err` (past the
+    /// end) says why and changes nothing.
     pub fn seek(&mut self, time: u64) -> Result<(), String> {
-        self.travel(|t| t.seek(time))?;
-        self.shown = time as f64;
-        Ok(())
+        self.travel(|t| t.seek(time))
     }
 
     /// Go back one event (and pause).
@@ -108,9 +106,9 @@ impl Playback {
                 "there is no other future: act while looking at the past to make one".into()
             );
         };
-        let here = self.timeline().map(|t| t.branch().id());
+        let here = self.timeline().branch().id();
         self.travel(|t| t.switch_branch(other, Arrival::End))?;
-        self.other = here;
+        self.other = Some(here);
         Ok(())
     }
 
@@ -121,7 +119,7 @@ impl Playback {
         go: impl FnOnce(&mut Timeline) -> Result<(), String>,
     ) -> Result<(), String> {
         self.pause();
-        go(self.run.timeline_mut()?)?;
+        go(self.run.timeline_mut())?;
         self.shown = self.sim().now() as f64;
         Ok(())
     }
@@ -159,12 +157,18 @@ impl Playback {
     /// Has the run stopped for good: a safety property broke, or the
     /// replayed seed has ended?
     pub fn is_over(&self) -> bool {
-        !self.sim().violations().is_empty() || self.replay().is_some_and(|r| r.finished())
+        !self.sim().violations().is_empty() || self.run.replay_finished()
     }
 
     /// Play or pause. A run that is over stays paused.
     pub fn toggle(&mut self) {
         self.playing = !self.playing && !self.is_over();
+        self.last_frame = None;
+    }
+
+    /// Forget the last frame's wall-clock time: the next frame starts a
+    /// new interval, so time spent with the page hidden does not count.
+    pub fn forget_frame_clock(&mut self) {
         self.last_frame = None;
     }
 
@@ -227,10 +231,10 @@ impl Playback {
     /// nothing changed). Done while looking at the past, it forks the run
     /// there, and the future left behind becomes the other future.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
-        let from = self.timeline().map(|t| t.branch().id());
+        let from = self.timeline().branch().id();
         let done = self.run.act(action);
         if let Ok(Some(_)) = done {
-            self.other = from;
+            self.other = Some(from);
         }
         self.pause_if_over();
         done.map(|_| ())
@@ -336,10 +340,10 @@ mod tests {
         let mut p = fresh(5, true);
         p.frame(0.0);
         p.frame(50.0);
-        let divergent = crate::situation::Situation::DivergentFollower;
-        let sim = divergent.build(SimConfig { seed: 5, ..SimConfig::default() }).unwrap();
-        let now = sim.now() as f64;
-        p.restart(Run::of(sim));
+        let divergent = crate::situation::Situation::DivergentFollower.origin();
+        let run = Run::begin(divergent, SimConfig { seed: 5, ..SimConfig::default() }).unwrap();
+        let now = run.sim().now() as f64;
+        p.restart(run);
         assert_eq!(p.shown(), now);
         assert!(p.is_playing());
         assert!(p.frame(66.0));
@@ -370,14 +374,14 @@ mod tests {
     fn seeking_back_then_acting_forks_and_the_other_future_comes_back_as_it_was() {
         let mut p = played(11, 2_000);
         let end_hash = p.sim().trace().hash();
-        let end = p.timeline().unwrap().end();
+        let end = p.timeline().end();
         assert!(p.other_future().is_none(), "acting at the end does not fork");
         p.seek(400).unwrap();
         assert_eq!(p.shown(), 400.0);
         assert_eq!(p.sim().now(), 400);
         assert!(p.sim().server(raft::NodeId(1)).is_some(), "before the crash");
         p.act(Action::Crash(raft::NodeId(3))).unwrap();
-        let fork = p.timeline().unwrap().branch().id();
+        let fork = p.timeline().branch().id();
         assert_ne!(fork.0, 0, "acting in the past forked the run");
         assert_eq!(p.other_future().map(|b| b.0), Some(0));
         p.toggle();
@@ -386,11 +390,11 @@ mod tests {
         p.pause();
         let fork_hash = p.sim().trace().hash();
         p.back_to_other_future().unwrap();
-        assert_eq!(p.timeline().unwrap().branch().id().0, 0);
+        assert_eq!(p.timeline().branch().id().0, 0);
         assert_eq!(p.sim().trace().hash(), end_hash, "the old future's end, exactly");
         assert_eq!(p.shown(), end.time as f64);
         p.back_to_other_future().unwrap();
-        assert_eq!(p.timeline().unwrap().branch().id(), fork);
+        assert_eq!(p.timeline().branch().id(), fork);
         assert_eq!(p.sim().trace().hash(), fork_hash, "and pressed again, the fork's");
     }
 
@@ -407,10 +411,18 @@ mod tests {
         p.step();
         p.step_back().unwrap();
         assert_eq!((p.sim().now(), p.sim().trace().len()), (after, len));
-        let situation = crate::situation::Situation::DivergentFollower;
-        let sim = situation.build(SimConfig { seed: 5, ..SimConfig::default() }).unwrap();
-        p.restart(Run::of(sim));
-        assert!(p.step_back().unwrap_err().contains("ready-made situation"));
+        let situation = crate::situation::Situation::DivergentFollower.origin();
+        let run = Run::begin(situation, SimConfig { seed: 5, ..SimConfig::default() }).unwrap();
+        let start = run.sim().now();
+        p.restart(run);
+        p.step();
+        p.step();
+        p.step_back().unwrap();
+        p.step_back().unwrap();
+        assert_eq!(p.sim().now(), start, "a ready-made situation steps back to its start");
+        assert!(p.step_back().unwrap_err().contains("start of the run"));
+        p.seek(0).unwrap();
+        assert_eq!(p.shown(), start as f64, "before the start is the start");
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! `"format": "raft-playground-run"`, then its `"version"`; unknown fields
 //! are refused rather than dropped. See docs/run-format.md.
 
-use super::{bounded, thousands, RunRecord, VERSION};
+use super::{bounded, thousands, unreadable_version, RunRecord, OLDEST_VERSION, VERSION};
 use crate::config::SimConfig;
-use crate::timeline::{Moment, Recorded};
+use crate::timeline::{Moment, Origin, Recorded};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -29,6 +29,9 @@ struct RunFile {
     actions: Vec<Recorded>,
     at: Moment,
     end: Moment,
+    /// Absent in version 1 files: a fresh cluster.
+    #[serde(default)]
+    origin: Origin,
 }
 
 /// Just the fields that say which reader a file needs, read first so that
@@ -40,16 +43,18 @@ struct Header {
     version: Option<Value>,
 }
 
-/// The record as a run file, pretty-printed JSON.
+/// The record as a run file, pretty-printed JSON (always written as
+/// [`VERSION`]).
 pub fn to_json(record: &RunRecord) -> String {
     let r = record.clone();
     let file = RunFile {
         format: FILE_FORMAT.into(),
-        version: r.version,
+        version: VERSION,
         config: r.config,
         actions: r.actions,
         at: r.at,
         end: r.end,
+        origin: r.origin,
     };
     serde_json::to_string_pretty(&file).expect("a run record always serializes")
 }
@@ -81,12 +86,10 @@ pub fn from_json(text: &str) -> Result<RunRecord, String> {
         }
     }
     match header.version {
-        Some(Value::Number(v)) if v.as_u64() == Some(VERSION.into()) => {}
-        Some(v) => {
-            return Err(format!(
-                "this file is version {v}; this playground reads version {VERSION}"
-            ))
-        }
+        Some(Value::Number(v))
+            if v.as_u64()
+                .is_some_and(|v| (OLDEST_VERSION.into()..=VERSION.into()).contains(&v)) => {}
+        Some(v) => return Err(unreadable_version("file", v)),
         None => return Err("the run file has no \"version\"".into()),
     }
     let file: RunFile =
@@ -97,6 +100,7 @@ pub fn from_json(text: &str) -> Result<RunRecord, String> {
         actions: file.actions,
         at: file.at,
         end: file.end,
+        origin: file.origin,
     };
     record.validate().map_err(|e| format!("the file's run cannot be used: {e}"))?;
     Ok(record)

@@ -1,9 +1,11 @@
 //! The link encoding: a record as the value of the address's fragment,
-//! `#run=1.<data>`, where `1` is the format's version and `<data>` is the
+//! `#run=2.<data>`, where `2` is the format's version and `<data>` is the
 //! record's postcard bytes in URL-safe base64 without padding. Short enough
 //! to paste into a chat; see docs/run-format.md.
 
-use super::{thousands, too_many_actions, RunRecord, MAX_ACTIONS, VERSION};
+use super::{thousands, too_many_actions, unreadable_version, RunRecord, MAX_ACTIONS};
+use super::{OLDEST_VERSION, VERSION};
+use crate::timeline::Origin;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::{DecodeError, Engine};
 use serde::de::DeserializeOwned;
@@ -15,10 +17,11 @@ pub const LINK_KEY: &str = "run";
 /// address.
 pub const MAX_LINK_CHARS: usize = 2_000_000;
 
-/// The record as a link: `1.<base64 of its postcard bytes>`, to put after
-/// `#run=` in the page's address.
+/// The record as a link: `2.<base64 of its postcard bytes>`, to put after
+/// `#run=` in the page's address (always written as [`VERSION`]).
 pub fn to_link(record: &RunRecord) -> String {
-    let bytes = postcard::to_allocvec(record).expect("a run record always serializes");
+    let record = RunRecord { version: VERSION, ..record.clone() };
+    let bytes = postcard::to_allocvec(&record).expect("a run record always serializes");
     format!("{VERSION}.{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -42,12 +45,8 @@ pub fn from_link(link: &str) -> Result<RunRecord, String> {
             .into());
     };
     match version.parse::<u32>() {
-        Ok(VERSION) => {}
-        Ok(v) => {
-            return Err(format!(
-                "this link is version {v}; this playground reads version {VERSION}"
-            ))
-        }
+        Ok(v) if (OLDEST_VERSION..=VERSION).contains(&v) => {}
+        Ok(v) => return Err(unreadable_version("link", v)),
         Err(_) => {
             return Err(format!(
                 "this is not a run link: it should start with a version number, not '{}'",
@@ -78,8 +77,9 @@ fn base64_problem(e: DecodeError) -> String {
     }
 }
 
-/// Read a record's postcard bytes part by part (the same bytes as the
-/// whole record's, which is its fields one after the other), so that a
+/// Read a record's postcard bytes part by part (its fields one after the
+/// other: version, settings, actions, the moment shown, the end, and from
+/// version 2 the origin), so that a
 /// hostile count of actions is refused before any is read and a damaged
 /// part is named.
 fn read(bytes: &[u8]) -> Result<RunRecord, String> {
@@ -96,6 +96,10 @@ fn read(bytes: &[u8]) -> Result<RunRecord, String> {
     }
     let at = take(&mut rest, "the moment shown")?;
     let end = take(&mut rest, "the run's end")?;
+    let origin = match version {
+        1 => Origin::Fresh,
+        _ => take(&mut rest, "how the run begins")?,
+    };
     if !rest.is_empty() {
         return Err(format!(
             "the link has {} bytes more than the run it holds: it is damaged or two links ran \
@@ -103,7 +107,7 @@ fn read(bytes: &[u8]) -> Result<RunRecord, String> {
             thousands(rest.len() as u64)
         ));
     }
-    Ok(RunRecord { version, config, actions, at, end })
+    Ok(RunRecord { version, config, actions, at, end, origin })
 }
 
 /// Read one part of a record from the front of `rest`.

@@ -21,12 +21,25 @@ pub use file::{from_json, to_json, FILE_FORMAT, MAX_FILE_BYTES};
 pub use link::{from_link, to_link, LINK_KEY, MAX_LINK_CHARS};
 
 use crate::config::SimConfig;
-use crate::timeline::{Moment, Recorded};
+use crate::timeline::{Moment, Origin, Recorded};
 use raft::Time;
 use serde::Serialize;
 
-/// The version of the run format this playground writes and reads.
-pub const VERSION: u32 = 1;
+/// The version of the run format this playground writes. Version 2 added
+/// the run's [`Origin`]; version 1 records (every one a fresh cluster) are
+/// still read.
+pub const VERSION: u32 = 2;
+
+/// The oldest version this playground reads.
+pub const OLDEST_VERSION: u32 = 1;
+
+/// The message for a record of a version this playground cannot read.
+fn unreadable_version(what: &str, version: impl std::fmt::Display) -> String {
+    format!(
+        "this {what} is version {version}; this playground reads versions {OLDEST_VERSION} to \
+         {VERSION}"
+    )
+}
 
 /// Most actions a record may hold.
 pub const MAX_ACTIONS: usize = 100_000;
@@ -53,6 +66,9 @@ pub struct RunRecord {
     /// The latest moment the branch reached (at or after `at` and every
     /// action).
     pub end: Moment,
+    /// How the world was made before the first event (version 1: always
+    /// fresh).
+    pub origin: Origin,
 }
 
 impl RunRecord {
@@ -60,11 +76,8 @@ impl RunRecord {
     /// settings, the limits, and that the moments are in order. The message
     /// says what is wrong.
     pub fn validate(&self) -> Result<(), String> {
-        if self.version != VERSION {
-            return Err(format!(
-                "this run is version {}; this playground reads version {VERSION}",
-                self.version
-            ));
+        if !(OLDEST_VERSION..=VERSION).contains(&self.version) {
+            return Err(unreadable_version("run", self.version));
         }
         self.config.validate().map_err(|e| format!("the run's settings cannot be used: {e}"))?;
         if self.actions.len() > MAX_ACTIONS {

@@ -2,10 +2,11 @@
 //! refusals say.
 
 use super::*;
+use crate::action::Action;
 use crate::client::Target;
 use crate::kv::{ClientId, KvOp};
-use crate::action::Action;
 use crate::timeline::Timeline;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as URL_SAFE;
 use raft::NodeId;
 
 fn put(i: u32) -> Action {
@@ -50,7 +51,7 @@ fn a_run_replays_from_its_record_to_the_same_moment_and_trace() {
 fn both_encodings_round_trip() {
     let record = session().record();
     let link = to_link(&record);
-    assert!(link.starts_with("1."), "{link}");
+    assert!(link.starts_with("2."), "{link}");
     assert_eq!(from_link(&link).unwrap(), record);
     assert_eq!(from_link(&format!("#run={link}")).unwrap(), record);
     let json = to_json(&record);
@@ -89,8 +90,11 @@ fn moments_out_of_order_or_past_the_end_are_refused() {
 fn a_damaged_link_says_how() {
     let link = to_link(&session().record());
     for (bad, says) in [
-        (format!("7.{}", &link[2..]), "this link is version 7; this playground reads version 1"),
-        (link[..link.len() - 9].to_string(), "cut short in"),
+        (
+            format!("7.{}", &link[2..]),
+            "this link is version 7; this playground reads versions 1 to 2",
+        ),
+        (link[..link.len() - 8].to_string(), "cut short in"),
         (format!("{link}AAAA"), "bytes more than the run"),
         (format!("{}*{}", &link[..10], &link[11..]), "character that cannot be in it, '*'"),
         ("hello".to_string(), "not a run link"),
@@ -112,7 +116,7 @@ fn a_wrong_file_says_how() {
         from_json(&v.to_string()).unwrap_err()
     };
     assert!(with(&|v| v["version"] = 7.into())
-        .contains("this file is version 7; this playground reads version 1"));
+        .contains("this file is version 7; this playground reads versions 1 to 2"));
     assert!(with(&|v| v["foo"] = 1.into()).contains("unknown field `foo`"));
     assert!(with(&|v| v["at"]["foo"] = 1.into()).contains("unknown field `foo`"));
     assert!(with(&|v| v["format"] = "x".into()).contains("format is \"x\""));
@@ -150,4 +154,21 @@ fn thousands_are_grouped() {
     assert_eq!(thousands(999), "999");
     assert_eq!(thousands(1000), "1,000");
     assert_eq!(thousands(1_000_001), "1,000,001");
+}
+
+#[test]
+fn version_1_links_and_files_still_open_as_fresh_clusters() {
+    let record = session().record();
+    // Version 1 is version 2 without the origin at the end.
+    let mut bytes = postcard::to_allocvec(&record).unwrap();
+    assert_eq!(bytes.pop(), Some(0), "a fresh origin is one zero byte");
+    bytes[0] = 1;
+    let v1 = format!("1.{}", base64::Engine::encode(&URL_SAFE, bytes));
+    let read = from_link(&v1).unwrap();
+    assert_eq!((read.version, read.origin), (1, crate::timeline::Origin::Fresh));
+    assert_eq!(RunRecord { version: VERSION, ..read }, record);
+    let mut file: serde_json::Value = serde_json::from_str(&to_json(&record)).unwrap();
+    file["version"] = 1.into();
+    file.as_object_mut().unwrap().remove("origin");
+    assert_eq!(from_json(&file.to_string()).unwrap().origin, crate::timeline::Origin::Fresh);
 }

@@ -7,6 +7,8 @@ use super::SwarmOptions;
 use crate::action::Action;
 use crate::client::Target;
 use crate::kv::{ClientId, KvOp};
+use crate::share::{RunRecord, VERSION};
+use crate::timeline::{Moment, Origin, Recorded};
 use crate::trace::TraceEvent;
 use crate::world::Sim;
 use raft::{Event, LogIndex, NodeId, Payload, Rng, Role, Time};
@@ -77,6 +79,14 @@ pub struct Swarm {
     /// Operations applied anywhere whose entry was compacted before it
     /// could be looked at.
     pub(super) applied_ops: BTreeSet<String>,
+    /// Events the world has processed.
+    events: u64,
+    /// Every action the world accepted, at the moment it was taken: with
+    /// the settings, all a timeline needs to replay the run
+    /// ([`Swarm::record`]).
+    recorded: Vec<Recorded>,
+    /// The moment each phase after the first began.
+    phase_changes: Vec<(Moment, Phase)>,
 }
 
 impl Swarm {
@@ -108,6 +118,9 @@ impl Swarm {
             completed: 0,
             applied: Default::default(),
             applied_ops: Default::default(),
+            events: 0,
+            recorded: Vec::new(),
+            phase_changes: Vec::new(),
         })
     }
 
@@ -127,6 +140,31 @@ impl Swarm {
     pub fn injected(&self) -> &BTreeMap<FaultKind, u32> {
         &self.injected
     }
+    /// Where the run is: events processed and the virtual time.
+    pub fn moment(&self) -> Moment {
+        Moment { event: self.events, time: self.sim.now() }
+    }
+    /// The moment each phase after [`Phase::Safety`] began, in order.
+    pub fn phase_changes(&self) -> &[(Moment, Phase)] {
+        &self.phase_changes
+    }
+
+    /// The run so far as a shared run: a fresh cluster with the seed's
+    /// settings and every fault the world accepted, at its moment, up to
+    /// now (also the moment shown). `Timeline::from_record` replays it to
+    /// the same world, so the page can scrub, step back and fork a seed's
+    /// run. (A request the world refused changed nothing but a line of
+    /// narration, so it is left out.)
+    pub fn record(&self) -> RunRecord {
+        RunRecord {
+            version: VERSION,
+            config: self.plan.config.clone(),
+            actions: self.recorded.clone(),
+            at: self.moment(),
+            end: self.moment(),
+            origin: Origin::Fresh,
+        }
+    }
 
     /// Run to the end: `Ok` if the seed stayed safe and converged.
     pub fn run(mut self) -> Result<SwarmRun, Failure> {
@@ -144,11 +182,15 @@ impl Swarm {
         if self.steps > MAX_STEPS {
             return Err(self.fail(format!("still running after {MAX_STEPS} events (livelock?)")));
         }
+        let phase = self.phase;
         match self.phase {
             Phase::Safety => self.step_safety()?,
             Phase::Healing => self.step_healing()?,
             Phase::Settling => self.step_settling()?,
             Phase::Done => {}
+        }
+        if self.phase != phase {
+            self.phase_changes.push((self.moment(), self.phase));
         }
         self.check_safety()
     }
@@ -167,6 +209,7 @@ impl Swarm {
             self.sim_step();
             return Ok(());
         }
+        // No event is due before `next_timed`: this only moves the clock.
         self.sim.run_until(next_timed);
         match restart {
             Some((t, id)) if t == next_timed => {
@@ -190,6 +233,7 @@ impl Swarm {
         if let Err(e) = self.sim.act(action.clone()) {
             panic!("swarm built an impossible action ({action}): {e}");
         }
+        self.note(action);
         self.trace_seen_after_act();
     }
 
@@ -403,8 +447,10 @@ impl Swarm {
     fn inject(&mut self, kind: FaultKind, action: Action, refusal: Refusal) {
         if refusal == Refusal::Impossible {
             self.act(action);
-        } else if self.sim.act(action).is_err() {
+        } else if self.sim.act(action.clone()).is_err() {
             return;
+        } else {
+            self.note(action);
         }
         *self.injected.entry(kind).or_default() += 1;
     }
@@ -502,9 +548,15 @@ impl Swarm {
         self.trace_seen = self.sim.trace().len();
     }
 
+    /// Record an action the world accepted, at the moment it was taken.
+    fn note(&mut self, action: Action) {
+        self.recorded.push(Recorded { at: self.moment(), action });
+    }
+
     /// Process the next event and look at what it did.
     pub(super) fn sim_step(&mut self) -> bool {
         let stepped = self.sim.step();
+        self.events += u64::from(stepped);
         self.watch_trace();
         stepped
     }

@@ -53,7 +53,7 @@ impl Branch {
         self.parent
     }
     /// The moment it forked from its parent: everything up to and including
-    /// it is shared. [`Moment::START`] for the first run.
+    /// it is shared. The run's start for the first run.
     pub fn fork_point(&self) -> Moment {
         self.fork
     }

@@ -42,6 +42,7 @@ mod checkpoints;
 mod footprint;
 mod marks;
 mod moment;
+mod origin;
 mod record;
 mod replay;
 #[cfg(test)]
@@ -52,9 +53,10 @@ pub use checkpoints::{Spacing, DEFAULT_BUDGET};
 pub use footprint::footprint;
 pub use marks::{Mark, MarkKind, Marks, TermBand, MAX_CLIENT_MARKS};
 pub use moment::{Moment, Recorded};
+pub use origin::Origin;
 
-use crate::config::SimConfig;
 use crate::action::Action;
+use crate::config::SimConfig;
 use crate::world::Sim;
 use checkpoints::{Checkpoint, Checkpoints};
 use raft::Time;
@@ -70,6 +72,8 @@ const ACTION_HEAP: usize = 32;
 #[derive(Clone, Debug)]
 pub struct Timeline {
     cursor: Cursor,
+    /// How the world was made before the first event.
+    origin: Origin,
     branch: BranchId,
     branches: Vec<Branch>,
     /// The time strip's marks of each branch, by id.
@@ -88,21 +92,35 @@ impl Timeline {
 
     /// A fresh cluster whose checkpoints follow `spacing`.
     pub fn with_spacing(config: SimConfig, spacing: Spacing) -> Result<Self, String> {
+        Self::begin(Origin::Fresh, config, spacing)
+    }
+
+    /// A run whose world `origin` makes with `config`, with the default
+    /// checkpoint [`Spacing`]. A ready-made situation's run begins at the
+    /// virtual time its set-up reached, with no event counted yet: its
+    /// moments before that are not part of the run.
+    pub fn from_origin(origin: Origin, config: SimConfig) -> Result<Self, String> {
+        Self::begin(origin, config, Spacing::default())
+    }
+
+    fn begin(origin: Origin, config: SimConfig, spacing: Spacing) -> Result<Self, String> {
         spacing.validate()?;
-        let sim = Sim::new(config)?;
+        let sim = origin.build(config)?;
+        let start = Moment { event: 0, time: sim.now() };
         let mut checkpoints = Checkpoints::default();
-        checkpoints.push(Checkpoint::new(Moment::START, sim.clone()), spacing);
+        checkpoints.push(Checkpoint::new(start, sim.clone()), spacing);
         let first = Branch {
             id: BranchId(0),
             parent: None,
-            fork: Moment::START,
+            fork: start,
             actions: Vec::new(),
             inherited: 0,
             checkpoints,
-            end: Moment::START,
+            end: start,
         };
         Ok(Timeline {
             cursor: Cursor::start(sim),
+            origin,
             branch: first.id,
             branches: vec![first],
             marks: vec![Marks::default()],
@@ -133,8 +151,19 @@ impl Timeline {
         &self.branches
     }
 
+    /// How the run's world was made before its first event.
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    /// The run's first moment: no event yet, at time 0 for a fresh cluster
+    /// or where a ready-made situation's set-up left the clock.
+    pub fn start(&self) -> Moment {
+        self.branches[0].fork
+    }
+
     /// The latest moment recorded on the current branch: the page's time
-    /// range runs from 0 to `end().time`.
+    /// range runs from `start().time` to `end().time`.
     pub fn end(&self) -> Moment {
         self.branch().end
     }
@@ -209,10 +238,12 @@ impl Timeline {
 
     // ----- moving through recorded history -----
 
-    /// Go to virtual time `time` of the current branch, `0..=end().time`:
-    /// the state after every event at or before it and every action taken
-    /// at or before it, as [`Sim::run_until`] would leave it.
+    /// Go to virtual time `time` of the current branch,
+    /// `start().time..=end().time` (earlier is the start): the state after
+    /// every event at or before it and every action taken at or before it,
+    /// as [`Sim::run_until`] would leave it.
     pub fn seek(&mut self, time: Time) -> Result<(), String> {
+        let time = time.max(self.start().time);
         let end = self.end();
         if time > end.time {
             return Err(format!(

@@ -1,6 +1,7 @@
 //! A timeline as a shareable [`RunRecord`], and back: the record keeps the
-//! settings the run started with and the current branch's actions; the
-//! timeline is rebuilt by running a fresh cluster and acting at each
+//! settings the run started with, how its world was made (its
+//! [`Origin`](super::Origin)) and the current branch's actions; the
+//! timeline is rebuilt by making the same world and acting at each
 //! recorded moment, which the deterministic simulator turns into the same
 //! run, event for event.
 
@@ -15,19 +16,20 @@ impl Timeline {
         RunRecord {
             version: VERSION,
             config: self.start_config().clone(),
+            origin: self.origin,
             actions: self.actions().to_vec(),
             at: self.moment(),
             end: self.end(),
         }
     }
 
-    /// Rebuild a shared run: a fresh cluster, each action taken again at
+    /// Rebuild a shared run: the world its origin makes, each action taken again at
     /// its recorded moment, played on to the recorded end and shown at the
     /// recorded moment. A record that does not replay (an action refused,
     /// a moment this run never has) is an error that names the problem.
     pub fn from_record(record: &RunRecord) -> Result<Timeline, String> {
         record.validate()?;
-        let mut tl = Timeline::new(record.config.clone())?;
+        let mut tl = Timeline::from_origin(record.origin, record.config.clone())?;
         for (i, r) in record.actions.iter().enumerate() {
             let what = || format!("action {} ({}) at {} ms", i + 1, r.action, r.at.time);
             tl.reach(r.at).map_err(|e| format!("{} cannot be reached: {e}", what()))?;
@@ -41,7 +43,7 @@ impl Timeline {
     /// The settings the run started with (actions change the world's own
     /// copy): those of the checkpoint at the start, which is always kept.
     fn start_config(&self) -> &SimConfig {
-        self.checkpoint_before(Goal::At(Moment::START)).sim.config()
+        self.checkpoint_before(Goal::Event(0)).sim.config()
     }
 
     /// Play on from the end of the branch to exactly `at`: every event

@@ -69,9 +69,11 @@ pub(super) struct Cursor {
 }
 
 impl Cursor {
-    /// The start of a run.
+    /// The start of a run: no event yet, the clock where the world's
+    /// making left it.
     pub(super) fn start(sim: Sim) -> Self {
-        Cursor { sim, at: Moment::START, event_time: 0, applied: 0 }
+        let now = sim.now();
+        Cursor { sim, at: Moment { event: 0, time: now }, event_time: now, applied: 0 }
     }
 
     /// A copy of the world at `checkpoint`, on a branch with `actions`.
