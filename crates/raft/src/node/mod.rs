@@ -186,6 +186,15 @@ impl<C: Clone> RaftNode<C> {
         }
     }
 
+    /// Make a leader's heartbeat timer fire now (§5.2: AppendEntries to
+    /// every follower), as when a person chooses it as the next event.
+    /// Others ignore it: only a leader sends heartbeats.
+    pub fn heartbeat_now(&mut self, now: Time) {
+        if self.role() == Role::Leader {
+            self.broadcast_heartbeat(now);
+        }
+    }
+
     /// Handle a message from `from`.
     pub fn step(&mut self, now: Time, from: NodeId, msg: Message<C>) {
         if msg.term() > self.current_term() {

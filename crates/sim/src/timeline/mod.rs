@@ -53,8 +53,8 @@ pub use footprint::footprint;
 pub use marks::{Mark, MarkKind, Marks, TermBand, MAX_CLIENT_MARKS};
 pub use moment::{Moment, Recorded};
 
-use crate::config::SimConfig;
 use crate::action::Action;
+use crate::config::SimConfig;
 use crate::world::Sim;
 use checkpoints::{Checkpoint, Checkpoints};
 use raft::Time;
@@ -291,6 +291,10 @@ impl Timeline {
         }
         let at = self.cursor.at;
         let live = at == self.end();
+        // Firing a chosen event moves the clock (to the earliest scheduled
+        // time): the moment after the action is later than the one it was
+        // taken at.
+        self.cursor.at.time = self.cursor.sim.now();
         let mut marks = if live {
             std::mem::take(&mut self.marks[self.branch.0 as usize])
         } else {
@@ -304,6 +308,7 @@ impl Timeline {
         if live {
             let b = &mut self.branches[self.branch.0 as usize];
             b.actions.push(recorded);
+            b.end = self.cursor.at;
             self.marks[self.branch.0 as usize] = marks;
             return Ok(None);
         }
@@ -317,7 +322,7 @@ impl Timeline {
             actions,
             inherited: applied,
             checkpoints: Checkpoints::default(),
-            end: at,
+            end: self.cursor.at,
         });
         self.marks.push(marks);
         self.branch = id;

@@ -137,6 +137,7 @@ impl Cursor {
             {
                 self.clock_to(r.at.time)?;
                 self.sim.act(r.action.clone()).map_err(|e| diverged(self.at, &e))?;
+                self.at.time = self.sim.now();
                 self.applied += 1;
             }
             if goal.reached(self.at, self.sim.next_event_time(), end) {
