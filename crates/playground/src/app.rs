@@ -14,7 +14,10 @@ use crate::components::controls::{
 use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
 use crate::components::membership::MembershipPanel;
+use crate::components::message_dialog::MessageDialog;
 use crate::components::narration::NarrationPanel;
+use crate::components::pending_list::PendingList;
+use crate::components::rules_panel::RulesPanel;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
 use crate::components::time_strip::TimeStrip;
@@ -79,6 +82,12 @@ pub enum Msg {
     Isolate(NodeId, bool),
     /// A page-wide key.
     Key(PageKey),
+    /// Open the dialog of the message with this id.
+    OpenMessage(u64),
+    /// Close the message dialog.
+    CloseMessage,
+    /// Turn "Choose the next event" on or off.
+    Choose(bool),
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -104,6 +113,10 @@ struct Callbacks {
     isolate: Callback<(NodeId, bool)>,
     heal_all: Callback<()>,
     add_server: Callback<()>,
+    open_message: Callback<MouseEvent>,
+    message_key: Callback<KeyboardEvent>,
+    close_message: Callback<()>,
+    choose: Callback<bool>,
 }
 
 impl Callbacks {
@@ -128,6 +141,12 @@ impl Callbacks {
             isolate: link.callback(|(id, cut)| Msg::Isolate(id, cut)),
             heal_all: link.callback(|_| Msg::Act(Action::HealAll)),
             add_server: link.callback(|_| Msg::Act(Action::AddServer)),
+            open_message: link.batch_callback(|e: MouseEvent| message_target(&e).map(Msg::OpenMessage)),
+            message_key: link.batch_callback(|e: KeyboardEvent| {
+                (e.key() == "Enter").then(|| message_target(&e)).flatten().map(Msg::OpenMessage)
+            }),
+            close_message: link.callback(|_| Msg::CloseMessage),
+            choose: link.callback(Msg::Choose),
         }
     }
 }
@@ -152,6 +171,12 @@ pub struct App {
     refocus: Option<NodeId>,
     /// Why the last action was refused.
     action_error: Option<String>,
+    /// The message whose dialog is open.
+    open_message: Option<u64>,
+    /// Focus the dialog (just opened) or this message (dialog just closed).
+    refocus_message: Option<Option<u64>>,
+    /// "Choose the next event" is on: time moves only on a pick.
+    choosing: bool,
     cb: Callbacks,
     root: NodeRef,
     _frames: Option<AnimationLoop>,
@@ -210,13 +235,7 @@ impl App {
 
     /// Put the keyboard focus back on a server (after its menu closed).
     fn focus_server(&self, id: NodeId) {
-        let Some(root) = self.root.cast::<web_sys::Element>() else { return };
-        let selector = format!("[data-node=\"{id}\"]");
-        if let Ok(Some(el)) = root.query_selector(&selector) {
-            if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
-                let _ = el.focus();
-            }
-        }
+        focus(&self.root, &format!("[data-node=\"{id}\"]"));
     }
 }
 
@@ -246,6 +265,9 @@ impl Component for App {
             selected: None,
             refocus: None,
             action_error: error.or(options.link_error),
+            open_message: None,
+            refocus_message: None,
+            choosing: false,
             cb: Callbacks::new(link),
             root: NodeRef::default(),
             _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
@@ -256,7 +278,7 @@ impl Component for App {
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(timestamp) => {
-                if !self.playback.frame(timestamp) {
+                if self.choosing || !self.playback.frame(timestamp) {
                     return false;
                 }
                 // The menu shows live values (timers, indexes) while open.
@@ -290,7 +312,19 @@ impl Component for App {
             Msg::CloseMenu => {
                 self.close_menu();
             }
+            Msg::Key(PageKey::Escape) if self.open_message.is_some() => {
+                self.refocus_message = Some(self.open_message.take());
+            }
             Msg::Key(PageKey::Escape) => return self.close_menu(),
+            Msg::OpenMessage(id) => {
+                self.open_message = Some(id);
+                self.refocus_message = Some(None);
+            }
+            Msg::CloseMessage => self.refocus_message = Some(self.open_message.take()),
+            Msg::Choose(on) => {
+                self.choosing = on;
+                self.playback.pause();
+            }
             Msg::Act(action) => self.act(action),
             Msg::Submit(op, target) => {
                 self.act(Action::Submit { client: PAGE_CLIENT, op, target });
@@ -323,6 +357,13 @@ impl Component for App {
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
         if let Some(id) = self.refocus.take() {
             self.focus_server(id);
+        }
+        if let Some(target) = self.refocus_message.take() {
+            let selector = match target {
+                Some(id) => format!("[data-msg=\"{id}\"]"),
+                None => ".message-dialog button".into(),
+            };
+            focus(&self.root, &selector);
         }
     }
 
@@ -412,7 +453,7 @@ impl App {
         let (cb, cache) = (&self.cb, &self.cache);
         html! {
             <section class="cluster-panel" aria-label="Cluster">
-                <div class="cluster-wrap">
+                <div class="cluster-wrap" onclick={cb.open_message.clone()} onkeydown={cb.message_key.clone()}>
                     <ClusterView
                         key={self.generation}
                         nodes={Rc::clone(&cache.nodes)}
@@ -425,7 +466,11 @@ impl App {
                         on_background={cb.close_menu.clone()}
                     />
                     { self.server_menu() }
+                    { self.message_dialog() }
                 </div>
+                <PendingList choosing={self.choosing} pending={Rc::clone(&cache.pending)}
+                    on_choose={cb.choose.clone()} on_act={cb.act.clone()} />
+                <RulesPanel last={cache.last_rule()} />
                 { self.time_strip() }
                 <Legend />
                 <MembershipPanel config={cache.membership.clone()} on_act={cb.act.clone()} />
@@ -474,6 +519,15 @@ impl App {
         }
     }
 
+    /// The dialog of the open message, while it is in flight.
+    fn message_dialog(&self) -> Html {
+        let Some(m) = self.open_message.and_then(|id| self.playback.sim().network().get(id)) else {
+            return html! {};
+        };
+        let message = crate::view_model::message_fields::message_fields(m);
+        html! { <MessageDialog {message} on_act={self.cb.act.clone()} on_close={self.cb.close_message.clone()} /> }
+    }
+
     /// The logs, the client box and the narration.
     fn data_panel(&self) -> Html {
         let (cb, cache) = (&self.cb, &self.cache);
@@ -494,5 +548,23 @@ impl App {
                 </div>
             </section>
         }
+    }
+}
+
+/// The id of the message (`data-msg`) an event happened on, if any.
+fn message_target(e: &web_sys::Event) -> Option<u64> {
+    let el = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    el.closest("[data-msg]").ok()??.get_attribute("data-msg")?.parse().ok()
+}
+
+/// Give the keyboard focus to the first element under `root` matching
+/// `selector` (an HTML or SVG element).
+fn focus(root: &NodeRef, selector: &str) {
+    let Some(root) = root.cast::<web_sys::Element>() else { return };
+    let Ok(Some(el)) = root.query_selector(selector) else { return };
+    if let Ok(el) = el.clone().dyn_into::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    } else if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
+        let _ = el.focus();
     }
 }

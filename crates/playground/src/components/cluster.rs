@@ -194,7 +194,8 @@ pub struct MessageProps {
 #[function_component(MessageDot)]
 pub fn message_dot(p: &MessageProps) -> Html {
     html! {
-        <g class="msg" data-msg={p.info.id.to_string()} data-kind={p.info.kind}
+        <g class="msg" data-msg={p.info.id.to_string()} data-kind={p.info.kind} tabindex="0"
+           role="button" aria-label={format!("{} message {}", p.info.kind, p.info.id)}
            transform={format!("translate({:.1},{:.1})", p.x, p.y)}>
             <MessageBody info={Rc::clone(&p.info)} />
         </g>

@@ -12,9 +12,11 @@
 //! [`narration`] for what happened, [`details`] for a server's menu, and
 //! [`strip`] for the time strip.
 
+pub mod decision;
 pub mod details;
 pub mod links;
 pub mod logs;
+pub mod message_fields;
 pub mod messages;
 pub mod narration;
 pub mod nodes;
