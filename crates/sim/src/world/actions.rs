@@ -119,22 +119,14 @@ impl Sim {
                 self.change_membership(raft::MembershipChange::ChangeVoters(voters))
             }
             Action::TransferLeadership(to) => self.transfer_leadership(to, said),
-            Action::DropMessage(id) => {
+            Action::DropMessage(id) | Action::DuplicateMessage(id) | Action::DeliverNow(id) => {
                 self.deliverable(id)?;
                 self.accept(said);
-                self.drop_message(id);
-                Ok(())
-            }
-            Action::DuplicateMessage(id) => {
-                self.deliverable(id)?;
-                self.accept(said);
-                self.duplicate_message(id);
-                Ok(())
-            }
-            Action::DeliverNow(id) => {
-                self.deliverable(id)?;
-                self.accept(said);
-                self.deliver_now(id);
+                match action {
+                    Action::DropMessage(_) => self.drop_message(id),
+                    Action::DuplicateMessage(_) => self.duplicate_message(id),
+                    _ => self.deliver_now(id),
+                }
                 Ok(())
             }
             Action::Fire(p) => {
