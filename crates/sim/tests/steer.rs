@@ -397,3 +397,19 @@ fn dropping_duplicating_and_delivering_early_by_hand_never_breaks_safety() {
     let steered = STEERED.load(Ordering::Relaxed);
     assert!(steered > 40 * SEEDS, "only {steered} hand actions over {SEEDS} seeds");
 }
+
+#[test]
+fn step_back_undoes_one_choice_at_a_time() {
+    let mut tl = Timeline::new(SimConfig { seed: 6, ..SimConfig::default() }).unwrap();
+    let mut seen = vec![(tl.sim().now(), tl.sim().trace().hash())];
+    for _ in 0..4 {
+        let next = tl.sim().pending().last().unwrap().id();
+        tl.act(Action::Fire(next)).unwrap();
+        seen.push((tl.sim().now(), tl.sim().trace().hash()));
+    }
+    assert_eq!(tl.moment().event, 0, "choices are actions, not events");
+    for want in seen.iter().rev().skip(1) {
+        tl.step_back().unwrap();
+        assert_eq!((tl.sim().now(), tl.sim().trace().hash()), *want);
+    }
+}

@@ -232,9 +232,18 @@ impl Timeline {
     }
 
     /// Go back one event: to the last event's moment if the clock has moved
-    /// on since it, else to the event before.
+    /// on since it, else to the event before. A chosen event
+    /// ([`Action::Fire`]) taken since the last event is undone first: the
+    /// world goes back to right before it.
     pub fn step_back(&mut self) -> Result<(), String> {
         let at = self.cursor.at;
+        if let Some(index) = self.cursor.applied.checked_sub(1) {
+            let r = &self.branch().actions[index];
+            if r.at.event == at.event && matches!(r.action, Action::Fire(_)) {
+                let at = r.at;
+                return self.go(Goal::Before { index, at });
+            }
+        }
         if !self.cursor.at_event() {
             return self.go(Goal::Event(at.event));
         }
@@ -413,7 +422,7 @@ impl Timeline {
         let (mut event, time) = match goal {
             Goal::Event(n) => (n, Time::MAX),
             Goal::Time(t) => (u64::MAX, t),
-            Goal::At(m) => (m.event, m.time),
+            Goal::At(m) | Goal::Before { at: m, .. } => (m.event, m.time),
         };
         let mut b = self.branch();
         loop {
