@@ -68,6 +68,10 @@ test('choosing the next event: time moves only on a pick', async ({ page }) => {
   const t2 = await now(page);
   await page.waitForTimeout(600);
   expect(await now(page)).toBe(t2);
+  // Step back undoes the choice: the vote is on its way again.
+  await page.getByRole('button', { name: 'Step back', exact: true }).first().click();
+  await expect(page.locator('[data-msg][data-kind=RequestVoteReply]')).toHaveCount(0);
+  await expect(page.locator('[data-msg][data-kind=RequestVote]')).toHaveCount(4);
   expect(problems).toEqual([]);
 });
 
