@@ -113,8 +113,7 @@ struct Callbacks {
     isolate: Callback<(NodeId, bool)>,
     heal_all: Callback<()>,
     add_server: Callback<()>,
-    open_message: Callback<MouseEvent>,
-    message_key: Callback<KeyboardEvent>,
+    open_message: Callback<u64>,
     close_message: Callback<()>,
     choose: Callback<bool>,
 }
@@ -141,10 +140,7 @@ impl Callbacks {
             isolate: link.callback(|(id, cut)| Msg::Isolate(id, cut)),
             heal_all: link.callback(|_| Msg::Act(Action::HealAll)),
             add_server: link.callback(|_| Msg::Act(Action::AddServer)),
-            open_message: link.batch_callback(|e: MouseEvent| message_target(&e).map(Msg::OpenMessage)),
-            message_key: link.batch_callback(|e: KeyboardEvent| {
-                (e.key() == "Enter").then(|| message_target(&e)).flatten().map(Msg::OpenMessage)
-            }),
+            open_message: link.callback(Msg::OpenMessage),
             close_message: link.callback(|_| Msg::CloseMessage),
             choose: link.callback(Msg::Choose),
         }
@@ -453,7 +449,7 @@ impl App {
         let (cb, cache) = (&self.cb, &self.cache);
         html! {
             <section class="cluster-panel" aria-label="Cluster">
-                <div class="cluster-wrap" onclick={cb.open_message.clone()} onkeydown={cb.message_key.clone()}>
+                <div class="cluster-wrap">
                     <ClusterView
                         key={self.generation}
                         nodes={Rc::clone(&cache.nodes)}
@@ -464,6 +460,7 @@ impl App {
                         violating={Rc::clone(&cache.violating)}
                         on_select={cb.select.clone()}
                         on_background={cb.close_menu.clone()}
+                        on_message={cb.open_message.clone()}
                     />
                     { self.server_menu() }
                     { self.message_dialog() }
@@ -549,12 +546,6 @@ impl App {
             </section>
         }
     }
-}
-
-/// The id of the message (`data-msg`) an event happened on, if any.
-fn message_target(e: &web_sys::Event) -> Option<u64> {
-    let el = e.target()?.dyn_into::<web_sys::Element>().ok()?;
-    el.closest("[data-msg]").ok()??.get_attribute("data-msg")?.parse().ok()
 }
 
 /// Give the keyboard focus to the first element under `root` matching
