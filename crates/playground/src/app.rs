@@ -15,9 +15,12 @@ use crate::components::embed_bar::{embed_bar, EmbedBarProps};
 use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
 use crate::components::membership::MembershipPanel;
+use crate::components::message_dialog::MessageDialog;
 use crate::components::narration::NarrationPanel;
 use crate::components::network_editor::NetworkEditor;
 use crate::components::server_inspector::ServerInspector;
+use crate::components::pending_list::PendingList;
+use crate::components::rules_panel::RulesPanel;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
 use crate::components::share_dialog::{Copied, ShareDialog};
@@ -114,6 +117,12 @@ pub enum Msg {
     Visible(bool),
     /// A message from the host page (the page is in its iframe).
     Host(Result<HostAction, String>),
+    /// Open the dialog of the message with this id.
+    OpenMessage(u64),
+    /// Close the message dialog.
+    CloseMessage,
+    /// Turn "Choose the next event" on or off.
+    Choose(bool),
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -147,6 +156,9 @@ struct Callbacks {
     copy: Callback<Copied>,
     export: Callback<()>,
     import: Callback<web_sys::File>,
+    open_message: Callback<u64>,
+    close_message: Callback<()>,
+    choose: Callback<bool>,
 }
 
 impl Callbacks {
@@ -179,6 +191,9 @@ impl Callbacks {
             copy: link.callback(Msg::Copy),
             export: link.callback(|_| Msg::Export),
             import: link.callback(Msg::Import),
+            open_message: link.callback(Msg::OpenMessage),
+            close_message: link.callback(|_| Msg::CloseMessage),
+            choose: link.callback(Msg::Choose),
         }
     }
 }
@@ -219,6 +234,12 @@ pub struct App {
     share: Option<ShareState>,
     /// Laid out for an iframe (`?embed`).
     embed: bool,
+    /// The message whose dialog is open.
+    open_message: Option<u64>,
+    /// Focus the dialog (just opened) or this message (dialog just closed).
+    refocus_message: Option<Option<u64>>,
+    /// "Choose the next event" is on: time moves only on a pick.
+    choosing: bool,
     cb: Callbacks,
     root: NodeRef,
     _frames: Option<AnimationLoop>,
@@ -322,13 +343,7 @@ impl App {
 
     /// Put the keyboard focus back on a server (after its menu closed).
     fn focus_server(&self, id: NodeId) {
-        let Some(root) = self.root.cast::<web_sys::Element>() else { return };
-        let selector = format!("[data-node=\"{id}\"]");
-        if let Ok(Some(el)) = root.query_selector(&selector) {
-            if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
-                let _ = el.focus();
-            }
-        }
+        focus(&self.root, &format!("[data-node=\"{id}\"]"));
     }
 }
 
@@ -396,7 +411,7 @@ impl App {
     fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(timestamp) => {
-                if !self.playback.frame(timestamp) {
+                if self.choosing || !self.playback.frame(timestamp) {
                     return false;
                 }
                 // The menu shows live values (timers, indexes) while open.
@@ -430,7 +445,19 @@ impl App {
             Msg::CloseMenu => {
                 self.close_menu();
             }
+            Msg::Key(PageKey::Escape) if self.open_message.is_some() => {
+                self.refocus_message = Some(self.open_message.take());
+            }
             Msg::Key(PageKey::Escape) => return self.close_menu(),
+            Msg::OpenMessage(id) => {
+                self.open_message = Some(id);
+                self.refocus_message = Some(None);
+            }
+            Msg::CloseMessage => self.refocus_message = Some(self.open_message.take()),
+            Msg::Choose(on) => {
+                self.choosing = on;
+                self.playback.pause();
+            }
             Msg::Act(action) => self.act(action),
             Msg::Submit(op, target) => {
                 self.act(Action::Submit { client: PAGE_CLIENT, op, target });
@@ -553,6 +580,9 @@ impl Component for App {
             action_error: error.or(options.link_error),
             share: None,
             embed: options.embed,
+            open_message: None,
+            refocus_message: None,
+            choosing: false,
             cb: Callbacks::new(link),
             root: NodeRef::default(),
             _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
@@ -596,6 +626,13 @@ impl Component for App {
         }
         if let Some(id) = self.refocus.take() {
             self.focus_server(id);
+        }
+        if let Some(target) = self.refocus_message.take() {
+            let selector = match target {
+                Some(id) => format!("[data-msg=\"{id}\"]"),
+                None => ".message-dialog button".into(),
+            };
+            focus(&self.root, &selector);
         }
     }
 
@@ -742,12 +779,17 @@ impl App {
                         violating={Rc::clone(&cache.violating)}
                         on_select={cb.select.clone()}
                         on_background={cb.close_menu.clone()}
+                        on_message={cb.open_message.clone()}
                     />
                     { self.server_menu() }
+                    { self.message_dialog() }
                 </div>
                 if self.embed {
                     { self.client_box() }
                 } else {
+                    <PendingList choosing={self.choosing} pending={Rc::clone(&cache.pending)}
+                        on_choose={cb.choose.clone()} on_act={cb.act.clone()} />
+                    <RulesPanel last={cache.last_rule()} />
                     { self.time_strip() }
                     <Legend />
                     <MembershipPanel config={cache.membership.clone()} on_act={cb.act.clone()} />
@@ -811,6 +853,15 @@ impl App {
         }
     }
 
+    /// The dialog of the open message, while it is in flight.
+    fn message_dialog(&self) -> Html {
+        let Some(m) = self.open_message.and_then(|id| self.playback.sim().network().get(id)) else {
+            return html! {};
+        };
+        let message = crate::view_model::message_fields::message_fields(m);
+        html! { <MessageDialog {message} on_act={self.cb.act.clone()} on_close={self.cb.close_message.clone()} /> }
+    }
+
     /// The logs, the client box and the narration.
     fn data_panel(&self) -> Html {
         let (cb, cache) = (&self.cb, &self.cache);
@@ -831,5 +882,17 @@ impl App {
                 </div>
             </section>
         }
+    }
+}
+
+/// Give the keyboard focus to the first element under `root` matching
+/// `selector` (an HTML or SVG element).
+fn focus(root: &NodeRef, selector: &str) {
+    let Some(root) = root.cast::<web_sys::Element>() else { return };
+    let Ok(Some(el)) = root.query_selector(selector) else { return };
+    if let Ok(el) = el.clone().dyn_into::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    } else if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
+        let _ = el.focus();
     }
 }

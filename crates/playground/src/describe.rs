@@ -258,6 +258,7 @@ mod tests {
             sent_at: 100,
             deliver_at: 115,
             dropped: Some(sim::DropReason::Lost),
+            cause: sim::Cause::HeartbeatTimer(NodeId(1)),
         };
         let t = message_title(&m);
         assert!(t.starts_with("AppendEntries S1 → S3\n"), "{t}");

@@ -15,7 +15,7 @@ use crate::view_model::nodes::{node_views, NodeView};
 use crate::view_model::ops::{op_rows, OpRow, PAGE_CLIENT};
 use crate::view_model::strip::{strip_key, strip_view, StripKey, StripView};
 use raft::{LogIndex, NodeId};
-use sim::{SimConfig, Violation};
+use sim::{PendingId, SimConfig, Violation};
 use std::rc::Rc;
 
 /// How many narration lines and client operations the page keeps.
@@ -59,6 +59,9 @@ pub struct ViewCache {
     pub replay_failure: Option<Rc<str>>,
     /// The time strip, for a run that keeps its history.
     pub strip: Option<Rc<StripView>>,
+    /// The scheduled events, earliest first, named ("S2's election
+    /// timeout"), for "Choose the next event".
+    pub pending: Rc<Vec<(PendingId, String)>>,
     strip_key: Option<StripKey>,
     messages_seen: MessageCache,
     logs: LogRows,
@@ -85,6 +88,7 @@ impl ViewCache {
             flagged: None,
             replay_failure: None,
             strip: None,
+            pending: Rc::default(),
             strip_key: None,
             messages_seen: MessageCache::default(),
             logs: LogRows::default(),
@@ -104,6 +108,11 @@ impl ViewCache {
     /// The log view's rows, S1 first.
     pub fn log_rows(&self) -> Rc<Vec<Rc<LogRow>>> {
         self.logs.rows()
+    }
+
+    /// The Figure 2 rule the latest narrated decision applied.
+    pub fn last_rule(&self) -> Option<raft::Rule> {
+        self.narration_lines.iter().find_map(|l| l.rule.as_ref().map(|(r, _)| *r))
     }
 
     /// Does the narration include routine chatter?
@@ -167,6 +176,11 @@ impl ViewCache {
         let groups = current_groups(sim);
         if *self.net_groups != groups {
             self.net_groups = Rc::new(groups);
+        }
+        let pending: Vec<(PendingId, String)> =
+            sim.pending().iter().map(|p| (p.id(), p.to_string())).collect();
+        if *self.pending != pending {
+            self.pending = Rc::new(pending);
         }
         if self.narration.refresh(sim) {
             self.narration_lines = Rc::new(self.narration.lines());

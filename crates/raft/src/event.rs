@@ -2,6 +2,7 @@
 //! can narrate it ("S3 rejected AppendEntries: no entry at index 7").
 
 use crate::family::Family;
+use crate::rule::Rule;
 use crate::types::{LogIndex, NodeId, Role, Term};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -56,6 +57,46 @@ impl fmt::Display for VoteRejectReason {
             ),
         }
     }
+}
+
+/// What a voter compared when it answered a RequestVote (Figure 2,
+/// RequestVote receiver; §5.2, §5.4.1). The voter's own currentTerm is the
+/// event's `term`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteCheck {
+    /// The candidate's term.
+    pub candidate_term: Term,
+    /// The candidate's last log entry, (index, term).
+    pub candidate_last: (LogIndex, Term),
+    /// Whom the voter had voted for in its term, before answering.
+    pub voted_for: Option<NodeId>,
+    /// The voter's last log entry, (index, term).
+    pub my_last: (LogIndex, Term),
+}
+
+/// How commitIndex was allowed to advance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommitBy {
+    /// A leader: a majority's matchIndex reached the index, whose entry has
+    /// `entry_term`; Figure 2 commits it only if that is `current_term`
+    /// (§5.4.2; the `commit_by_counting_old_terms` bug switch skips that).
+    Majority {
+        /// The term of the entry at the new commitIndex.
+        entry_term: Term,
+        /// The leader's currentTerm.
+        current_term: Term,
+    },
+    /// A follower: min(leaderCommit, index of the last new entry) (Figure
+    /// 2, AppendEntries receiver rule 5).
+    LeaderCommit {
+        /// The request's leaderCommit.
+        leader_commit: LogIndex,
+        /// The last index the request vouched for.
+        last_new: LogIndex,
+    },
+    /// The `keep_commit_index_on_restart` bug switch: the whole log on disk
+    /// counted as committed at restart.
+    WholeLogOnRestart,
 }
 
 /// Why an AppendEntries was refused (§5.1, §5.3).
@@ -128,6 +169,8 @@ pub enum Event {
         from: NodeId,
         /// The new currentTerm.
         term: Term,
+        /// The currentTerm before.
+        previous: Term,
     },
     /// PreVote: the server asks whether it could win `term` before starting
     /// an election (thesis §9.6).
@@ -274,6 +317,8 @@ pub enum Event {
         candidate: NodeId,
         /// The term of the vote.
         term: Term,
+        /// What was compared.
+        check: VoteCheck,
     },
     /// The server refused a vote.
     VoteRejected {
@@ -283,6 +328,8 @@ pub enum Event {
         term: Term,
         /// Why.
         reason: VoteRejectReason,
+        /// What was compared.
+        check: VoteCheck,
     },
     /// A candidate counted a vote.
     VoteReceived {
@@ -313,6 +360,8 @@ pub enum Event {
         match_index: LogIndex,
         /// Entries newly written to the log.
         appended: usize,
+        /// The request's (prevLogIndex, prevLogTerm), which matched.
+        prev_log: (LogIndex, Term),
     },
     /// A follower refused an AppendEntries.
     AppendRejected {
@@ -320,6 +369,8 @@ pub enum Event {
         leader: NodeId,
         /// Why.
         reason: AppendRejectReason,
+        /// The request's (prevLogIndex, prevLogTerm).
+        prev_log: (LogIndex, Term),
     },
     /// A follower deleted a suffix of its log that conflicted with the
     /// leader's (§5.3).
@@ -340,6 +391,8 @@ pub enum Event {
     CommitAdvanced {
         /// The new commitIndex.
         commit_index: LogIndex,
+        /// Which rule allowed it, with the values it compared.
+        by: CommitBy,
     },
 }
 
@@ -423,10 +476,10 @@ impl fmt::Display for Event {
             Event::BecameFollower { term, previous } => {
                 write!(f, "became follower in term {term} (was {})", previous.name())
             }
-            Event::SawHigherTerm { from, term } => {
+            Event::SawHigherTerm { from, term, .. } => {
                 write!(f, "saw term {term} from {from}: adopting it")
             }
-            Event::VoteGranted { candidate, term } => {
+            Event::VoteGranted { candidate, term, .. } => {
                 write!(f, "granted its vote to {candidate} for term {term}")
             }
             Event::VoteRejected { candidate, reason, .. } => {
@@ -439,7 +492,7 @@ impl fmt::Display for Event {
             ),
             Event::Proposed { index } => write!(f, "appended a client command at index {index}"),
             Event::AppendedNoop { index } => write!(f, "appended its no-op entry at index {index}"),
-            Event::AppendAccepted { leader, match_index, appended } => {
+            Event::AppendAccepted { leader, match_index, appended, .. } => {
                 if *appended == 0 {
                     write!(
                         f,
@@ -450,7 +503,7 @@ impl fmt::Display for Event {
                     write!(f, "stored {n} from {leader} (log matches through {match_index})")
                 }
             }
-            Event::AppendRejected { leader, reason } => {
+            Event::AppendRejected { leader, reason, .. } => {
                 write!(f, "rejected AppendEntries from {leader}: {reason}")
             }
             Event::ConflictTruncated { from_index, removed } => {
@@ -460,7 +513,7 @@ impl fmt::Display for Event {
             Event::NextIndexBackedOff { peer, next_index } => {
                 write!(f, "moved nextIndex for {peer} back to {next_index}")
             }
-            Event::CommitAdvanced { commit_index } => {
+            Event::CommitAdvanced { commit_index, .. } => {
                 write!(f, "commitIndex advanced to {commit_index}")
             }
         }
@@ -477,6 +530,31 @@ fn entries(n: u64) -> String {
 }
 
 impl Event {
+    /// The rule of Figure 2 the decision applied, if it is one of them
+    /// (PreVote, CheckQuorum, reads, membership and snapshots are beyond
+    /// Figure 2).
+    pub fn rule(&self) -> Option<Rule> {
+        Some(match self {
+            Event::SawHigherTerm { .. } => Rule::HigherTerm,
+            Event::ElectionTimeout { .. } | Event::BecameCandidate { .. } => Rule::ElectionTimeout,
+            Event::BecameLeader { .. } | Event::VoteReceived { .. } => Rule::MajorityVotes,
+            Event::VoteRejected { reason: VoteRejectReason::StaleTerm { .. }, .. } => {
+                Rule::VoteStaleTerm
+            }
+            Event::VoteGranted { .. } | Event::VoteRejected { .. } => Rule::VoteOnceUpToDate,
+            Event::AppendRejected { reason: AppendRejectReason::StaleTerm { .. }, .. } => {
+                Rule::AppendStaleTerm
+            }
+            Event::AppendRejected { .. } => Rule::AppendConsistency,
+            Event::ConflictTruncated { .. } => Rule::AppendTruncate,
+            Event::AppendAccepted { .. } => Rule::AppendNew,
+            Event::NextIndexBackedOff { .. } => Rule::NextIndexBackoff,
+            Event::CommitAdvanced { by: CommitBy::LeaderCommit { .. }, .. } => Rule::AppendNew,
+            Event::CommitAdvanced { .. } => Rule::LeaderCommit,
+            _ => return None,
+        })
+    }
+
     /// The part of Raft the decision belongs to.
     pub fn family(&self) -> Family {
         match self {

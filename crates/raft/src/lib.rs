@@ -27,11 +27,13 @@ pub mod node;
 pub mod progress;
 pub mod quorum;
 pub mod rng;
+pub mod rule;
 pub mod storage;
 pub mod types;
 
 pub use config::{Bug, BugSwitches, Config, Feature, ReadMode};
-pub use event::{AppendRejectReason, Event, VoteRejectReason};
+pub use event::{AppendRejectReason, CommitBy, Event, VoteCheck, VoteRejectReason};
+pub use rule::Rule;
 pub use family::Family;
 pub use chunked::{Chunked, Memory, CHUNK_LEN};
 pub use log::{Entry, Payload, RaftLog};

@@ -4,6 +4,7 @@
 use crate::client::Target;
 use crate::decimal::short;
 use crate::kv::{ClientId, KvOp};
+use crate::pending::PendingId;
 use raft::NodeId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -111,6 +112,19 @@ pub enum Action {
         /// Longest latency, ms.
         max: raft::Time,
     },
+    // New variants go last: a share link names a variant by its index.
+    /// Take the message with this id off the wire: it never arrives.
+    DropMessage(u64),
+    /// Put a second copy of the message with this id on the wire; it
+    /// arrives right after the original.
+    DuplicateMessage(u64),
+    /// Deliver the message with this id now, ahead of its time and of
+    /// everything else scheduled.
+    DeliverNow(u64),
+    /// Make exactly this scheduled event happen next: the clock moves to the
+    /// earliest scheduled time and this event happens then, ahead of any
+    /// others due ([`Sim::pending`](crate::Sim::pending) lists them).
+    Fire(PendingId),
 }
 
 impl fmt::Display for Action {
@@ -168,6 +182,10 @@ impl fmt::Display for Action {
                 "change the voters to {{{}}}",
                 v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ")
             ),
+            Action::DropMessage(id) => write!(f, "drop message {id}"),
+            Action::DuplicateMessage(id) => write!(f, "duplicate message {id}"),
+            Action::DeliverNow(id) => write!(f, "deliver message {id} now"),
+            Action::Fire(p) => write!(f, "make {p} happen next"),
         }
     }
 }

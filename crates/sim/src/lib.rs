@@ -8,6 +8,7 @@
 //! same seed and the same actions give the same run, natively and in wasm.
 
 pub mod action;
+pub mod cause;
 pub mod checker;
 pub mod client;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod decimal;
 mod fnv;
 pub mod kv;
 pub mod network;
+pub mod pending;
 pub mod server;
 pub mod setup;
 pub mod share;
@@ -26,12 +28,14 @@ pub mod workload;
 pub mod world;
 
 pub use action::Action;
+pub use cause::Cause;
 pub use checker::{Invariant, Violation};
 pub use client::{History, Operation, Target};
 pub use config::{SimConfig, MAX_SERVERS};
 pub use configuration::Configuration;
 pub use kv::{parse_command, ClientId, KvCommand, KvOp, KvOutput, KvStore};
 pub use network::{DropReason, Endpoint, InFlight, Packet, PacketKind};
+pub use pending::{Happening, PendingEvent, PendingId};
 pub use share::RunRecord;
 pub use swarm::{
     run_seed, run_seed_with, Failure, FaultKind, FaultMix, Outcome, Plan, Swarm, SwarmOptions,

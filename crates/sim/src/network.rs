@@ -4,6 +4,7 @@
 //! A lost message still "flies" until its delivery time, so the page can
 //! show it fading out instead of silently vanishing.
 
+use crate::cause::Cause;
 use crate::kv::{ClientId, KvCommand, KvOp, KvOutput};
 use raft::{Family, Message, MessageKind, NodeId, Time};
 use serde::{Deserialize, Serialize};
@@ -139,6 +140,8 @@ pub enum DropReason {
     LinkCut,
     /// The receiver was down when it arrived, or crashed while it flew.
     ReceiverDown,
+    /// A person dropped it ([`Action::DropMessage`](crate::Action::DropMessage)).
+    ByHand,
 }
 
 impl fmt::Display for DropReason {
@@ -147,6 +150,7 @@ impl fmt::Display for DropReason {
             DropReason::Lost => "lost by the network",
             DropReason::LinkCut => "the link is cut",
             DropReason::ReceiverDown => "the receiver is down",
+            DropReason::ByHand => "dropped by hand",
         })
     }
 }
@@ -168,6 +172,8 @@ pub struct InFlight {
     pub deliver_at: Time,
     /// Set if it will not be delivered.
     pub dropped: Option<DropReason>,
+    /// Why it was sent.
+    pub cause: Cause,
 }
 
 /// All messages in flight, ordered by delivery time, and the cut links.
@@ -182,6 +188,7 @@ pub struct Network {
 impl Network {
     /// Put a message on the wire. Its fate (random loss, cut link) is
     /// decided now; a cut link is checked again on arrival.
+    #[allow(clippy::too_many_arguments)]
     pub fn send(
         &mut self,
         from: Endpoint,
@@ -190,6 +197,7 @@ impl Network {
         sent_at: Time,
         latency: Time,
         lost: bool,
+        cause: Cause,
     ) -> u64 {
         self.next_id += 1;
         let id = self.next_id;
@@ -203,9 +211,39 @@ impl Network {
         let deliver_at = sent_at + latency.max(1);
         self.in_flight.insert(
             (deliver_at, id),
-            InFlight { id, from, to, packet, sent_at, deliver_at, dropped },
+            InFlight { id, from, to, packet, sent_at, deliver_at, dropped, cause },
         );
         id
+    }
+
+    /// A message still on the wire, by id.
+    pub fn get(&self, id: u64) -> Option<&InFlight> {
+        self.in_flight.values().find(|m| m.id == id)
+    }
+
+    /// How many messages were ever sent: ids run from 1 to this.
+    pub fn sent(&self) -> u64 {
+        self.next_id
+    }
+
+    /// Take a message off the wire ahead of its time (a person dropped it or
+    /// delivers it now). Like [`Network::pop_next`], a link cut while it
+    /// flew drops it.
+    pub fn take(&mut self, id: u64) -> Option<InFlight> {
+        let key = self.get(id).map(|m| (m.deliver_at, m.id))?;
+        let mut m = self.in_flight.remove(&key)?;
+        self.check_arrival(&mut m);
+        Some(m)
+    }
+
+    /// Put a second copy of message `id` on the wire, arriving when the
+    /// original does (right after it); returns the copy's id.
+    pub fn duplicate(&mut self, id: u64) -> Option<u64> {
+        let original = self.get(id)?.clone();
+        self.next_id += 1;
+        let copy = InFlight { id: self.next_id, cause: Cause::Duplicate(id), ..original };
+        self.in_flight.insert((copy.deliver_at, copy.id), copy);
+        Some(self.next_id)
     }
 
     /// When the next message arrives.
@@ -216,10 +254,15 @@ impl Network {
     /// Take the next message off the wire. A link cut while it flew drops it.
     pub fn pop_next(&mut self) -> Option<InFlight> {
         let (_, mut m) = self.in_flight.pop_first()?;
+        self.check_arrival(&mut m);
+        Some(m)
+    }
+
+    /// A message arriving over a link cut while it flew is dropped.
+    fn check_arrival(&self, m: &mut InFlight) {
         if m.dropped.is_none() && self.is_cut(m.from, m.to) {
             m.dropped = Some(DropReason::LinkCut);
         }
-        Some(m)
     }
 
     /// Messages in flight, by delivery time.

@@ -2,17 +2,19 @@
 //! servers, their disks, the network between them, and clients. Same seed
 //! and same actions give the same run, bit for bit, on every platform.
 
+use crate::cause::Cause;
 use crate::checker::{Checker, Invariant, Touched, Violation};
 use crate::client::{Client, History, Pending, Target};
 use crate::config::SimConfig;
 use crate::kv::{ClientId, KvCommand, KvStore};
-use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet};
+use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet, PacketKind};
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
 use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod actions;
+mod steer;
 
 /// Redirects a client follows in a row before it waits a heartbeat and
 /// tries the next server in its rotation.
@@ -36,6 +38,17 @@ pub struct Sim {
     /// every later event that looks at the same servers.
     reported: BTreeSet<(Invariant, Vec<NodeId>, Option<LogIndex>)>,
     trace: Trace,
+    /// What the world is handling now, so that what is sent knows why.
+    input: Input,
+}
+
+/// The input being handled: what a message sent now is a consequence of.
+#[derive(Clone, Copy, Debug)]
+enum Input {
+    /// A message of this type from this sender arrived.
+    Received(PacketKind, Endpoint),
+    /// Anything else.
+    Other(Cause),
 }
 
 /// What the next event is.
@@ -97,6 +110,7 @@ impl Sim {
             violations: Vec::new(),
             reported: BTreeSet::new(),
             trace: Trace::default(),
+            input: Input::Other(Cause::Action),
         })
     }
 
@@ -196,7 +210,10 @@ impl Sim {
                     self.deliver(m);
                 }
             }
-            Next::Timer(id) => self.with_server(id, |s, now| s.raft.tick(now)),
+            Next::Timer(id) => {
+                self.input = Input::Other(self.timer_cause(id));
+                self.with_server(id, |s, now| s.raft.tick(now));
+            }
             Next::Client(id) => self.client_retry(id),
         }
         true
@@ -323,6 +340,10 @@ impl Sim {
     // ----- network -----
 
     fn send(&mut self, from: Endpoint, to: Endpoint, packet: Packet) {
+        let mut cause = match self.input {
+            Input::Received(kind, sender) => Cause::on_receipt(kind, sender, packet.is_reply()),
+            Input::Other(cause) => cause,
+        };
         // A chance of 0 draws nothing, so runs without these faults keep
         // their exact random sequence.
         let copies = if self.rng.chance(self.config.duplicate_percent) { 2 } else { 1 };
@@ -334,12 +355,14 @@ impl Sim {
             }
             let lost = self.rng.chance(self.config.loss_percent);
             let kind = packet.kind();
-            let id = self.network.send(from, to, packet.clone(), self.now, latency, lost);
+            let id = self.network.send(from, to, packet.clone(), self.now, latency, lost, cause);
             self.trace.push(self.now, TraceEvent::Sent { id, from, to, kind });
+            cause = Cause::Duplicate(id);
         }
     }
 
     fn deliver(&mut self, m: InFlight) {
+        self.input = Input::Received(m.packet.kind(), m.from);
         let receiver_up = match m.to {
             Endpoint::Server(id) => self.server(id).is_some(),
             Endpoint::Client(_) => true,
@@ -402,11 +425,13 @@ impl Sim {
             history_row,
         });
         self.trace.push(self.now, TraceEvent::Invoked { client, op: op.clone() });
+        let input = std::mem::replace(&mut self.input, Input::Other(Cause::Invoke(client)));
         self.send(
             Endpoint::Client(client),
             Endpoint::Server(to),
             Packet::Request(ClientRequest { seq, op }),
         );
+        self.input = input;
     }
 
     /// Send the pending operation again, to `to`.
@@ -429,6 +454,7 @@ impl Sim {
     /// in its own round robin, which stale redirects cannot steer into a
     /// loop between servers that no longer know the leader.
     fn client_retry(&mut self, client: ClientId) {
+        self.input = Input::Other(Cause::ClientRetry(client));
         let n = self.servers.len() as u8;
         let Some(c) = self.clients.get_mut(&client) else {
             return;

@@ -34,6 +34,8 @@ pub struct ClusterProps {
     pub on_select: Callback<NodeId>,
     /// The empty background was clicked.
     pub on_background: Callback<()>,
+    /// A message was activated (click, tap, Enter): open its dialog.
+    pub on_message: Callback<u64>,
 }
 
 /// The SVG picture of the cluster.
@@ -57,7 +59,7 @@ pub fn cluster_view(p: &ClusterProps) -> Html {
             }) }
             <g class="messages">
                 { for p.messages.iter().map(|m| html! {
-                    <MessageDot key={m.info.id} info={Rc::clone(&m.info)}
+                    <MessageDot key={m.info.id} info={Rc::clone(&m.info)} on_open={p.on_message.clone()}
                                 x={fixed(m.at.x, 1)} y={fixed(m.at.y, 1)} />
                 }) }
             </g>
@@ -195,13 +197,25 @@ pub struct MessageProps {
     pub x: Decimal,
     /// Where it is now, top to bottom.
     pub y: Decimal,
+    /// Activated: open its dialog.
+    pub on_open: Callback<u64>,
 }
 
 /// A message in flight: only its position changes from frame to frame.
 #[function_component(MessageDot)]
 pub fn message_dot(p: &MessageProps) -> Html {
+    let id = p.info.id;
+    let onclick = p.on_open.reform(move |_: MouseEvent| id);
+    let on_open = p.on_open.clone();
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" {
+            e.prevent_default();
+            on_open.emit(id);
+        }
+    });
     html! {
-        <g class="msg" data-msg={p.info.id.to_string()} data-kind={p.info.kind}
+        <g class="msg" data-msg={p.info.id.to_string()} data-kind={p.info.kind} tabindex="0"
+           role="button" aria-label={format!("{} message {}", p.info.kind, p.info.id)} {onclick} {onkeydown}
            transform={format!("translate({},{})", p.x, p.y)}>
             <MessageBody info={Rc::clone(&p.info)} />
         </g>

@@ -45,7 +45,16 @@ pub fn narration_panel(p: &NarrationProps) -> Html {
                 { for p.lines.iter().map(|l| html! {
                     <li key={l.seq} class={l.tone.name()}>
                         <span class="at">{ format!("{} ms", l.time) }</span>
-                        <span class="what">{ AttrValue::from(Rc::clone(&l.text)) }</span>
+                        if let Some((rule, values)) = &l.rule {
+                            <details class="what">
+                                <summary>{ AttrValue::from(Rc::clone(&l.text)) }</summary>
+                                <p class="rule" data-rule={rule.name()}>
+                                    { rule.name() }{ " (" }{ rule.section() }{ "): " }{ AttrValue::from(Rc::clone(values)) }
+                                </p>
+                            </details>
+                        } else {
+                            <span class="what">{ AttrValue::from(Rc::clone(&l.text)) }</span>
+                        }
                     </li>
                 }) }
             </ol>

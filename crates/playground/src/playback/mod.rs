@@ -236,6 +236,8 @@ impl Playback {
         if let Ok(Some(_)) = done {
             self.other = Some(from);
         }
+        // Firing a chosen event moves the clock.
+        self.shown = self.shown.max(self.sim().now() as f64);
         self.pause_if_over();
         done.map(|_| ())
     }

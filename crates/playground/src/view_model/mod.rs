@@ -13,10 +13,12 @@
 //! [`network`] for the network editor's partitions, and [`strip`] for the
 //! time strip.
 
+pub mod decision;
 pub mod details;
 pub mod inspector;
 pub mod links;
 pub mod logs;
+pub mod message_fields;
 pub mod messages;
 pub mod narration;
 pub mod network;

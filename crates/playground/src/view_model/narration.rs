@@ -66,6 +66,9 @@ pub struct NarrationLine {
     pub text: Rc<str>,
     /// Its colour.
     pub tone: Tone,
+    /// The Figure 2 rule a server's decision applied and the values it
+    /// compared, in words.
+    pub rule: Option<(raft::Rule, Rc<str>)>,
 }
 
 /// The tone of a trace event, and whether it is routine chatter that the
@@ -135,6 +138,11 @@ impl Narration {
                 time: entry.time,
                 text: entry.event.to_string().into(),
                 tone,
+                rule: match &entry.event {
+                    TraceEvent::Raft { event, .. } => super::decision::decision(event)
+                        .map(|(rule, values)| (rule, values.into())),
+                    _ => None,
+                },
             }));
             added = true;
         }

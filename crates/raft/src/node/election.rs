@@ -2,7 +2,7 @@
 
 use super::role::{own_vote, LeaderState, RoleState};
 use super::RaftNode;
-use crate::event::{Event, VoteRejectReason};
+use crate::event::{Event, VoteCheck, VoteRejectReason};
 use crate::log::Payload;
 use crate::message::{Message, RequestVote, RequestVoteReply};
 use crate::quorum::VoteResult;
@@ -198,6 +198,13 @@ impl<C: Clone> RaftNode<C> {
     /// up-to-date as ours (§5.4.1).
     pub(super) fn handle_request_vote(&mut self, now: Time, from: NodeId, m: RequestVote) {
         let term = self.current_term();
+        let log = &self.persistent.log;
+        let check = VoteCheck {
+            candidate_term: m.term,
+            candidate_last: (m.last_log_index, m.last_log_term),
+            voted_for: self.persistent.hard_state.voted_for,
+            my_last: (log.last_index(), log.last_term()),
+        };
         let reject = if m.term < term {
             Some(VoteRejectReason::StaleTerm { current_term: term })
         } else if let Some(voted_for) = self.persistent.hard_state.voted_for.filter(|&v| v != from)
@@ -209,14 +216,14 @@ impl<C: Clone> RaftNode<C> {
         let vote_granted = reject.is_none();
         match reject {
             Some(reason) => {
-                self.ready.events.push(Event::VoteRejected { candidate: from, term, reason })
+                self.ready.events.push(Event::VoteRejected { candidate: from, term, reason, check })
             }
             None => {
                 self.persistent.hard_state.voted_for = Some(from);
                 self.persist_hard_state();
                 // §5.2: granting a vote restarts the election timer.
                 self.reset_election_timer(now);
-                self.ready.events.push(Event::VoteGranted { candidate: from, term });
+                self.ready.events.push(Event::VoteGranted { candidate: from, term, check });
             }
         }
         self.send(from, Message::RequestVoteReply(RequestVoteReply { term, vote_granted }));

@@ -130,7 +130,7 @@ impl<C: Clone> RaftNode<C> {
             // The bug: treat the whole log on disk as committed.
             let last = node.persistent.log.last_index();
             if last > 0 {
-                node.advance_commit(last);
+                node.advance_commit(last, crate::event::CommitBy::WholeLogOnRestart);
             }
         }
         Ok(node)
@@ -186,6 +186,15 @@ impl<C: Clone> RaftNode<C> {
         }
     }
 
+    /// Make a leader's heartbeat timer fire now (§5.2: AppendEntries to
+    /// every follower), as when a person chooses it as the next event.
+    /// Others ignore it: only a leader sends heartbeats.
+    pub fn heartbeat_now(&mut self, now: Time) {
+        if self.role() == Role::Leader {
+            self.broadcast_heartbeat(now);
+        }
+    }
+
     /// Handle a message from `from`.
     pub fn step(&mut self, now: Time, from: NodeId, msg: Message<C>) {
         if msg.term() > self.current_term() {
@@ -214,7 +223,8 @@ impl<C: Clone> RaftNode<C> {
                 // §5.1: "If a server receives a request or response with a
                 // higher term, it updates its term to that value and reverts
                 // to follower."
-                self.ready.events.push(Event::SawHigherTerm { from, term: msg.term() });
+                let previous = self.current_term();
+                self.ready.events.push(Event::SawHigherTerm { from, term: msg.term(), previous });
                 self.become_follower(now, msg.term());
             }
         }

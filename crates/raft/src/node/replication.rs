@@ -1,7 +1,7 @@
 //! Log replication (§5.3) and commitment (§5.3, §5.4.2).
 
 use super::{LogWrite, RaftNode};
-use crate::event::{AppendRejectReason, Event};
+use crate::event::{AppendRejectReason, CommitBy, Event};
 use crate::log::{Entry, Payload};
 use crate::message::{AppendEntries, AppendEntriesReply, Message};
 use crate::progress::ProgressState;
@@ -160,15 +160,21 @@ impl<C: Clone> RaftNode<C> {
         // Rules 3 and 4.
         let match_index = m.prev_log_index + m.entries.len() as LogIndex;
         let round = m.round;
+        let prev_log = (m.prev_log_index, m.prev_log_term);
         let appended = self.store_entries(m.prev_log_index, m.entries);
-        self.ready.events.push(Event::AppendAccepted { leader: from, match_index, appended });
+        let accepted = Event::AppendAccepted { leader: from, match_index, appended, prev_log };
+        self.ready.events.push(accepted);
 
         // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
         // Only the prefix this request vouched for may be committed: entries
         // past it could still be a stale leader's leftovers.
         let commit = m.leader_commit.min(match_index);
         if commit > self.volatile.commit_index {
-            self.advance_commit(commit);
+            let leader_commit = m.leader_commit;
+            self.advance_commit(
+                commit,
+                CommitBy::LeaderCommit { leader_commit, last_new: match_index },
+            );
         }
         let reply = AppendEntriesReply {
             term: self.current_term(),
@@ -242,7 +248,8 @@ impl<C: Clone> RaftNode<C> {
         conflict_hint: LogIndex,
         reason: AppendRejectReason,
     ) {
-        self.ready.events.push(Event::AppendRejected { leader: to, reason });
+        let prev_log = (m.prev_log_index, m.prev_log_term);
+        self.ready.events.push(Event::AppendRejected { leader: to, reason, prev_log });
         let reply = AppendEntriesReply {
             term: self.current_term(),
             success: false,
@@ -293,11 +300,14 @@ impl<C: Clone> RaftNode<C> {
         matched.extend(self.progress().iter().map(|(&p, pr)| (p, pr.match_index)));
         matched.insert(self.config.id, self.persistent.log.last_index());
         let n = self.conf.quorum.committed_index(&matched);
-        let current_term = self.persistent.log.term_at(n) == Some(self.current_term());
+        let entry_term = self.persistent.log.term_at(n);
+        let current_term = entry_term == Some(self.current_term());
         if n > self.volatile.commit_index
             && (current_term || self.config.bugs.commit_by_counting_old_terms)
         {
-            self.advance_commit(n);
+            let current_term = self.current_term();
+            let entry_term = entry_term.unwrap_or_default();
+            self.advance_commit(n, CommitBy::Majority { entry_term, current_term });
         }
         if current_term && n == self.volatile.commit_index {
             self.release_reads_awaiting_commit(now);
@@ -308,9 +318,9 @@ impl<C: Clone> RaftNode<C> {
     /// Raise commitIndex and hand the newly committed entries to the caller
     /// to apply, in order (Figure 2: "If commitIndex > lastApplied: increment
     /// lastApplied, apply log[lastApplied] to state machine").
-    pub(super) fn advance_commit(&mut self, commit_index: LogIndex) {
+    pub(super) fn advance_commit(&mut self, commit_index: LogIndex, by: CommitBy) {
         self.volatile.commit_index = commit_index;
-        self.ready.events.push(Event::CommitAdvanced { commit_index });
+        self.ready.events.push(Event::CommitAdvanced { commit_index, by });
         let newly: Vec<_> =
             self.persistent.log.cloned_range(self.volatile.last_applied + 1..=commit_index);
         self.volatile.last_applied = commit_index;

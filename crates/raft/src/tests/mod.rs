@@ -13,6 +13,7 @@ mod persistence;
 mod prevote_check_quorum;
 mod reads;
 mod replication;
+mod rules;
 mod snapshots;
 mod transfer;
 mod walkthroughs;

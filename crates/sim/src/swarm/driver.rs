@@ -207,6 +207,11 @@ impl Swarm {
         let event = self.sim.next_event_time();
         if event.is_some_and(|t| t <= next_timed) {
             self.sim_step();
+            if let Some(action) =
+                self.options.steer.and_then(|f| f(&self.sim, self.plan.seed, self.steps))
+            {
+                self.act(action);
+            }
             return Ok(());
         }
         // No event is due before `next_timed`: this only moves the clock.

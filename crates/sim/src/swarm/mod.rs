@@ -40,6 +40,13 @@ use std::fmt;
 /// A check of a finished client history (`Err` says what is wrong).
 pub type HistoryCheck = fn(&History) -> Result<(), String>;
 
+/// A hand on single messages during the safety phase: after each event,
+/// given the world, the seed and the step number, an action to take —
+/// [`Action::DropMessage`](crate::Action::DropMessage), `DuplicateMessage`
+/// or `DeliverNow` of a message that is on its way — or `None`. It must
+/// be a pure function of its arguments, so the seed replays.
+pub type Steer = fn(&crate::world::Sim, u64, u64) -> Option<crate::action::Action>;
+
 /// Hooks a test or tool can set: change the settings (turn on a bug switch),
 /// change the mix (force the fault a bug needs), and check the finished
 /// history (linearizability, in `raft-check`).
@@ -52,6 +59,9 @@ pub struct SwarmOptions {
     /// Run on the complete client history once the run has converged; an
     /// `Err` fails the seed.
     pub check_history: Option<HistoryCheck>,
+    /// Called after every event of the safety phase; what it returns is
+    /// taken like a fault (and must be accepted).
+    pub steer: Option<Steer>,
     /// The bug switch the run is about (see [`bug_options`]): named in the
     /// replay command (`--bug NAME`) and the page link (`&bug=NAME`), so
     /// that both replay with the same hooks.
@@ -64,6 +74,7 @@ impl fmt::Debug for SwarmOptions {
             .field("configure", &self.configure.is_some())
             .field("adjust_mix", &self.adjust_mix.is_some())
             .field("check_history", &self.check_history.is_some())
+            .field("steer", &self.steer.is_some())
             .field("bug", &self.bug)
             .finish()
     }

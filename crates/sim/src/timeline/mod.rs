@@ -263,9 +263,18 @@ impl Timeline {
     }
 
     /// Go back one event: to the last event's moment if the clock has moved
-    /// on since it, else to the event before.
+    /// on since it, else to the event before. A chosen event
+    /// ([`Action::Fire`]) taken since the last event is undone first: the
+    /// world goes back to right before it.
     pub fn step_back(&mut self) -> Result<(), String> {
         let at = self.cursor.at;
+        if let Some(index) = self.cursor.applied.checked_sub(1) {
+            let r = &self.branch().actions[index];
+            if r.at.event == at.event && matches!(r.action, Action::Fire(_)) {
+                let at = r.at;
+                return self.go(Goal::Before { index, at });
+            }
+        }
         if !self.cursor.at_event() {
             return self.go(Goal::Event(at.event));
         }
@@ -322,6 +331,10 @@ impl Timeline {
         }
         let at = self.cursor.at;
         let live = at == self.end();
+        // Firing a chosen event moves the clock (to the earliest scheduled
+        // time): the moment after the action is later than the one it was
+        // taken at.
+        self.cursor.at.time = self.cursor.sim.now();
         let mut marks = if live {
             std::mem::take(&mut self.marks[self.branch.0 as usize])
         } else {
@@ -335,6 +348,7 @@ impl Timeline {
         if live {
             let b = &mut self.branches[self.branch.0 as usize];
             b.actions.push(recorded);
+            b.end = self.cursor.at;
             self.marks[self.branch.0 as usize] = marks;
             return Ok(None);
         }
@@ -348,7 +362,7 @@ impl Timeline {
             actions,
             inherited: applied,
             checkpoints: Checkpoints::default(),
-            end: at,
+            end: self.cursor.at,
         });
         self.marks.push(marks);
         self.branch = id;
@@ -439,7 +453,7 @@ impl Timeline {
         let (mut event, time) = match goal {
             Goal::Event(n) => (n, Time::MAX),
             Goal::Time(t) => (u64::MAX, t),
-            Goal::At(m) => (m.event, m.time),
+            Goal::At(m) | Goal::Before { at: m, .. } => (m.event, m.time),
         };
         let mut b = self.branch();
         loop {

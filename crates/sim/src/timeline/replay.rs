@@ -19,13 +19,23 @@ pub(super) enum Goal {
     Time(Time),
     /// Exactly this recorded moment, with the actions recorded at it.
     At(Moment),
+    /// Right before the branch's action `index`, at the moment `at` it was
+    /// recorded (to undo a chosen event, which is an action, not an event).
+    Before {
+        /// The action's index in the branch.
+        index: usize,
+        /// Its moment.
+        at: Moment,
+    },
 }
 
 impl Goal {
-    /// Does an action recorded at `action` (at the cursor's event count)
-    /// happen before the goal, when the cursor stands at `now`?
-    fn admits(self, action: Moment, now: Moment) -> bool {
+    /// Does the branch's action `index`, recorded at `action` (at the
+    /// cursor's event count), happen before the goal, when the cursor
+    /// stands at `now`?
+    fn admits(self, index: usize, action: Moment, now: Moment) -> bool {
         match self {
+            Goal::Before { index: before, .. } => index < before,
             Goal::Event(n) => now.event < n || action.time <= now.time,
             Goal::Time(t) => action.time <= t,
             Goal::At(m) => action <= m,
@@ -38,7 +48,7 @@ impl Goal {
         match self {
             Goal::Event(n) => now.event == n,
             Goal::Time(t) => now.event == end.event || next.is_none_or(|n| n > t),
-            Goal::At(m) => now.event == m.event,
+            Goal::At(m) | Goal::Before { at: m, .. } => now.event == m.event,
         }
     }
 
@@ -50,6 +60,9 @@ impl Goal {
             Goal::Event(n) => n > now.event || (n == now.event && now_is_event),
             Goal::Time(t) => t >= now.time,
             Goal::At(m) => m >= now,
+            // Replayed from a checkpoint: the cursor may already be past
+            // the action.
+            Goal::Before { .. } => false,
         }
     }
 }
@@ -135,10 +148,11 @@ impl Cursor {
         loop {
             while let Some(r) = actions
                 .get(self.applied)
-                .filter(|r| r.at.event == self.at.event && goal.admits(r.at, self.at))
+                .filter(|r| r.at.event == self.at.event && goal.admits(self.applied, r.at, self.at))
             {
                 self.clock_to(r.at.time)?;
                 self.sim.act(r.action.clone()).map_err(|e| diverged(self.at, &e))?;
+                self.at.time = self.sim.now();
                 self.applied += 1;
             }
             if goal.reached(self.at, self.sim.next_event_time(), end) {
@@ -154,7 +168,7 @@ impl Cursor {
         }
         match goal {
             Goal::Time(t) => self.clock_to(t)?,
-            Goal::At(m) => self.clock_to(m.time)?,
+            Goal::At(m) | Goal::Before { at: m, .. } => self.clock_to(m.time)?,
             Goal::Event(_) => {}
         }
         Ok(stopped)

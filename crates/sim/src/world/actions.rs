@@ -3,8 +3,9 @@
 //! trace, then carried out. Adding an action means one arm in [`Sim::act`]
 //! and one function here.
 
-use super::Sim;
+use super::{Input, Sim};
 use crate::action::Action;
+use crate::cause::Cause;
 use crate::client::{Client, Target};
 use crate::config::{check_chance, check_latency, MAX_SERVERS};
 use crate::kv::{ClientId, KvOp};
@@ -23,12 +24,14 @@ impl Sim {
     /// changes nothing.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
         let said = Accepted(action.to_string());
+        self.input = Input::Other(Cause::Action);
         match action {
             Action::Crash(id) => self.crash(id, said),
             Action::Restart(id) => self.restart(id, said),
             Action::TimeOut(id) => {
                 self.running(id)?;
                 self.accept(said);
+                self.input = Input::Other(Cause::ElectionTimeout(id));
                 self.with_server(id, |s, now| s.raft.time_out(now));
                 Ok(())
             }
@@ -124,6 +127,22 @@ impl Sim {
                 self.change_membership(raft::MembershipChange::ChangeVoters(set))
             }
             Action::TransferLeadership(to) => self.transfer_leadership(to, said),
+            Action::DropMessage(id) | Action::DuplicateMessage(id) | Action::DeliverNow(id) => {
+                self.deliverable(id)?;
+                self.accept(said);
+                match action {
+                    Action::DropMessage(_) => self.drop_message(id),
+                    Action::DuplicateMessage(_) => self.duplicate_message(id),
+                    _ => self.deliver_now(id),
+                }
+                Ok(())
+            }
+            Action::Fire(p) => {
+                self.scheduled(p)?;
+                self.accept(said);
+                self.fire(p);
+                Ok(())
+            }
         }
     }
 
