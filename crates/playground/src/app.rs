@@ -18,9 +18,9 @@ use crate::components::membership::MembershipPanel;
 use crate::components::message_dialog::MessageDialog;
 use crate::components::narration::NarrationPanel;
 use crate::components::network_editor::NetworkEditor;
-use crate::components::server_inspector::ServerInspector;
 use crate::components::pending_list::PendingList;
 use crate::components::rules_panel::RulesPanel;
+use crate::components::server_inspector::ServerInspector;
 use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
 use crate::components::share_dialog::{Copied, ShareDialog};
@@ -38,6 +38,7 @@ use crate::view_model::network::Preset;
 use crate::view_model::ops::PAGE_CLIENT;
 use crate::visibility::VisibilityWatch;
 use raft::{LogIndex, NodeId};
+use sim::decimal::short;
 use sim::{Action, KvOp, SimConfig, Target};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -373,7 +374,12 @@ impl App {
             HostAction::Speed { value } => {
                 let (min, max) = (speed::SPEED_MIN, speed::SPEED_MAX);
                 if !(min..=max).contains(&value) {
-                    self.tell_host_error(format!("speed must be {min}–{max}; got {value}"));
+                    let (min, max) = (short(min, 3), short(max, 3));
+                    self.tell_host_error(if value.is_finite() {
+                        format!("speed must be {min}–{max}; got {}", short(value, 6))
+                    } else {
+                        format!("speed must be a number from {min} to {max}")
+                    });
                     return false;
                 }
                 Msg::Speed(speed::position_of(value))
