@@ -24,6 +24,7 @@ pub mod log;
 pub mod membership;
 pub mod message;
 pub mod node;
+pub mod peers;
 pub mod progress;
 pub mod quorum;
 pub mod rng;
@@ -40,6 +41,7 @@ pub use message::{
     AppendEntries, AppendEntriesReply, Envelope, Message, MessageKind, ReadIndex, ReadIndexReply, RequestVote,
     RequestVoteReply, TimeoutNow,
 };
+pub use peers::{PeerMap, PeerSet};
 pub use node::{LogWrite, ProposeError, RaftNode, ReadState, Ready};
 pub use progress::{Progress, ProgressState};
 pub use rng::Rng;
