@@ -96,24 +96,9 @@ impl<V> PeerMap<V> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
-    /// The entries in ascending id order, values to change.
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&NodeId, &mut V)> + '_ {
-        self.0.iter_mut().map(|(k, v)| (&*k, v))
-    }
-
-    /// The ids in ascending order.
-    pub fn keys(&self) -> impl Iterator<Item = &NodeId> + '_ {
-        self.0.iter().map(|(k, _)| k)
-    }
-
     /// The values in ascending id order.
     pub fn values(&self) -> impl Iterator<Item = &V> + '_ {
         self.0.iter().map(|(_, v)| v)
-    }
-
-    /// The values in ascending id order, to change.
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> + '_ {
-        self.0.iter_mut().map(|(_, v)| v)
     }
 }
 
@@ -153,15 +138,6 @@ impl<V> FromIterator<(NodeId, V)> for PeerMap<V> {
 impl<V, const N: usize> From<[(NodeId, V); N]> for PeerMap<V> {
     fn from(entries: [(NodeId, V); N]) -> Self {
         entries.into_iter().collect()
-    }
-}
-
-impl<V> IntoIterator for PeerMap<V> {
-    type Item = (NodeId, V);
-    type IntoIter = std::vec::IntoIter<(NodeId, V)>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
     }
 }
 
@@ -385,7 +361,10 @@ mod tests {
         assert_eq!(m.remove(&NodeId(1)), None);
         *m.get_or_insert_with(NodeId(2), || 0) += 5;
         assert_eq!(m.get(&NodeId(2)), Some(&5));
-        assert_eq!(m.keys().copied().collect::<Vec<_>>(), [NodeId(2), NodeId(3)]);
+        assert_eq!(
+            m.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>(),
+            [(NodeId(2), 5), (NodeId(3), 9)]
+        );
     }
 
     #[test]
