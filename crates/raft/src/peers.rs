@@ -81,6 +81,11 @@ impl<V> PeerMap<V> {
         self.0.retain_mut(|(k, v)| keep(k, v));
     }
 
+    /// Forget every server.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
     /// How many servers the map holds.
     pub fn len(&self) -> usize {
         self.0.len()
