@@ -13,6 +13,7 @@
 //!
 //! Layout, in the manner of etcd-io/raft: [`log`] holds the log, [`quorum`]
 //! the majority arithmetic, [`progress`] the leader's per-follower tracking,
+//! [`peers`] the per-server maps and sets,
 //! [`message`] the RPCs, [`event`] the narration, and [`node`] the role logic
 //! that ties them together.
 
