@@ -40,7 +40,7 @@
 
 use raft::{Config, Entry, Envelope, Message, NodeId, ProgressState, RaftNode, Role, Term, Time};
 use stateright::{Model, Property};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
 /// How far the model's clock jumps at each action, ms: more than any
@@ -155,7 +155,7 @@ struct NodeCanon<'a> {
     log: Vec<&'a Entry<Cmd>>,
     commit: u64,
     applied: u64,
-    votes: &'a BTreeMap<NodeId, bool>,
+    votes: &'a raft::PeerMap<bool>,
     /// peer, nextIndex, matchIndex, probing?, probe sent, indexes in flight
     progress: Vec<(NodeId, u64, u64, bool, bool, Vec<u64>)>,
 }

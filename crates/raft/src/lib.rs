@@ -13,6 +13,7 @@
 //!
 //! Layout, in the manner of etcd-io/raft: [`log`] holds the log, [`quorum`]
 //! the majority arithmetic, [`progress`] the leader's per-follower tracking,
+//! [`peers`] the per-server maps and sets,
 //! [`message`] the RPCs, [`event`] the narration, and [`node`] the role logic
 //! that ties them together.
 
@@ -24,6 +25,7 @@ pub mod log;
 pub mod membership;
 pub mod message;
 pub mod node;
+pub mod peers;
 pub mod progress;
 pub mod quorum;
 pub mod rng;
@@ -42,6 +44,7 @@ pub use message::{
     AppendEntries, AppendEntriesReply, Envelope, Message, MessageKind, ReadIndex, ReadIndexReply, RequestVote,
     RequestVoteReply, TimeoutNow,
 };
+pub use peers::{PeerMap, PeerSet};
 pub use node::{LogWrite, ProposeError, RaftNode, ReadState, Ready};
 pub use progress::{Progress, ProgressState};
 pub use rng::Rng;

@@ -8,21 +8,21 @@
 //! uses the latest configuration in its log").
 
 use crate::quorum::JointConfig;
+use crate::peers::PeerSet;
 use crate::types::NodeId;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use std::fmt;
 
 /// A cluster configuration.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Membership {
     /// The voters (C_new while joint).
-    pub voters: BTreeSet<NodeId>,
+    pub voters: PeerSet,
     /// While joint, the voters of C_old; empty otherwise.
-    pub outgoing: BTreeSet<NodeId>,
+    pub outgoing: PeerSet,
     /// Servers that receive the log but neither vote nor count toward
     /// commitment (thesis §4.2.1: new servers catch up as learners first).
-    pub learners: BTreeSet<NodeId>,
+    pub learners: PeerSet,
 }
 
 impl Membership {
@@ -50,7 +50,7 @@ impl Membership {
 
     /// Every server in the configuration: voters of both halves and
     /// learners.
-    pub fn members(&self) -> BTreeSet<NodeId> {
+    pub fn members(&self) -> PeerSet {
         let mut all = self.voters.clone();
         all.extend(&self.outgoing);
         all.extend(&self.learners);
@@ -66,7 +66,7 @@ impl Membership {
     pub fn leave_joint(&self) -> Membership {
         Membership {
             voters: self.voters.clone(),
-            outgoing: BTreeSet::new(),
+            outgoing: PeerSet::new(),
             learners: self.learners.clone(),
         }
     }
@@ -117,7 +117,7 @@ impl Membership {
 impl fmt::Display for Membership {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let list =
-            |s: &BTreeSet<NodeId>| s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ");
+            |s: &PeerSet| s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ");
         if self.is_joint() {
             write!(f, "C_old,new: {{{}}} and {{{}}}", list(&self.outgoing), list(&self.voters))?;
         } else {
@@ -143,7 +143,7 @@ pub enum MembershipChange {
     /// Remove a voter or learner, one server at a time (thesis §4.1).
     RemoveServer(NodeId),
     /// Replace the voters through joint consensus C_old,new → C_new (§6).
-    ChangeVoters(BTreeSet<NodeId>),
+    ChangeVoters(PeerSet),
 }
 
 impl fmt::Display for MembershipChange {
@@ -166,7 +166,7 @@ impl fmt::Display for MembershipChange {
 mod tests {
     use super::*;
 
-    fn ids(v: &[u8]) -> BTreeSet<NodeId> {
+    fn ids(v: &[u8]) -> PeerSet {
         v.iter().map(|&i| NodeId(i)).collect()
     }
 

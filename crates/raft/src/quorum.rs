@@ -6,8 +6,8 @@
 //! Raft internals" walkthrough: "majority refers to the total number of all
 //! Raft peers").
 
+use crate::peers::PeerMap;
 use crate::types::{LogIndex, NodeId};
-use std::collections::BTreeMap;
 
 /// The outcome of counting votes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,7 +53,7 @@ impl MajorityConfig {
     /// The highest log index stored on a majority of voters, given each
     /// voter's matchIndex (missing voters count as 0). The leader may commit
     /// up to this index, subject to the current-term rule of §5.4.2.
-    pub fn committed_index(&self, match_index: &BTreeMap<NodeId, LogIndex>) -> LogIndex {
+    pub fn committed_index(&self, match_index: &PeerMap<LogIndex>) -> LogIndex {
         if self.voters.is_empty() {
             return 0;
         }
@@ -67,7 +67,7 @@ impl MajorityConfig {
     }
 
     /// Count the votes recorded so far (`true` = granted).
-    pub fn vote_result(&self, votes: &BTreeMap<NodeId, bool>) -> VoteResult {
+    pub fn vote_result(&self, votes: &PeerMap<bool>) -> VoteResult {
         let (mut yes, mut no) = (0, 0);
         for v in &self.voters {
             match votes.get(v) {
@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn committed_index_is_the_quorum_th_highest_match() {
         let c = ids(5);
-        let m: BTreeMap<_, _> =
+        let m: PeerMap<_> =
             [(NodeId(1), 7), (NodeId(2), 5), (NodeId(3), 9), (NodeId(4), 1)].into_iter().collect();
         // Sorted descending: 9, 7, 5, 1, 0 → the third is 5.
         assert_eq!(c.committed_index(&m), 5);
@@ -116,13 +116,13 @@ mod tests {
     #[test]
     fn votes_win_lose_or_wait() {
         let c = ids(5);
-        let mut v = BTreeMap::new();
+        let mut v = PeerMap::new();
         v.insert(NodeId(1), true);
         v.insert(NodeId(2), true);
         assert_eq!(c.vote_result(&v), VoteResult::Pending);
         v.insert(NodeId(3), true);
         assert_eq!(c.vote_result(&v), VoteResult::Won);
-        let mut no = BTreeMap::new();
+        let mut no = PeerMap::new();
         for i in 1..=3 {
             no.insert(NodeId(i), false);
         }
@@ -172,7 +172,7 @@ impl JointConfig {
     }
 
     /// The highest index stored on a majority of C_new and of C_old.
-    pub fn committed_index(&self, match_index: &BTreeMap<NodeId, LogIndex>) -> LogIndex {
+    pub fn committed_index(&self, match_index: &PeerMap<LogIndex>) -> LogIndex {
         let new = self.incoming.committed_index(match_index);
         if self.outgoing.voters().is_empty() {
             new
@@ -182,7 +182,7 @@ impl JointConfig {
     }
 
     /// Won only if both halves are won; lost if either is lost.
-    pub fn vote_result(&self, votes: &BTreeMap<NodeId, bool>) -> VoteResult {
+    pub fn vote_result(&self, votes: &PeerMap<bool>) -> VoteResult {
         let new = self.incoming.vote_result(votes);
         let old = if self.outgoing.voters().is_empty() {
             VoteResult::Won
@@ -204,7 +204,7 @@ mod joint_tests {
 
     /// The plain reference: an index is committed if more than half of each
     /// non-empty half has a matchIndex at or above it; take the highest.
-    fn reference_committed(new: &[u8], old: &[u8], m: &BTreeMap<NodeId, LogIndex>) -> LogIndex {
+    fn reference_committed(new: &[u8], old: &[u8], m: &PeerMap<LogIndex>) -> LogIndex {
         let on_majority = |set: &[u8], idx: LogIndex| {
             let set: std::collections::BTreeSet<u8> = set.iter().copied().collect();
             set.is_empty()
@@ -215,7 +215,7 @@ mod joint_tests {
         (0..=20).rev().find(|&i| on_majority(new, i) && on_majority(old, i)).unwrap_or(0)
     }
 
-    fn reference_vote(new: &[u8], old: &[u8], votes: &BTreeMap<NodeId, bool>) -> VoteResult {
+    fn reference_vote(new: &[u8], old: &[u8], votes: &PeerMap<bool>) -> VoteResult {
         let half = |set: &[u8]| {
             let set: std::collections::BTreeSet<u8> = set.iter().copied().collect();
             if set.is_empty() {
@@ -246,8 +246,8 @@ mod joint_tests {
             matches in proptest::collection::btree_map(1u8..=9, 0u64..=20, 0..9),
             votes in proptest::collection::btree_map(1u8..=9, any::<bool>(), 0..9),
         ) {
-            let m: BTreeMap<NodeId, LogIndex> = matches.into_iter().map(|(k, v)| (NodeId(k), v)).collect();
-            let v: BTreeMap<NodeId, bool> = votes.into_iter().map(|(k, v)| (NodeId(k), v)).collect();
+            let m: PeerMap<LogIndex> = matches.into_iter().map(|(k, v)| (NodeId(k), v)).collect();
+            let v: PeerMap<bool> = votes.into_iter().map(|(k, v)| (NodeId(k), v)).collect();
             let joint = JointConfig::new(new.iter().map(|&i| NodeId(i)), old.iter().map(|&i| NodeId(i)));
             prop_assert_eq!(joint.committed_index(&m), reference_committed(&new, &old, &m));
             prop_assert_eq!(joint.vote_result(&v), reference_vote(&new, &old, &v));

@@ -10,7 +10,7 @@ use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet, PacketKind};
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, Time};
+use raft::{LogIndex, NodeId, PeerMap, PersistentState, Ready, Rng, Role, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod actions;
@@ -316,7 +316,7 @@ impl Sim {
             self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
         }
         // 4. Check.
-        let mut disks: BTreeMap<NodeId, &PersistentState<KvCommand>> = BTreeMap::new();
+        let mut disks: PeerMap<&PersistentState<KvCommand>> = PeerMap::new();
         disks.extend(self.ids().map(|i| (i, &self.disks[i.0 as usize - 1])));
         let Some(server) = self.servers[k].as_ref() else {
             return;

@@ -5,9 +5,9 @@ use super::RaftNode;
 use crate::event::{Event, VoteCheck, VoteRejectReason};
 use crate::log::Payload;
 use crate::message::{Message, RequestVote, RequestVoteReply};
+use crate::peers::PeerMap;
 use crate::quorum::VoteResult;
 use crate::types::{NodeId, Role, Time};
-use std::collections::BTreeMap;
 
 impl<C: Clone> RaftNode<C> {
     /// The election timeout fired: campaign, or with PreVote first ask
@@ -155,7 +155,7 @@ impl<C: Clone> RaftNode<C> {
         l.check_quorum_deadline = next_check;
         heard.insert(self.config.id);
         // While joint, a majority of each half must have been heard (§6).
-        let mut tally = BTreeMap::new();
+        let mut tally = PeerMap::new();
         tally.extend(self.conf.quorum.voters().into_iter().map(|v| (v, heard.contains(&v))));
         let active = tally.values().filter(|&&h| h).count();
         let needed = self.conf.quorum.quorum();

@@ -35,7 +35,7 @@ impl<C: Clone> RaftNode<C> {
         if let Some(l) = self.leader_state_mut() {
             l.progress.retain(|p, _| members.contains(p));
             for p in peers {
-                l.progress.entry(p).or_insert_with(|| Progress::new(last));
+                l.progress.get_or_insert_with(p, || Progress::new(last));
             }
         }
     }

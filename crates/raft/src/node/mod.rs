@@ -22,13 +22,13 @@ use crate::event::Event;
 use crate::log::RaftLog;
 use crate::membership::Membership;
 use crate::message::{Envelope, Message};
+use crate::peers::PeerMap;
 use crate::progress::Progress;
 use crate::quorum::JointConfig;
 use crate::rng::Rng;
 use crate::storage::PersistentState;
 use crate::types::{LogIndex, NodeId, Role, Term, Time};
 use role::{LeaderState, RoleState};
-use std::collections::BTreeMap;
 
 /// One server's Raft state machine.
 #[derive(Clone, Debug)]
@@ -79,10 +79,10 @@ struct InEffect {
 }
 
 /// The empty tally [`RaftNode::votes`] shows outside an election.
-static NO_VOTES: BTreeMap<NodeId, bool> = BTreeMap::new();
+static NO_VOTES: PeerMap<bool> = PeerMap::new();
 /// The empty progress [`RaftNode::progress`] shows on a server that does
 /// not lead.
-static NO_PROGRESS: BTreeMap<NodeId, Progress> = BTreeMap::new();
+static NO_PROGRESS: PeerMap<Progress> = PeerMap::new();
 
 impl<C: Clone> RaftNode<C> {
     /// A server booting for the first time: empty log, term 0, follower.
@@ -336,7 +336,7 @@ impl<C: Clone> RaftNode<C> {
         self.volatile.election_timeout
     }
     /// A (pre-)candidate's tally: voter → granted (empty in other roles).
-    pub fn votes(&self) -> &BTreeMap<NodeId, bool> {
+    pub fn votes(&self) -> &PeerMap<bool> {
         match &self.role {
             RoleState::PreCandidate { votes } | RoleState::Candidate { votes } => votes,
             RoleState::Follower | RoleState::Leader(_) => &NO_VOTES,
@@ -347,7 +347,7 @@ impl<C: Clone> RaftNode<C> {
         self.leader_state().map_or(0, |l| l.reads.lease_until)
     }
     /// A leader's nextIndex/matchIndex per follower (empty on other roles).
-    pub fn progress(&self) -> &BTreeMap<NodeId, Progress> {
+    pub fn progress(&self) -> &PeerMap<Progress> {
         self.leader_state().map_or(&NO_PROGRESS, |l| &l.progress)
     }
     /// The voting servers (of both halves while joint).

@@ -15,9 +15,10 @@ use super::RaftNode;
 use crate::config::ReadMode;
 use crate::event::Event;
 use crate::message::{Message, ReadIndex, ReadIndexReply};
+use crate::peers::PeerMap;
 use crate::quorum::{JointConfig, VoteResult};
 use crate::types::{LogIndex, NodeId, Role, Time};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// "You may answer read `ctx` once lastApplied ≥ `index`."
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub(super) struct LeaderReads {
     /// each was sent.
     pub(super) round_sent: VecDeque<(u64, Time)>,
     /// The highest round each follower acknowledged.
-    acked_rounds: BTreeMap<NodeId, u64>,
+    acked_rounds: PeerMap<u64>,
     /// Until when no other leader can exist (0 if no lease).
     pub(super) lease_until: Time,
     /// Reads waiting for a heartbeat round to confirm leadership.
@@ -67,7 +68,7 @@ impl LeaderReads {
         quorum: &JointConfig,
         lease: Time,
     ) -> Vec<PendingRead> {
-        let acked = self.acked_rounds.entry(from).or_insert(0);
+        let acked = self.acked_rounds.get_or_insert_with(from, || 0);
         *acked = (*acked).max(round);
         let mut rounds = self.acked_rounds.clone();
         rounds.insert(me.0, me.1);
@@ -154,7 +155,7 @@ impl<C: Clone> RaftNode<C> {
         // Alone a quorum: no one else can be leader. (Not "one voter": a
         // leader left out of C_new keeps leading until C_new commits, §6,
         // and the one voter may then be another server.)
-        let alone = BTreeMap::from([(self.config.id, true)]);
+        let alone = PeerMap::from([(self.config.id, true)]);
         if self.conf.quorum.vote_result(&alone) == VoteResult::Won {
             self.answer_read(origin, ctx, index, "single-server cluster");
         } else if self.config.read_mode == ReadMode::Lease && now < self.lease_until() {

@@ -4,6 +4,7 @@ use super::{LogWrite, RaftNode};
 use crate::event::{AppendRejectReason, CommitBy, Event};
 use crate::log::{Entry, Payload};
 use crate::message::{AppendEntries, AppendEntriesReply, Message};
+use crate::peers::PeerMap;
 use crate::progress::ProgressState;
 use crate::types::{LogIndex, NodeId, Role, Time};
 
@@ -296,7 +297,7 @@ impl<C: Clone> RaftNode<C> {
     /// majority of voters, but only if that entry is from its current term;
     /// earlier entries then commit indirectly (the Figure 8 lesson).
     pub(super) fn maybe_commit(&mut self, now: Time) {
-        let mut matched = std::collections::BTreeMap::new();
+        let mut matched = PeerMap::new();
         matched.extend(self.progress().iter().map(|(&p, pr)| (p, pr.match_index)));
         matched.insert(self.config.id, self.persistent.log.last_index());
         let n = self.conf.quorum.committed_index(&matched);

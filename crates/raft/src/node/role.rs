@@ -5,9 +5,9 @@
 //! "reinitialized after election").
 
 use super::read::LeaderReads;
+use crate::peers::{PeerMap, PeerSet};
 use crate::progress::Progress;
 use crate::types::{NodeId, Role, Time};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The role and whatever only that role keeps.
 #[derive(Clone, Debug)]
@@ -17,20 +17,20 @@ pub(super) enum RoleState {
     /// Asking for pre-votes for the next term (thesis §9.6): voter → granted.
     PreCandidate {
         /// The pre-votes received so far, its own included.
-        votes: BTreeMap<NodeId, bool>,
+        votes: PeerMap<bool>,
     },
     /// Asking for votes in its term (§5.2): voter → granted.
     Candidate {
         /// The votes received so far, its own included.
-        votes: BTreeMap<NodeId, bool>,
+        votes: PeerMap<bool>,
     },
     /// Leading its term.
     Leader(Box<LeaderState>),
 }
 
 /// A (pre-)candidate's tally as it starts: its own vote.
-pub(super) fn own_vote(me: NodeId) -> BTreeMap<NodeId, bool> {
-    BTreeMap::from([(me, true)])
+pub(super) fn own_vote(me: NodeId) -> PeerMap<bool> {
+    PeerMap::from([(me, true)])
 }
 
 impl RoleState {
@@ -50,18 +50,18 @@ impl RoleState {
 #[derive(Clone, Debug)]
 pub(super) struct LeaderState {
     /// nextIndex/matchIndex and flow control per follower (§5.3).
-    pub(super) progress: BTreeMap<NodeId, Progress>,
+    pub(super) progress: PeerMap<Progress>,
     /// When the next heartbeat is due (§5.2).
     pub(super) heartbeat_deadline: Time,
     /// CheckQuorum (thesis §6.2): followers heard from since the last
     /// check, and when the next check is due.
-    pub(super) recent_active: BTreeSet<NodeId>,
+    pub(super) recent_active: PeerSet,
     pub(super) check_quorum_deadline: Time,
     /// A leadership transfer in progress (thesis §3.10): the target and
     /// when to give up.
     pub(super) transfer: Option<(NodeId, Time)>,
     /// Learners this leader will promote once they have caught up.
-    pub(super) promote_when_caught_up: BTreeSet<NodeId>,
+    pub(super) promote_when_caught_up: PeerSet,
     /// Reads waiting for confirmation, and the lease (thesis §6.4).
     pub(super) reads: LeaderReads,
 }
@@ -75,15 +75,15 @@ impl LeaderState {
         heartbeat_deadline: Time,
         check_quorum_deadline: Time,
     ) -> Self {
-        let mut progress = BTreeMap::new();
+        let mut progress = PeerMap::new();
         progress.extend(peers.into_iter().map(|p| (p, Progress::new(last_index))));
         LeaderState {
             progress,
             heartbeat_deadline,
-            recent_active: BTreeSet::new(),
+            recent_active: PeerSet::new(),
             check_quorum_deadline,
             transfer: None,
-            promote_when_caught_up: BTreeSet::new(),
+            promote_when_caught_up: PeerSet::new(),
             reads: LeaderReads::default(),
         }
     }

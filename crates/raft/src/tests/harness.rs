@@ -347,7 +347,7 @@ impl Cluster {
     }
 }
 
-pub(super) fn voters(ids: &[u8]) -> std::collections::BTreeSet<NodeId> {
+pub(super) fn voters(ids: &[u8]) -> crate::peers::PeerSet {
     ids.iter().map(|&i| s(i)).collect()
 }
 

@@ -8,7 +8,7 @@ use crate::kv::KvCommand;
 use raft::{
     Chunked, Entry, LogIndex, Membership, Memory, NodeId, PersistentState, RaftLog, Term, Time,
 };
-use std::collections::BTreeMap;
+use raft::PeerMap;
 
 /// Every entry known to be committed anywhere, by index, with what the
 /// other checks need to compare against it without walking it.
@@ -145,8 +145,8 @@ pub(super) fn never_lost(
     id: NodeId,
     membership: &Membership,
     record: &CommittedRecord,
-    disks: &BTreeMap<NodeId, &PersistentState<KvCommand>>,
-    summaries: &BTreeMap<NodeId, LogSummary>,
+    disks: &PeerMap<&PersistentState<KvCommand>>,
+    summaries: &PeerMap<LogSummary>,
 ) -> Option<Violation> {
     // Once C_old,new is committed, C_old alone can decide nothing: every
     // entry committed so far is on a majority of C_new, and that is what
@@ -166,7 +166,7 @@ pub(super) fn never_lost(
     candidates.dedup();
     candidates.into_iter().find_map(|i| {
         let e = record.get(i).expect("candidates are committed indexes");
-        let mut lacking = BTreeMap::new();
+        let mut lacking = PeerMap::new();
         lacking.extend(voters.iter().map(|&v| (v, !disks.get(&v).is_some_and(|d| holds(d, e)))));
         (quorum.vote_result(&lacking) == raft::quorum::VoteResult::Won).then(|| Violation {
             invariant: Invariant::CommittedEntryNeverLost,

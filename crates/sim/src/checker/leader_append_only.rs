@@ -3,8 +3,7 @@
 
 use super::log_summary::LogSummary;
 use super::{Invariant, Violation};
-use raft::{LogIndex, NodeId, Term, Time};
-use std::collections::BTreeMap;
+use raft::{LogIndex, NodeId, PeerMap, Term, Time};
 
 /// The hashes, by index, of the entries a leader held before an event that
 /// wrote its log.
@@ -13,7 +12,7 @@ pub(super) type Before = Vec<(LogIndex, u64)>;
 /// The term each server led at its last check.
 #[derive(Clone, Debug, Default)]
 pub(super) struct LeaderAppendOnly {
-    leading: BTreeMap<NodeId, Term>,
+    leading: PeerMap<Term>,
 }
 
 impl LeaderAppendOnly {

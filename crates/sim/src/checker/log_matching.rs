@@ -3,8 +3,7 @@
 
 use super::log_summary::{first_difference, LogSummary};
 use super::{Invariant, Violation};
-use raft::{LogIndex, NodeId, Time};
-use std::collections::BTreeMap;
+use raft::{LogIndex, NodeId, PeerMap, Time};
 
 /// `id`'s log was written from index `from` on; every pair of logs agreed
 /// before. A new break needs an entry shared with another log (same index
@@ -16,7 +15,7 @@ pub(super) fn check(
     now: Time,
     id: NodeId,
     from: LogIndex,
-    logs: &BTreeMap<NodeId, LogSummary>,
+    logs: &PeerMap<LogSummary>,
 ) -> Vec<Violation> {
     let a = &logs[&id];
     logs.iter()

@@ -24,7 +24,7 @@ use log_summary::LogSummary;
 use raft::{Entry, LogIndex, LogWrite, Memory, NodeId, PersistentState, RaftNode, Role, Time};
 use serde::{Deserialize, Serialize};
 use state_machine_safety::StateMachineSafety;
-use std::collections::BTreeMap;
+use raft::PeerMap;
 use std::fmt;
 
 /// A safety property of Raft.
@@ -120,10 +120,10 @@ pub struct Checker {
     election: ElectionSafety,
     append_only: LeaderAppendOnly,
     /// Every server's log, summarized.
-    logs: BTreeMap<NodeId, LogSummary>,
+    logs: PeerMap<LogSummary>,
     /// Per server, the index up to which its committed entries were
     /// compared with the record and not written since.
-    agreed: BTreeMap<NodeId, LogIndex>,
+    agreed: PeerMap<LogIndex>,
     committed: CommittedRecord,
     applied: StateMachineSafety,
 }
@@ -154,14 +154,14 @@ impl Checker {
         id: NodeId,
         node: &Node,
         touched: Touched,
-        disks: &BTreeMap<NodeId, &PersistentState<KvCommand>>,
+        disks: &PeerMap<&PersistentState<KvCommand>>,
     ) -> Vec<Violation> {
         let mut found = Vec::new();
         let term = node.current_term();
         let leading = node.role() == Role::Leader;
         let led = leading && self.append_only.led(id, term);
         for (&other, disk) in disks {
-            self.logs.entry(other).or_insert_with(|| LogSummary::of(&disk.log));
+            self.logs.get_or_insert_with(other, || LogSummary::of(&disk.log));
         }
         // Bring this server's summary up to date, keeping what a leader
         // held where the event wrote.
@@ -187,7 +187,7 @@ impl Checker {
         }
         self.append_only.record(id, leading.then_some(term));
 
-        let agreed = self.agreed.entry(id).or_default();
+        let agreed = self.agreed.get_or_insert_with(id, LogIndex::default);
         if let Some(from) = touched.written_from {
             *agreed = (*agreed).min(from - 1);
         }
@@ -216,7 +216,7 @@ impl Checker {
     /// bootstrap is one of them: they are the ones present at the start).
     fn committed_membership(
         &self,
-        disks: &BTreeMap<NodeId, &PersistentState<KvCommand>>,
+        disks: &PeerMap<&PersistentState<KvCommand>>,
     ) -> raft::Membership {
         self.committed.membership().cloned().unwrap_or_else(|| {
             raft::Membership::of_voters(

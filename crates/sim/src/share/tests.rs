@@ -172,3 +172,28 @@ fn version_1_links_and_files_still_open_as_fresh_clusters() {
     file.as_object_mut().unwrap().remove("origin");
     assert_eq!(from_json(&file.to_string()).unwrap().origin, crate::timeline::Origin::Fresh);
 }
+
+#[test]
+fn peer_maps_and_sets_encode_byte_for_byte_as_btree_collections() {
+    use raft::{Membership, PeerMap, PeerSet};
+    use std::collections::{BTreeMap, BTreeSet};
+    let pairs = [(NodeId(7), 30u64), (NodeId(2), 10), (NodeId(5), 20)];
+    let map: PeerMap<u64> = pairs.into_iter().collect();
+    let tree: BTreeMap<NodeId, u64> = pairs.into_iter().collect();
+    let bytes = postcard::to_allocvec(&map).unwrap();
+    assert_eq!(bytes, postcard::to_allocvec(&tree).unwrap());
+    assert_eq!(postcard::from_bytes::<PeerMap<u64>>(&bytes).unwrap(), map);
+
+    let set: PeerSet = pairs.iter().map(|p| p.0).collect();
+    let tree: BTreeSet<NodeId> = pairs.iter().map(|p| p.0).collect();
+    let bytes = postcard::to_allocvec(&set).unwrap();
+    assert_eq!(bytes, postcard::to_allocvec(&tree).unwrap());
+    // A set written out of order or with repeats reads as BTreeSet reads it.
+    let unsorted = postcard::to_allocvec(&vec![NodeId(7), NodeId(2), NodeId(7)]).unwrap();
+    let read: PeerSet = postcard::from_bytes(&unsorted).unwrap();
+    assert_eq!(read.as_slice(), [NodeId(2), NodeId(7)]);
+
+    let m = Membership { voters: set, outgoing: PeerSet::new(), learners: [NodeId(9)].into() };
+    let back: Membership = postcard::from_bytes(&postcard::to_allocvec(&m).unwrap()).unwrap();
+    assert_eq!(back, m);
+}

@@ -11,7 +11,7 @@ use crate::share::{RunRecord, VERSION};
 use crate::timeline::{Moment, Origin, Recorded};
 use crate::trace::TraceEvent;
 use crate::world::Sim;
-use raft::{Event, LogIndex, NodeId, Payload, Rng, Role, Time};
+use raft::{Event, LogIndex, NodeId, Payload, PeerMap, Rng, Role, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a run is.
@@ -61,7 +61,7 @@ pub struct Swarm {
     /// When the next timed fault strikes.
     next_fault_at: Time,
     /// When each crashed server restarts by itself.
-    pub(super) restart_at: BTreeMap<NodeId, Time>,
+    pub(super) restart_at: PeerMap<Time>,
     /// The last trace entry looked at.
     trace_seen: u64,
     /// How often each kind of fault struck.
@@ -109,7 +109,7 @@ impl Swarm {
             rng,
             phase: Phase::Safety,
             next_fault_at: first,
-            restart_at: BTreeMap::new(),
+            restart_at: PeerMap::new(),
             trace_seen: 0,
             injected: BTreeMap::new(),
             values: 0,

@@ -122,7 +122,7 @@ impl Sim {
                 }
                 self.leader_for("change the configuration through")?;
                 self.accept(said);
-                let mut set = std::collections::BTreeSet::new();
+                let mut set = raft::PeerSet::new();
                 set.extend(voters);
                 self.change_membership(raft::MembershipChange::ChangeVoters(set))
             }
