@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Size budget for the release build: prints the raw and gzipped size of every
 # .wasm and .js file in dist/ and fails if their gzipped total is above the
-# budget (default 240 KB = 245760 bytes; override with SIZE_BUDGET_KB).
+# budget (default 355 KB = 363520 bytes; override with SIZE_BUDGET_KB).
 # Time travel took the page to 276.7 KB; the size work of the performance
 # issue brought it to 239.0 KB (no float formatting or parsing, no libm
 # sine/cosine, BTree maps built without a sort per type, wasm-opt
-# --converge --low-memory-unused). The budget is that figure rounded up to
-# the next 5 KB: a feature that needs more should say so where it raises it.
+# --converge --low-memory-unused), and PeerMap took off 5.9 KB more.
+# The inspect-and-steer and share-and-embed features then added about
+# 120 KB: the run decoders (postcard for links, serde_json for files: every
+# Deserialize impl built twice, ~90 KB raw of serde code), the host page
+# API, the dialogs and the network editor. 352.8 KB is far over the
+# performance issue's 220 KB target; this budget only stops it growing
+# further until that work is done (see that issue's notes).
 # Run after `trunk build --release`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
