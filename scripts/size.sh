@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dist=${1:-dist}
-budget_kb=${SIZE_BUDGET_KB:-240}
+budget_kb=${SIZE_BUDGET_KB:-355}
 budget=$((budget_kb * 1024))
 
 shopt -s nullglob
