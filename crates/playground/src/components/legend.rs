@@ -40,8 +40,8 @@ pub fn legend() -> Html {
                 { key(html! { <circle class="lg-msg read" r="5" /> }, "ReadIndex") }
             </div>
             <p class="how">
-                { "Click a server (or Tab to it and press Enter) to crash, restart, time out or isolate it. \
-                   Hover a message to read it. Space plays and pauses." }
+                { "Click a server (or Tab to it and press Enter) to crash, restart, inspect or isolate it. \
+                   Click a message to read, drop or deliver it. Space plays and pauses." }
             </p>
         </div>
     }
