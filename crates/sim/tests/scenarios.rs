@@ -62,7 +62,8 @@ fn put_commits_on_a_majority_and_every_server_applies_it() {
     assert!(run_until(&mut sim, 2000, |w| w.history().ops[0].returned.is_some()));
     assert_eq!(sim.history().ops[0].returned.as_ref().unwrap().1, KvOutput::Done);
     // The leader answered after a majority stored it; heartbeats carry the
-    // commitIndex to the rest (seed 003).
+    // commitIndex to the rest (the "closer look at Raft internals"
+    // walkthrough).
     sim.run_until(sim.now() + 200);
     for id in 1..=5 {
         assert_eq!(kv(&sim, id, "x").as_deref(), Some("3"), "S{id}");
@@ -150,8 +151,8 @@ fn seed_003_a_minority_cannot_commit_and_a_lone_survivor_cannot_lead() {
 fn a_retried_command_is_applied_once() {
     // C1's Put(n, 1) commits but the leader crashes before answering. C2
     // then writes n = 2. When C1 retries with the same sequence number, the
-    // store must recognise it and not set n back to 1 (seed 003's note on
-    // re-execution).
+    // store must recognise it and not set n back to 1 (the "closer look at
+    // Raft internals" walkthrough's note on re-execution).
     let config = SimConfig { servers: 3, seed: 4, client_timeout: 1500, ..SimConfig::default() };
     let mut sim = Sim::new(config).unwrap();
     run_until(&mut sim, 2000, |w| w.leader().is_some());
