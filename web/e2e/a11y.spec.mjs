@@ -80,34 +80,9 @@ test.describe('dark theme', () => {
   });
 });
 
-test('with reduced motion a message is at its sender or its receiver, never between', async ({ browser }) => {
-  const context = await browser.newContext({ reducedMotion: 'reduce' });
-  const page = await context.newPage();
-  const problems = watchErrors(page);
-  await page.goto('/?seed=7&speed=0.05');
-  await expect(page.locator('[data-role=leader]')).toHaveCount(1, { timeout: 15_000 });
-  // Sample every message's place for a while: with jumps, each message is
-  // seen in at most two places (and an in-between place would be a third).
-  const places = await page.evaluate(() => new Promise((resolve) => {
-    const seen = new Map();
-    const sample = () => {
-      for (const m of document.querySelectorAll('[data-msg]')) {
-        const at = seen.get(m.dataset.msg) || new Set();
-        at.add(m.getAttribute('transform'));
-        seen.set(m.dataset.msg, at);
-      }
-    };
-    const timer = setInterval(sample, 30);
-    setTimeout(() => { clearInterval(timer); resolve([...seen.values()].map((s) => s.size)); }, 3_000);
-  }));
-  expect(places.length).toBeGreaterThan(0);
-  expect(Math.max(...places)).toBeLessThanOrEqual(2);
-  // Nothing is animated by CSS either.
-  const animated = await page.evaluate(() => document.getAnimations().length);
-  expect(animated).toBe(0);
-  // The setting is followed when it changes: messages glide again.
-  await page.emulateMedia({ reducedMotion: 'no-preference' });
-  const gliding = await page.evaluate(() => new Promise((resolve) => {
+/** How many different places each message in flight is drawn at over `ms`. */
+function messagePlaces(page, ms) {
+  return page.evaluate((ms) => new Promise((resolve) => {
     const seen = new Map();
     const timer = setInterval(() => {
       for (const m of document.querySelectorAll('[data-msg]')) {
@@ -116,8 +91,27 @@ test('with reduced motion a message is at its sender or its receiver, never betw
         seen.set(m.dataset.msg, at);
       }
     }, 30);
-    setTimeout(() => { clearInterval(timer); resolve(Math.max(...[...seen.values()].map((s) => s.size))); }, 2_000);
-  }));
+    setTimeout(() => { clearInterval(timer); resolve([...seen.values()].map((s) => s.size)); }, ms);
+  }), ms);
+}
+
+test('with reduced motion a message is at its sender or its receiver, never between', async ({ browser }) => {
+  const context = await browser.newContext({ reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const problems = watchErrors(page);
+  await page.goto('/?seed=7&speed=0.05');
+  await expect(page.locator('[data-role=leader]')).toHaveCount(1, { timeout: 15_000 });
+  // With jumps, each message is seen in at most two places (an
+  // in-between place would be a third).
+  const places = await messagePlaces(page, 3_000);
+  expect(places.length).toBeGreaterThan(0);
+  expect(Math.max(...places)).toBeLessThanOrEqual(2);
+  // Nothing is animated by CSS either.
+  const animated = await page.evaluate(() => document.getAnimations().length);
+  expect(animated).toBe(0);
+  // The setting is followed when it changes: messages glide again.
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
+  const gliding = Math.max(...await messagePlaces(page, 2_000));
   expect(gliding).toBeGreaterThan(2);
   expect(problems).toEqual([]);
   await context.close();

@@ -78,7 +78,7 @@ function actAndListen(page, action, ms) {
 test('?host= names the one origin the API answers: another parent is ignored and told nothing', async ({ page, baseURL }) => {
   const origin = new URL(baseURL).origin;
   const other = origin.replace('127.0.0.1', 'localhost');
-  await hostPage(page, '/host-other.html', `/?embed&seed=3&host=${encodeURIComponent(other)}`);
+  await hostPage(page, '/host-other.html', `/?embed&seed=3&host=${other}`);
   const frame = page.frameLocator('#playground');
   await expect(frame.locator('[data-role=leader]')).toHaveCount(1, { timeout: 15_000 });
   await expect(frame.getByRole('alert')).toHaveCount(0);
@@ -88,7 +88,7 @@ test('?host= names the one origin the API answers: another parent is ignored and
   await expect(frame.locator(`[data-node=${leader}]`)).not.toHaveAttribute('data-role', 'crashed');
 
   // The same page, with its own origin named: it is answered.
-  await hostPage(page, '/host-own.html', `/?embed&seed=3&host=${encodeURIComponent(origin)}`);
+  await hostPage(page, '/host-own.html', `/?embed&seed=3&host=${origin}`);
   await expect(frame.locator('[data-role=leader]')).toHaveCount(1, { timeout: 15_000 });
   const own = await frame.locator('[data-playground]').getAttribute('data-leader');
   const told = await actAndListen(page, { action: 'crash', server: Number(own.slice(1)) }, 1_500);
@@ -99,7 +99,7 @@ test('?host= names the one origin the API answers: another parent is ignored and
 test('an unusable ?host= is named in an alert and the page starts as without it', async ({ page }) => {
   const problems = watchErrors(page);
   await page.goto('/?seed=3&host=blog.example');
-  await expect(page.getByRole('alert')).toContainText("host must be a web origin such as https://blog.example");
+  await expect(page.getByRole('alert')).toContainText("host must be an origin such as https://blog.example");
   await expect(page.getByRole('alert')).toContainText("got 'blog.example'");
   await expect(page.locator('[data-node]')).toHaveCount(5);
   expect(problems).toEqual([]);

@@ -15,6 +15,9 @@ const QUIET_MS: f64 = 2_000.0;
 pub struct Announcer {
     /// The run as last observed.
     seen: Seen,
+    /// `seen` is the run as it goes on; when false (at first, and after
+    /// a jump) the next observation is only taken in, not news.
+    settled: bool,
     /// The newest leader and its term, not yet announced.
     leader: Option<(String, u64)>,
     /// The highest commitIndex reached, not yet announced.
@@ -28,23 +31,23 @@ pub struct Announcer {
 }
 
 impl Announcer {
-    /// Start from the run as it is: nothing in it is news.
-    pub fn new(seen: Seen) -> Self {
-        Announcer { seen, ..Announcer::default() }
-    }
-
     /// The run jumped (a seek, a step back, a fresh cluster): take it as
-    /// it now is and drop what was still to be said.
-    pub fn rebase(&mut self, seen: Seen) {
-        self.seen = seen;
-        self.leader = None;
-        self.commit = None;
-        self.broken.clear();
+    /// it is at the next observation and drop what was still to be said.
+    pub fn hush(&mut self) {
+        self.settled = false;
     }
 
     /// Take in the run as it is now, at wall time `wall` (ms); whether
     /// the announcement changed.
     pub fn observe(&mut self, now: Seen, wall: f64) -> bool {
+        if !self.settled {
+            self.settled = true;
+            self.seen = now;
+            self.leader = None;
+            self.commit = None;
+            self.broken.clear();
+            return false;
+        }
         let (events, seen) = host_api::tell(&self.seen, now);
         self.seen = seen;
         for event in events {
@@ -90,7 +93,8 @@ mod tests {
     #[test]
     fn leaders_and_commits_are_announced_at_most_every_two_seconds_merged() {
         let mut sim = cluster(5, 7);
-        let mut a = Announcer::new(Seen::of(&sim, 0));
+        let mut a = Announcer::default();
+        assert!(!a.observe(Seen::of(&sim, 0), 0.0), "the start is not news");
         assert!(!a.observe(Seen::of(&sim, 0), 0.0), "nothing happened");
         elect(&mut sim);
         assert!(a.observe(Seen::of(&sim, 0), 10.0));
@@ -114,10 +118,12 @@ mod tests {
     #[test]
     fn a_jump_through_history_is_not_news() {
         let mut sim = cluster(5, 8);
-        let mut a = Announcer::new(Seen::of(&sim, 0));
+        let mut a = Announcer::default();
+        a.observe(Seen::of(&sim, 0), 0.0);
         elect(&mut sim);
-        a.rebase(Seen::of(&sim, 0));
-        assert!(!a.observe(Seen::of(&sim, 0), 0.0));
+        a.hush();
+        assert!(!a.observe(Seen::of(&sim, 0), 0.0), "the jump is not news");
+        assert!(!a.observe(Seen::of(&sim, 0), 5_000.0));
         assert_eq!(a.text(), "");
     }
 }

@@ -318,12 +318,7 @@ impl App {
         self.action_error = None;
         self.cache.forget();
         self.cache.refresh(&self.playback);
-        self.announcer.rebase(self.seen());
-    }
-
-    /// The run as the host and the live region read it, at the time shown.
-    fn seen(&self) -> Seen {
-        Seen::of(self.playback.sim(), self.playback.shown() as u64)
+        self.announcer.hush();
     }
 
     fn act(&mut self, action: Action) {
@@ -340,7 +335,7 @@ impl App {
                 self.action_error = None;
                 self.cache.forget();
                 self.cache.refresh(&self.playback);
-                self.announcer.rebase(self.seen());
+                self.announcer.hush();
             }
             Err(e) => self.action_error = Some(e),
         }
@@ -406,11 +401,11 @@ impl App {
         redraw
     }
 
-    /// Tell the host what has happened since it was last told.
-    fn tell_host(&mut self) {
+    /// Tell the host what has happened since it was last told: the run
+    /// is `now`.
+    fn tell_host(&mut self, now: &Seen) {
         let Some(host) = &self.host else { return };
-        let now = self.seen();
-        let (events, told) = host_api::tell(&self.host_seen, now);
+        let (events, told) = host_api::tell(&self.host_seen, now.clone());
         for event in &events {
             host.post(event);
         }
@@ -591,7 +586,6 @@ impl Component for App {
         let mut cache = ViewCache::new(false);
         cache.set_motion(motion.as_ref().map_or(Motion::Glide, |(_, m)| *m));
         cache.refresh(&playback);
-        let announcer = Announcer::new(Seen::of(playback.sim(), playback.shown() as u64));
         let link = ctx.link();
         App {
             servers: playback.sim().config().servers,
@@ -615,7 +609,7 @@ impl Component for App {
             _keys: KeyListener::start(link.callback(Msg::Key)),
             _visibility: None,
             _motion: motion.map(|(watch, _)| watch),
-            announcer,
+            announcer: Announcer::default(),
             host: HostLink::start(options.host.clone(), link.callback(Msg::Host)),
             host_seen: Seen::default(),
         }
@@ -623,8 +617,9 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let redraw = self.handle(ctx, msg);
-        self.tell_host();
-        let spoke = self.announcer.observe(self.seen(), js_sys::Date::now());
+        let now = Seen::of(self.playback.sim(), self.playback.shown() as u64);
+        self.tell_host(&now);
+        let spoke = self.announcer.observe(now, js_sys::Date::now());
         redraw || spoke
     }
 

@@ -156,13 +156,20 @@ pub fn server_node(p: &ServerProps) -> Html {
     });
     let halo = (v.role == RoleView::Leader)
         .then(|| html! { <circle class="halo" r={short(NODE_R + 7.0, 1).to_string()} /> });
+    let class = classes!(
+        "server",
+        role,
+        p.selected.then_some("selected"),
+        (!v.member).then_some("removed"),
+        p.violating.then_some("violating")
+    );
     html! {
         // The focusable button (`data-node`, its aria-label saying it all
         // in words) holds the shapes; the drawn words beside it are only
         // for the eye, so they sit outside it (and let clicks through).
-        <g class={classes!("server", role, p.selected.then_some("selected"), (!v.member).then_some("removed"), p.violating.then_some("violating"))}
-           transform={format!("translate({},{})", fixed(centre.x, 1), fixed(centre.y, 1))}>
-            <g class="server-button" data-node={v.id.to_string()} data-role={standing} data-term={v.term.to_string()}
+        // Both carry the role's classes.
+        <g class={class.clone()} transform={format!("translate({},{})", fixed(centre.x, 1), fixed(centre.y, 1))}>
+            <g class={classes!(class, "server-button")} data-node={v.id.to_string()} data-role={standing} data-term={v.term.to_string()}
                data-commit={v.commit.to_string()} data-log-len={v.log_len.to_string()}
                tabindex="0" role="button" aria-label={label} aria-haspopup="dialog"
                aria-expanded={if p.selected { "true" } else { "false" }}
