@@ -46,12 +46,14 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WB_VERSION" \
 fi
 
 # wasm-opt from npm's binaryen (Debian's is too old for current Rust's wasm),
-# and Playwright (which drives Debian's Chromium; never `playwright install`).
+# Playwright (which drives Debian's Chromium; never `playwright install`) and
+# @axe-core/playwright (the accessibility checks of the browser tests).
 # `npm ci` installs exactly package-lock.json; it runs again when the lock
 # is newer than what was last installed.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] \
+   || [ ! -f node_modules/@axe-core/playwright/package.json ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages (binaryen, Playwright) with npm ci"
+  log "installing npm packages (binaryen, Playwright, axe-core) with npm ci"
   npm ci --no-audit --no-fund
 fi
 

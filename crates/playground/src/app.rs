@@ -2,7 +2,8 @@
 //! for drawing ([`ViewCache`]), turns clicks and keys into simulator
 //! [`Action`]s, and lays out the parts of the page.
 
-use crate::animation::AnimationLoop;
+use crate::animation::{AnimationLoop, Motion, MotionWatch};
+use crate::announcer::Announcer;
 use crate::components::alerts::{
     action_error, replay_banner, violation_banner, ActionErrorProps, ReplayProps, ViolationProps,
 };
@@ -124,6 +125,8 @@ pub enum Msg {
     CloseMessage,
     /// Turn "Choose the next event" on or off.
     Choose(bool),
+    /// The reader's reduced-motion setting changed.
+    Motion(Motion),
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -246,6 +249,9 @@ pub struct App {
     _frames: Option<AnimationLoop>,
     _keys: Option<KeyListener>,
     _visibility: Option<VisibilityWatch>,
+    _motion: Option<MotionWatch>,
+    /// The live region's announcements (leaders, commits, violations).
+    announcer: Announcer,
     /// The host page, when the playground is in an iframe.
     host: Option<HostLink>,
     /// What the host was last told.
@@ -312,6 +318,7 @@ impl App {
         self.action_error = None;
         self.cache.forget();
         self.cache.refresh(&self.playback);
+        self.announcer.hush();
     }
 
     fn act(&mut self, action: Action) {
@@ -328,6 +335,7 @@ impl App {
                 self.action_error = None;
                 self.cache.forget();
                 self.cache.refresh(&self.playback);
+                self.announcer.hush();
             }
             Err(e) => self.action_error = Some(e),
         }
@@ -393,11 +401,11 @@ impl App {
         redraw
     }
 
-    /// Tell the host what has happened since it was last told.
-    fn tell_host(&mut self) {
+    /// Tell the host what has happened since it was last told: the run
+    /// is `now`.
+    fn tell_host(&mut self, now: &Seen) {
         let Some(host) = &self.host else { return };
-        let now = Seen::of(self.playback.sim(), self.playback.shown() as u64);
-        let (events, told) = host_api::tell(&self.host_seen, now);
+        let (events, told) = host_api::tell(&self.host_seen, now.clone());
         for event in &events {
             host.post(event);
         }
@@ -539,6 +547,10 @@ impl App {
                 return false;
             }
             Msg::ShowAllEvents(all) => self.cache.show_all_events(&self.playback, all),
+            Msg::Motion(motion) => {
+                self.cache.set_motion(motion);
+                self.cache.refresh(&self.playback);
+            }
         }
         true
     }
@@ -570,7 +582,9 @@ impl Component for App {
             None => start.begin(config),
         };
         let playback = Playback::new(run, options.autoplay, options.speed);
+        let motion = MotionWatch::start(ctx.link().callback(Msg::Motion));
         let mut cache = ViewCache::new(false);
+        cache.set_motion(motion.as_ref().map_or(Motion::Glide, |(_, m)| *m));
         cache.refresh(&playback);
         let link = ctx.link();
         App {
@@ -594,15 +608,19 @@ impl Component for App {
             _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
             _keys: KeyListener::start(link.callback(Msg::Key)),
             _visibility: None,
-            host: HostLink::start(link.callback(Msg::Host)),
+            _motion: motion.map(|(watch, _)| watch),
+            announcer: Announcer::default(),
+            host: HostLink::start(options.host.clone(), link.callback(Msg::Host)),
             host_seen: Seen::default(),
         }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let redraw = self.handle(ctx, msg);
-        self.tell_host();
-        redraw
+        let now = Seen::of(self.playback.sim(), self.playback.shown() as u64);
+        self.tell_host(&now);
+        let spoke = self.announcer.observe(now, js_sys::Date::now());
+        redraw || spoke
     }
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
@@ -620,6 +638,9 @@ impl Component for App {
                     { self.data_panel() }
                 </main>
                 { self.inspector() }
+                <p class="visually-hidden" aria-live="polite" aria-atomic="true">
+                    { self.announcer.text() }
+                </p>
             </div>
         }
     }
@@ -646,6 +667,7 @@ impl Component for App {
         self._frames = None;
         self._keys = None;
         self._visibility = None;
+        self._motion = None;
     }
 }
 

@@ -4,7 +4,10 @@
 //! and receives `{type: "raft-playground", event: …}` (leaderElected,
 //! entryCommitted, serverCrashed, violation, momentChanged, error). Only
 //! messages from the parent window are read, and events go to the parent
-//! only; a message that cannot be used is answered with an `error` event
+//! only; with `?host=ORIGIN` the parent must also be of that origin: its
+//! messages are read only if they come from it, and events are posted
+//! for that origin only (the browser drops them if the parent page has
+//! navigated to another). A message that cannot be used is answered with an `error` event
 //! and changes nothing. Values cross with serde-wasm-bindgen. README.md,
 //! "Embedding it in a blog post", documents both directions.
 
@@ -163,22 +166,30 @@ impl Seen {
 pub struct HostLink {
     window: web_sys::Window,
     parent: web_sys::Window,
+    /// The origin events are posted for: the one `?host=` names, or any.
+    target: String,
     listener: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
 impl HostLink {
-    /// Start listening: each message from the parent for this API is read
-    /// and given to `on_message` (an action, or what is wrong with it).
-    pub fn start(on_message: Callback<Result<HostAction, String>>) -> Option<Self> {
+    /// Start listening: each message from the parent (of origin `host`,
+    /// if given) for this API is read and given to `on_message` (an
+    /// action, or what is wrong with it).
+    pub fn start(
+        host: Option<String>,
+        on_message: Callback<Result<HostAction, String>>,
+    ) -> Option<Self> {
         let window = web_sys::window()?;
         let parent = window.parent().ok()??;
         if parent == window {
             return None;
         }
         let from = parent.clone();
+        let target = host.clone().unwrap_or_else(|| "*".into());
         let listener = Closure::new(move |e: web_sys::MessageEvent| {
             let from_parent = e.source().is_some_and(|s| JsValue::from(s) == JsValue::from(&from));
-            if !from_parent {
+            let from_host = host.as_ref().is_none_or(|h| *h == e.origin());
+            if !(from_parent && from_host) {
                 return;
             }
             match read(&e.data()) {
@@ -190,14 +201,14 @@ impl HostLink {
         window
             .add_event_listener_with_callback("message", listener.as_ref().unchecked_ref())
             .ok()?;
-        Some(HostLink { window, parent, listener })
+        Some(HostLink { window, parent, target, listener })
     }
 
     /// Tell the parent that `event` happened.
     pub fn post(&self, event: &HostEvent) {
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
         if let Ok(value) = (Outgoing { kind: MESSAGE_TYPE, event }).serialize(&ser) {
-            let _ = self.parent.post_message(&value, "*");
+            let _ = self.parent.post_message(&value, &self.target);
         }
     }
 }

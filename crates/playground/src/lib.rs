@@ -10,6 +10,7 @@
 //! (DESIGN.md, "The page's DOM contract").
 
 pub mod animation;
+pub mod announcer;
 pub mod app;
 pub mod browser_io;
 pub mod components;

@@ -24,6 +24,11 @@ pub struct Options {
     /// Lay the page out for an iframe (`?embed`): the ring, the logs and
     /// the Command box in a small space, with an "Open in full" link.
     pub embed: bool,
+    /// The only origin of a host page the postMessage API answers
+    /// (`?host=https://blog.example`): actions from a parent page of
+    /// another origin are ignored and events are posted to that origin
+    /// only. `None`: the parent page, whatever its origin.
+    pub host: Option<String>,
     /// What the first cluster starts as (`?start=divergent`, or a replay
     /// named by the fragment).
     pub start: Start,
@@ -44,6 +49,7 @@ impl Default for Options {
             speed: speed::DEFAULT_SPEED,
             autoplay: true,
             embed: false,
+            host: None,
             start: Start::Fresh,
             shared: None,
             link_error: None,
@@ -128,6 +134,14 @@ impl Options {
                 }
             },
             "embed" => self.embed = true,
+            "host" => {
+                self.host = Some(origin(value).ok_or_else(|| {
+                    format!(
+                        "host must be an origin such as https://blog.example (no path); got \
+                         {got} — answering the parent page whatever its origin"
+                    )
+                })?)
+            }
             "start" => {
                 self.start = Start::from_name(value).ok_or_else(|| {
                     let names: Vec<&str> = Start::menu().map(Start::name).collect();
@@ -196,6 +210,23 @@ fn shown(value: &str) -> String {
         cut.push('…');
     }
     format!("'{cut}'")
+}
+
+/// A web origin as `?host=` gives it: `http` or `https`, `://`, and a
+/// host name with an optional port, nothing after it (a trailing `/` is
+/// dropped), spelled as a browser spells `MessageEvent.origin` (lower
+/// case, not percent-encoded).
+fn origin(value: &str) -> Option<String> {
+    let (scheme, host) = value.split_once("://")?;
+    let host = host.strip_suffix('/').unwrap_or(host);
+    let allowed = |c: char| {
+        c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | ':' | '[' | ']')
+    };
+    let usable = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && !host.starts_with(':')
+        && host.chars().all(allowed);
+    usable.then(|| format!("{scheme}://{host}"))
 }
 
 /// A fresh random seed (a new cluster on every Reset), from the
@@ -290,6 +321,32 @@ mod tests {
         assert_eq!(o.servers, 3, "a good parameter still counts");
         assert_eq!((o.seed, o.speed, o.start), (None, speed::DEFAULT_SPEED, Start::Fresh));
         assert_eq!(Options::from_query("?seed=4&paused=0").link_error, None);
+    }
+
+    #[test]
+    fn host_names_the_one_origin_the_api_answers() {
+        let o = Options::from_query("?embed&host=https://blog.example:8443/");
+        assert_eq!(o.host.as_deref(), Some("https://blog.example:8443"));
+        assert_eq!(o.link_error, None);
+        assert_eq!(
+            Options::from_query("?host=http://127.0.0.1:4173").host.as_deref(),
+            Some("http://127.0.0.1:4173")
+        );
+        for bad in [
+            "",
+            "blog.example",
+            "ftp://blog.example",
+            "https://",
+            "https://a.example/post",
+            "https://a b",
+            "https%3A%2F%2Fa.example",
+            "https://Blog.example",
+            "javascript:alert(1)",
+        ] {
+            let (o, e) = problem(&format!("?host={bad}"));
+            assert_eq!(o.host, None, "{bad}: the default, the parent page whatever its origin");
+            assert!(e.starts_with("host must be an origin"), "{bad}: {e}");
+        }
     }
 
     #[test]

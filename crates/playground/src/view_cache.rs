@@ -4,6 +4,7 @@
 //! only changes with events (logs, narration, operations, cut links,
 //! violations) is re-read only when the trace has grown.
 
+use crate::animation::Motion;
 use crate::config_view::{config_view, ConfigView};
 use crate::playback::Playback;
 use crate::view_model::links::{cut_links, CutLink};
@@ -63,6 +64,8 @@ pub struct ViewCache {
     /// timeout"), for "Choose the next event".
     pub pending: Rc<Vec<(PendingId, String)>>,
     strip_key: Option<StripKey>,
+    /// How messages move (gliding, or jumping for reduced motion).
+    motion: Motion,
     messages_seen: MessageCache,
     logs: LogRows,
     narration: Narration,
@@ -90,6 +93,7 @@ impl ViewCache {
             strip: None,
             pending: Rc::default(),
             strip_key: None,
+            motion: Motion::Glide,
             messages_seen: MessageCache::default(),
             logs: LogRows::default(),
             narration: Narration::new(NARRATION_LINES, show_all),
@@ -100,9 +104,18 @@ impl ViewCache {
     /// Forget everything read from the cluster before (a fresh cluster
     /// reuses message ids and trace numbers, and a seek back or a switch
     /// of branch leaves a future the narration must not tell); the
-    /// narration keeps its setting.
+    /// narration and the motion keep their setting.
     pub fn forget(&mut self) {
-        *self = ViewCache { config: Rc::clone(&self.config), ..ViewCache::new(self.show_all()) };
+        *self = ViewCache {
+            config: Rc::clone(&self.config),
+            motion: self.motion,
+            ..ViewCache::new(self.show_all())
+        };
+    }
+
+    /// Draw messages moving as `motion` says from the next refresh on.
+    pub fn set_motion(&mut self, motion: Motion) {
+        self.motion = motion;
     }
 
     /// The log view's rows, S1 first.
@@ -144,7 +157,7 @@ impl ViewCache {
         if *self.nodes != nodes {
             self.nodes = Rc::new(nodes);
         }
-        let messages = self.messages_seen.views(sim, now);
+        let messages = self.messages_seen.views(sim, now, self.motion);
         if *self.messages != messages {
             self.messages = Rc::new(messages);
         }

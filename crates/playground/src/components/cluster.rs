@@ -156,33 +156,46 @@ pub fn server_node(p: &ServerProps) -> Html {
     });
     let halo = (v.role == RoleView::Leader)
         .then(|| html! { <circle class="halo" r={short(NODE_R + 7.0, 1).to_string()} /> });
+    let class = classes!(
+        "server",
+        role,
+        p.selected.then_some("selected"),
+        (!v.member).then_some("removed"),
+        p.violating.then_some("violating")
+    );
     html! {
-        <g class={classes!("server", role, p.selected.then_some("selected"), (!v.member).then_some("removed"), p.violating.then_some("violating"))}
-           data-node={v.id.to_string()} data-role={standing} data-term={v.term.to_string()}
-           data-commit={v.commit.to_string()} data-log-len={v.log_len.to_string()}
-           tabindex="0" role="button" aria-label={label} aria-haspopup="dialog"
-           aria-expanded={if p.selected { "true" } else { "false" }}
-           transform={format!("translate({},{})", fixed(centre.x, 1), fixed(centre.y, 1))}
-           {onclick} {onkeydown}>
-            <circle class="hit" r={short(TIMER_R + 4.0, 1).to_string()} />
-            if p.violating {
-                <circle class="alarm" r={short(TIMER_R + 10.0, 1).to_string()} />
-            }
-            <circle class="focus-ring" r={short(TIMER_R + 5.0, 1).to_string()} />
-            { for timer }
-            { for halo }
-            <circle class="body" r={short(NODE_R, 1).to_string()} />
-            <text class="name" y="-3">{ v.id.to_string() }</text>
-            <text class="term" y="15">{ format!("term {}", v.term) }</text>
-            { for cross }
-            <text class="role-label" x={fixed(lx, 1).to_string()} y={fixed(ly1, 1).to_string()} text-anchor={spot.anchor}>
-                { line1 }
-            </text>
-            if let (Some(text), Some(y)) = (line2, ly2) {
-                <text class="role-detail" x={fixed(lx, 1).to_string()} y={fixed(y, 1).to_string()} text-anchor={spot.anchor}>
-                    { text }
+        // The focusable button (`data-node`, its aria-label saying it all
+        // in words) holds the shapes; the drawn words beside it are only
+        // for the eye, so they sit outside it (and let clicks through).
+        // Both carry the role's classes.
+        <g class={class.clone()} transform={format!("translate({},{})", fixed(centre.x, 1), fixed(centre.y, 1))}>
+            <g class={classes!(class, "server-button")} data-node={v.id.to_string()} data-role={standing} data-term={v.term.to_string()}
+               data-commit={v.commit.to_string()} data-log-len={v.log_len.to_string()}
+               tabindex="0" role="button" aria-label={label} aria-haspopup="dialog"
+               aria-expanded={if p.selected { "true" } else { "false" }}
+               {onclick} {onkeydown}>
+                <circle class="hit" r={short(TIMER_R + 4.0, 1).to_string()} />
+                if p.violating {
+                    <circle class="alarm" r={short(TIMER_R + 10.0, 1).to_string()} />
+                }
+                <circle class="focus-ring" r={short(TIMER_R + 5.0, 1).to_string()} />
+                { for timer }
+                { for halo }
+                <circle class="body" r={short(NODE_R, 1).to_string()} />
+                { for cross }
+            </g>
+            <g class="server-words" aria-hidden="true">
+                <text class="name" y="-3">{ v.id.to_string() }</text>
+                <text class="term" y="15">{ format!("term {}", v.term) }</text>
+                <text class="role-label" x={fixed(lx, 1).to_string()} y={fixed(ly1, 1).to_string()} text-anchor={spot.anchor}>
+                    { line1 }
                 </text>
-            }
+                if let (Some(text), Some(y)) = (line2, ly2) {
+                    <text class="role-detail" x={fixed(lx, 1).to_string()} y={fixed(y, 1).to_string()} text-anchor={spot.anchor}>
+                        { text }
+                    </text>
+                }
+            </g>
         </g>
     }
 }

@@ -67,7 +67,9 @@ pub fn log_table(p: &LogTableProps) -> Html {
                     <span class="swatch commit-bar" aria-hidden="true"></span>{ "commitIndex" }
                 </p>
             </div>
-            <div class="log-scroll" ref={scroller}>
+            // Focusable, so a keyboard can scroll it sideways too.
+            <div class="log-scroll" ref={scroller} tabindex="0" role="group"
+                 aria-label="Log entries by index">
                 <table class="log-table">
                     <thead>
                         <tr>

@@ -40,9 +40,10 @@ pub struct TimeStripProps {
     pub on_skip_quiet: Callback<bool>,
 }
 
-/// A term's colour: neighbouring terms far apart on the colour wheel.
-fn term_fill(term: u64) -> String {
-    format!("hsl({} 60% 78%)", (term * 137) % 360)
+/// A term's hue: neighbouring terms far apart on the colour wheel
+/// (style.css makes it light or deep, for the light or the dark theme).
+fn term_hue(term: u64) -> String {
+    format!("--hue:{}", (term * 137) % 360)
 }
 
 /// Where time `t` of a strip `end` ms long is, as a percentage of its
@@ -78,7 +79,7 @@ fn strip_marks(p: &MarksProps) -> Html {
         <g class="strip-marks">
             { for s.bands.iter().map(|b| html! {
                 <rect class="band" data-term={b.term.to_string()} x={x(b.from)} y="12"
-                      width={x(b.to.unwrap_or(end).saturating_sub(b.from))} height="12" style={format!("fill:{}", term_fill(b.term))}>
+                      width={x(b.to.unwrap_or(end).saturating_sub(b.from))} height="12" style={term_hue(b.term)}>
                     <title>{ format!("term {} from {} ms", b.term, b.from) }</title>
                 </rect>
             }) }

@@ -1,6 +1,7 @@
 //! The messages in flight: what each one is (its style and tooltip, built
 //! once per message) and where it is drawn at the shown time.
 
+use crate::animation::Motion;
 use crate::describe;
 use crate::geometry::{self, Point, CLIENT_R, NODE_R};
 use sim::{Endpoint, InFlight, PacketKind, Sim};
@@ -116,12 +117,12 @@ pub fn endpoint_spot(e: Endpoint, servers: usize) -> (Point, f64) {
     }
 }
 
-/// Where a message is at display time `now`.
-pub fn message_point(m: &InFlight, servers: usize, now: f64) -> Point {
+/// Where a message is at display time `now`, moving as `motion` says.
+pub fn message_point(m: &InFlight, servers: usize, now: f64, motion: Motion) -> Point {
     let (from, from_r) = endpoint_spot(m.from, servers);
     let (to, to_r) = endpoint_spot(m.to, servers);
     let progress = geometry::flight_progress(now, m.sent_at as f64, m.deliver_at as f64);
-    geometry::message_position(from, from_r, to, to_r, progress)
+    geometry::message_position(from, from_r, to, to_r, motion.place(progress))
 }
 
 /// Tooltips and classes of the messages in flight, built once per message
@@ -150,14 +151,15 @@ impl MessageCache {
         self.infos.clear();
     }
 
-    /// The messages in flight at display time `now`, in order of arrival.
-    pub fn views(&self, sim: &Sim, now: f64) -> Vec<MsgView> {
+    /// The messages in flight at display time `now`, in order of arrival,
+    /// placed as `motion` says.
+    pub fn views(&self, sim: &Sim, now: f64, motion: Motion) -> Vec<MsgView> {
         let servers = sim.ids().count();
         sim.network()
             .in_flight()
             .map(|m| MsgView {
                 info: self.infos.get(&m.id).cloned().unwrap_or_else(|| Rc::new(message_info(m))),
-                at: message_point(m, servers, now),
+                at: message_point(m, servers, now, motion),
             })
             .collect()
     }
@@ -175,14 +177,28 @@ mod tests {
         let mut cache = MessageCache::default();
         cache.refresh(&sim);
         let m = sim.network().in_flight().next().expect("a leader sends heartbeats").clone();
-        let start = message_point(&m, 5, m.sent_at as f64);
-        let end = message_point(&m, 5, m.deliver_at as f64);
+        let start = message_point(&m, 5, m.sent_at as f64, Motion::Glide);
+        let end = message_point(&m, 5, m.deliver_at as f64, Motion::Glide);
         let (from, _) = endpoint_spot(m.from, 5);
         let (to, _) = endpoint_spot(m.to, 5);
         let d = |a: Point, b: Point| ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
         assert!(d(start, from) < d(start, to));
         assert!(d(end, to) < d(end, from));
-        let views = cache.views(&sim, m.sent_at as f64);
+        let views = cache.views(&sim, m.sent_at as f64, Motion::Glide);
         assert!(views.iter().any(|v| v.info.id == m.id && v.info.kind == m.packet.kind().name()));
+    }
+
+    #[test]
+    fn with_reduced_motion_a_message_is_at_its_sender_or_at_its_receiver() {
+        let mut sim = cluster(5, 5);
+        elect(&mut sim);
+        let m = sim.network().in_flight().next().expect("a leader sends heartbeats").clone();
+        let (sent, arrives) = (m.sent_at as f64, m.deliver_at as f64);
+        let at = |t: f64, motion| message_point(&m, 5, t, motion);
+        let early = sent + (arrives - sent) * 0.3;
+        let late = sent + (arrives - sent) * 0.8;
+        assert_eq!(at(early, Motion::Jump), at(sent, Motion::Glide), "still at the sender");
+        assert_eq!(at(late, Motion::Jump), at(arrives, Motion::Glide), "already at the receiver");
+        assert_ne!(at(early, Motion::Glide), at(sent, Motion::Glide), "gliding, it moved");
     }
 }
