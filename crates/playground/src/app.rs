@@ -290,7 +290,7 @@ impl App {
     /// named in the dialog and changes nothing.
     fn import(&mut self, text: Result<String, String>) {
         let opened = text
-            .and_then(|t| sim::share::from_json(&t))
+            .and_then(|t| crate::run_file::from_file(&t))
             .and_then(|record| share::open(&record).map(|opened| (record, opened)));
         match opened {
             Ok((record, (run, start))) => {
@@ -518,10 +518,9 @@ impl App {
             }
             Msg::Export => {
                 let record = self.playback.timeline().record();
-                let done = crate::browser_io::download_text(
-                    &share::file_name(&record),
-                    &sim::share::to_json(&record),
-                );
+                let done = crate::run_file::to_file(&record).and_then(|text| {
+                    crate::browser_io::download_text(&share::file_name(&record), &text)
+                });
                 if let Some(s) = &mut self.share {
                     s.problem = done.err().map(AttrValue::from);
                 }

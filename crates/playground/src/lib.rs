@@ -23,6 +23,7 @@ pub mod options;
 pub mod panic_hook;
 pub mod playback;
 pub mod run;
+pub mod run_file;
 pub mod share;
 pub mod situation;
 pub mod start;

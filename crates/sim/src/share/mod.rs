@@ -1,7 +1,8 @@
 //! Sharing a run: the [`RunRecord`] that says everything needed to rebuild
 //! what a person was looking at, and its two encodings — a link
 //! ([`to_link`]: postcard bytes in URL-safe base64, for the address's
-//! fragment) and a file ([`to_json`]: JSON, to download and load back).
+//! fragment) and a file ([`RunFile`], JSON, to download and load back:
+//! `to_json` with the `json` feature).
 //! docs/run-format.md describes both, with their limits.
 //!
 //! A record is small because the simulator is deterministic: the settings
@@ -17,7 +18,9 @@ mod bounded;
 mod file;
 mod link;
 
-pub use file::{from_json, to_json, FILE_FORMAT, MAX_FILE_BYTES};
+pub use file::{check_header, check_text, RunFile, FILE_FORMAT, MAX_FILE_BYTES};
+#[cfg(feature = "json")]
+pub use file::{from_json, to_json};
 pub use link::{from_link, to_link, LINK_KEY, MAX_LINK_CHARS};
 
 use crate::config::SimConfig;
