@@ -105,6 +105,11 @@ impl<T> Chunked<T> {
 
     /// Append `item`; the tail is sealed into a shared chunk once full.
     pub fn push(&mut self, item: T) {
+        // The tail fills to a chunk and is sealed: make room for the whole
+        // chunk once rather than growing it step by step.
+        if self.tail.capacity() < CHUNK_LEN {
+            self.tail.reserve_exact(CHUNK_LEN - self.tail.len());
+        }
         self.tail.push(item);
         if self.tail.len() == CHUNK_LEN {
             self.sealed.push(Arc::from(std::mem::take(&mut self.tail)));
