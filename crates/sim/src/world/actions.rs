@@ -308,7 +308,7 @@ impl Sim {
         }
         self.accept(said);
         let c = self.clients.entry(client).or_insert_with(|| Client::new(client));
-        c.queue.push_back((op, target));
+        c.queue.push((op, target));
         if c.pending.is_none() {
             self.client_start_next(client);
         }
