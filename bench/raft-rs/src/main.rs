@@ -99,12 +99,13 @@ fn main() -> Result<(), String> {
                 theirs = theirs.max(run::<theirs::RaftRs>(entries, batch));
             }
         }
-        println!(
-            "| {batch} | {:.2} M | {:.2} M | {:.2}× |",
-            ours / 1e6,
-            theirs / 1e6,
-            ours / theirs
-        );
+        let rate = |r: f64| if r > 0.0 { format!("{:.2} M", r / 1e6) } else { "—".into() };
+        let ratio = if ours > 0.0 && theirs > 0.0 {
+            format!("{:.2}×", ours / theirs)
+        } else {
+            "—".into()
+        };
+        println!("| {batch} | {} | {} | {ratio} |", rate(ours), rate(theirs));
     }
     Ok(())
 }
