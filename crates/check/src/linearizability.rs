@@ -69,7 +69,7 @@ fn key_of(op: &KvOp) -> &str {
 /// Check a history; `Err` says which key's operations cannot be ordered.
 pub fn check_history(history: &History) -> Result<LinearizabilityReport, String> {
     let mut by_key: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
-    for op in &history.ops {
+    for op in history.ops.iter() {
         by_key.entry(key_of(&op.op)).or_default().push(op);
     }
     for (key, ops) in &by_key {

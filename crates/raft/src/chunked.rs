@@ -105,6 +105,11 @@ impl<T> Chunked<T> {
 
     /// Append `item`; the tail is sealed into a shared chunk once full.
     pub fn push(&mut self, item: T) {
+        // The tail fills to a chunk and is sealed: make room for the whole
+        // chunk once rather than growing it step by step.
+        if self.tail.capacity() < CHUNK_LEN {
+            self.tail.reserve_exact(CHUNK_LEN - self.tail.len());
+        }
         self.tail.push(item);
         if self.tail.len() == CHUNK_LEN {
             self.sealed.push(Arc::from(std::mem::take(&mut self.tail)));
@@ -168,6 +173,13 @@ impl<T: Clone> Chunked<T> {
 
     /// The item at position `i`, to change: a sealed chunk other copies
     /// share is copied first, so they keep seeing the old item.
+    /// Take the first item out (a queue's front); the rest stay shared.
+    pub fn pop_front(&mut self) -> Option<T> {
+        let first = self.get(0).cloned()?;
+        self.drop_front(1);
+        Some(first)
+    }
+
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         let pos = i.checked_add(self.skip)?;
         if i >= self.len() {
@@ -220,6 +232,31 @@ impl<T> Index<usize> for Chunked<T> {
     }
 }
 
+impl<T: Clone> std::ops::IndexMut<usize> for Chunked<T> {
+    /// The item at `i`, to change: a shared chunk is copied first.
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        let len = self.len();
+        match self.get_mut(i) {
+            Some(item) => item,
+            None => panic!("index {i} out of range for a list of {len}"),
+        }
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Chunked<T> {
+    /// As a sequence, the way serde writes a `Vec` or a `VecDeque`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Chunked<T> {
+    /// From a sequence, as a `Vec` is read.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<T>::deserialize(d)?.into_iter().collect())
+    }
+}
+
 impl<T: PartialEq> PartialEq for Chunked<T> {
     /// Equal items in order, however they are chunked.
     fn eq(&self, other: &Self) -> bool {
@@ -247,6 +284,20 @@ impl<T> FromIterator<T> for Chunked<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_queue_pops_in_order_across_chunks_and_copies_keep_theirs() {
+        let mut q: Chunked<u32> = (0..150).collect();
+        let copy = q.clone();
+        let popped: Vec<u32> = std::iter::from_fn(|| q.pop_front()).take(130).collect();
+        assert_eq!(popped, (0..130).collect::<Vec<_>>());
+        q.push(150);
+        assert_eq!(q.iter().copied().collect::<Vec<_>>(), (130..=150).collect::<Vec<_>>());
+        q[0] += 1000;
+        assert_eq!((q[0], copy[130], copy.len()), (1130, 130, 150));
+        let mut empty: Chunked<u32> = Chunked::default();
+        assert_eq!(empty.pop_front(), None);
+    }
 
     #[test]
     fn a_write_to_a_shared_chunk_is_not_seen_by_other_copies() {

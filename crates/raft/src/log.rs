@@ -27,8 +27,10 @@ pub enum Payload<C> {
     /// A state-machine command from a client, opaque to Raft.
     Command(C),
     /// A new cluster configuration (§6), in effect on each server as soon as
-    /// it is in that server's log.
-    Config(Membership),
+    /// it is in that server's log. Boxed: configurations are rare, and an
+    /// entry that holds one inline is three times the size of a command's,
+    /// which every copy of every entry would pay for.
+    Config(Box<Membership>),
 }
 
 /// One log entry: a command, the term in which it was received by the leader,
@@ -184,7 +186,7 @@ impl<C: Clone> RaftLog<C> {
     /// The newest configuration entry at or below `upto`, with its index.
     pub fn last_config(&self, upto: LogIndex) -> Option<(LogIndex, &Membership)> {
         self.iter_range(self.first_index()..=upto).rev().find_map(|e| match &e.payload {
-            Payload::Config(m) => Some((e.index, m)),
+            Payload::Config(m) => Some((e.index, &**m)),
             _ => None,
         })
     }

@@ -125,9 +125,18 @@ impl<V> std::ops::Index<&NodeId> for PeerMap<V> {
 
 impl<V> Extend<(NodeId, V)> for PeerMap<V> {
     /// Later values for the same id replace earlier ones, as in a `BTreeMap`.
+    /// Ids that arrive in ascending order (the common case: a cluster's
+    /// servers, another map) are appended without a search, into room
+    /// reserved once.
     fn extend<I: IntoIterator<Item = (NodeId, V)>>(&mut self, entries: I) {
+        let entries = entries.into_iter();
+        self.0.reserve(entries.size_hint().0);
         for (k, v) in entries {
-            self.insert(k, v);
+            if self.0.last().is_none_or(|(last, _)| *last < k) {
+                self.0.push((k, v));
+            } else {
+                self.insert(k, v);
+            }
         }
     }
 }
@@ -261,9 +270,16 @@ impl PeerSet {
 }
 
 impl Extend<NodeId> for PeerSet {
+    /// Ids in ascending order are appended without a search.
     fn extend<I: IntoIterator<Item = NodeId>>(&mut self, ids: I) {
+        let ids = ids.into_iter();
+        self.0.reserve(ids.size_hint().0);
         for id in ids {
-            self.insert(id);
+            if self.0.last().is_none_or(|last| *last < id) {
+                self.0.push(id);
+            } else {
+                self.insert(id);
+            }
         }
     }
 }

@@ -54,11 +54,34 @@ impl MajorityConfig {
     /// voter's matchIndex (missing voters count as 0). The leader may commit
     /// up to this index, subject to the current-term rule of §5.4.2.
     pub fn committed_index(&self, match_index: &PeerMap<LogIndex>) -> LogIndex {
-        if self.voters.is_empty() {
+        self.committed_index_by(|v| match_index.get(&v).copied().unwrap_or(0))
+    }
+
+    /// [`committed_index`](Self::committed_index) with each voter's
+    /// matchIndex given by `index_of`, so a caller need not build a map
+    /// (the leader's own index lives apart from its followers' progress).
+    /// Clusters of up to 16 voters sort on the stack: this runs at every
+    /// acknowledgement a leader receives.
+    pub fn committed_index_by(&self, index_of: impl Fn(NodeId) -> LogIndex) -> LogIndex {
+        const ON_STACK: usize = 16;
+        let n = self.voters.len();
+        if n == 0 {
             return 0;
         }
-        let mut acked: Vec<LogIndex> =
-            self.voters.iter().map(|v| match_index.get(v).copied().unwrap_or(0)).collect();
+        if n <= ON_STACK {
+            let mut acked = [0; ON_STACK];
+            for (a, &v) in acked.iter_mut().zip(&self.voters) {
+                *a = index_of(v);
+            }
+            self.quorum_th_highest(&mut acked[..n])
+        } else {
+            let mut acked: Vec<LogIndex> = self.voters.iter().map(|&v| index_of(v)).collect();
+            self.quorum_th_highest(&mut acked)
+        }
+    }
+
+    /// The quorum-th highest of the voters' indexes.
+    fn quorum_th_highest(&self, acked: &mut [LogIndex]) -> LogIndex {
         // Ascending (the order the checkers sort indexes in, so the page's
         // wasm holds one sort for both): the quorum-th highest is then
         // `quorum` places from the end.
@@ -173,11 +196,17 @@ impl JointConfig {
 
     /// The highest index stored on a majority of C_new and of C_old.
     pub fn committed_index(&self, match_index: &PeerMap<LogIndex>) -> LogIndex {
-        let new = self.incoming.committed_index(match_index);
+        self.committed_index_by(|v| match_index.get(&v).copied().unwrap_or(0))
+    }
+
+    /// [`committed_index`](Self::committed_index) with each voter's
+    /// matchIndex given by `index_of`.
+    pub fn committed_index_by(&self, index_of: impl Fn(NodeId) -> LogIndex) -> LogIndex {
+        let new = self.incoming.committed_index_by(&index_of);
         if self.outgoing.voters().is_empty() {
             new
         } else {
-            new.min(self.outgoing.committed_index(match_index))
+            new.min(self.outgoing.committed_index_by(&index_of))
         }
     }
 

@@ -10,7 +10,7 @@ use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet, PacketKind};
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{LogIndex, NodeId, PeerMap, PersistentState, Ready, Rng, Role, Time};
+use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, Time};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod actions;
@@ -40,6 +40,9 @@ pub struct Sim {
     trace: Trace,
     /// What the world is handling now, so that what is sent knows why.
     input: Input,
+    /// The last server output's emptied buffers, for the next one to fill
+    /// (so an event allocates nothing for its output).
+    spare: Ready<KvCommand>,
 }
 
 /// The input being handled: what a message sent now is a consequence of.
@@ -111,6 +114,7 @@ impl Sim {
             reported: BTreeSet::new(),
             trace: Trace::default(),
             input: Input::Other(Cause::Action),
+            spare: Ready::default(),
         })
     }
 
@@ -203,6 +207,12 @@ impl Sim {
         let Some((t, next)) = self.next_event() else {
             return false;
         };
+        self.handle(t, next);
+        true
+    }
+
+    /// Process event `next`, due at `t`.
+    fn handle(&mut self, t: Time, next: Next) {
         self.now = self.now.max(t);
         match next {
             Next::Deliver => {
@@ -216,7 +226,6 @@ impl Sim {
             }
             Next::Client(id) => self.client_retry(id),
         }
-        true
     }
 
     /// Process every event up to and including `until`, then set the clock
@@ -234,8 +243,8 @@ impl Sim {
 
     fn run_to(&mut self, until: Time, stop_at_violation: bool) -> Option<Time> {
         let known = self.violations().len();
-        while self.next_event_time().is_some_and(|t| t <= until) {
-            self.step();
+        while let Some((t, next)) = self.next_event().filter(|(t, _)| *t <= until) {
+            self.handle(t, next);
             if stop_at_violation && self.violations().len() > known {
                 return Some(self.now);
             }
@@ -265,23 +274,24 @@ impl Sim {
             return;
         };
         f(server, now);
-        let ready = server.raft.take_ready();
-        self.process_ready(id, ready);
+        let mut ready = server.raft.take_ready_reusing(std::mem::take(&mut self.spare));
+        self.process_ready(id, &mut ready);
+        self.spare = ready;
     }
 
-    fn process_ready(&mut self, id: NodeId, ready: Ready<KvCommand>) {
+    fn process_ready(&mut self, id: NodeId, ready: &mut Ready<KvCommand>) {
         let k = id.0 as usize - 1;
         let mut touched = Touched::default();
         // 1. Persist, before anything leaves (Figure 2).
         for w in &ready.log_writes {
             touched.record(w);
         }
-        self.disks[k].apply(&ready);
-        for event in ready.events {
+        self.disks[k].apply(ready);
+        for event in ready.events.drain(..) {
             self.trace.push(self.now, TraceEvent::Raft { node: id, event });
         }
         // 2. Send.
-        for env in ready.messages {
+        for env in ready.messages.drain(..) {
             self.send(Endpoint::Server(env.from), Endpoint::Server(env.to), Packet::Raft(env.msg));
         }
         // 3. Apply, answering clients whose requests this server accepted,
@@ -316,12 +326,10 @@ impl Sim {
             self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
         }
         // 4. Check.
-        let mut disks: PeerMap<&PersistentState<KvCommand>> = PeerMap::new();
-        disks.extend(self.ids().map(|i| (i, &self.disks[i.0 as usize - 1])));
         let Some(server) = self.servers[k].as_ref() else {
             return;
         };
-        let found = self.checker.after_event(self.now, id, &server.raft, touched, &disks);
+        let found = self.checker.after_event(self.now, id, &server.raft, touched, &self.disks);
         for v in found {
             self.violation(v);
         }
@@ -347,15 +355,19 @@ impl Sim {
         // A chance of 0 draws nothing, so runs without these faults keep
         // their exact random sequence.
         let copies = if self.rng.chance(self.config.duplicate_percent) { 2 } else { 1 };
-        for _ in 0..copies {
+        let kind = packet.kind();
+        // Only a duplicate costs a copy of the packet: the last send takes it.
+        let mut packet = Some(packet);
+        for left in (0..copies).rev() {
             let mut latency =
                 self.rng.range_inclusive(self.config.latency_min, self.config.latency_max);
             if self.rng.chance(self.config.long_delay_percent) {
                 latency += self.config.long_delay_ms;
             }
             let lost = self.rng.chance(self.config.loss_percent);
-            let kind = packet.kind();
-            let id = self.network.send(from, to, packet.clone(), self.now, latency, lost, cause);
+            let this = if left == 0 { packet.take() } else { packet.clone() };
+            let this = this.expect("the packet is taken by its last copy only");
+            let id = self.network.send(from, to, this, self.now, latency, lost, cause);
             self.trace.push(self.now, TraceEvent::Sent { id, from, to, kind });
             cause = Cause::Duplicate(id);
         }

@@ -299,7 +299,7 @@ fn gets_are_served_without_log_entries_by_read_index_and_by_lease() {
             .ops
             .iter()
             .all(|o| o.returned.is_some())));
-        for op in &sim.history().ops[1..] {
+        for op in sim.history().ops.iter().skip(1) {
             assert_eq!(
                 op.returned.as_ref().unwrap().1,
                 KvOutput::Value(Some("5".into())),

@@ -24,10 +24,10 @@ pub struct OpRow {
 /// The latest `limit` client operations, newest first.
 pub fn op_rows(sim: &Sim, limit: usize) -> Vec<OpRow> {
     let ops = &sim.history().ops;
-    ops.iter()
-        .enumerate()
+    (0..ops.len())
         .rev()
         .take(limit)
+        .map(|row| (row, &ops[row]))
         .map(|(row, o)| OpRow {
             row,
             client: o.client.to_string(),

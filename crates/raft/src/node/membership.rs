@@ -23,6 +23,8 @@ impl<C: Clone> RaftNode<C> {
             return;
         }
         self.conf.quorum = m.quorum();
+        let me = self.config.id;
+        self.conf.peers = m.members().into_iter().filter(|&p| p != me).collect();
         self.conf.membership = m;
         self.conf.index = index;
         if index > 0 {
@@ -62,7 +64,7 @@ impl<C: Clone> RaftNode<C> {
         if let (MembershipChange::AddServer(id), Some(l)) = (&change, self.leader_state_mut()) {
             l.promote_when_caught_up.insert(*id);
         }
-        let index = self.append_as_leader(Payload::Config(next));
+        let index = self.append_as_leader(Payload::Config(Box::new(next)));
         self.ready.events.push(Event::ConfigChangeProposed { index, change });
         self.refresh_membership();
         self.maybe_commit(now);
@@ -79,7 +81,7 @@ impl<C: Clone> RaftNode<C> {
         }
         if self.conf.membership.is_joint() {
             let next = self.conf.membership.leave_joint();
-            let index = self.append_as_leader(Payload::Config(next));
+            let index = self.append_as_leader(Payload::Config(Box::new(next)));
             self.ready.events.push(Event::LeavingJoint { index });
             self.refresh_membership();
             self.maybe_commit(now);

@@ -29,6 +29,7 @@ use crate::rng::Rng;
 use crate::storage::PersistentState;
 use crate::types::{LogIndex, NodeId, Role, Term, Time};
 use role::{LeaderState, RoleState};
+use std::ops::RangeInclusive;
 
 /// One server's Raft state machine.
 #[derive(Clone, Debug)]
@@ -76,6 +77,8 @@ struct InEffect {
     membership: Membership,
     index: LogIndex,
     quorum: JointConfig,
+    /// Every other member, learners included: whom a leader replicates to.
+    peers: Vec<NodeId>,
 }
 
 /// The empty tally [`RaftNode::votes`] shows outside an election.
@@ -120,6 +123,7 @@ impl<C: Clone> RaftNode<C> {
                 membership: Membership::default(),
                 index: 0,
                 quorum: JointConfig::new([], []),
+                peers: Vec::new(),
             },
             role: RoleState::Follower,
             ready: Ready::default(),
@@ -252,17 +256,51 @@ impl<C: Clone> RaftNode<C> {
     /// A client command: the leader appends it to its log and replicates it
     /// (§5.3). Returns the index it will have if it commits.
     pub fn propose(&mut self, now: Time, command: C) -> Result<LogIndex, ProposeError> {
+        let indexes = self.propose_batch(now, std::iter::once(command))?;
+        Ok(*indexes.end())
+    }
+
+    /// Several client commands at once: the leader appends them all to its
+    /// log, then replicates them together — one AppendEntries per follower
+    /// for the batch instead of one per command (§5.3; etcd batches
+    /// proposals the same way). Returns the indexes they will have if they
+    /// commit; no commands change nothing.
+    pub fn propose_batch(
+        &mut self,
+        now: Time,
+        commands: impl IntoIterator<Item = C>,
+    ) -> Result<RangeInclusive<LogIndex>, ProposeError> {
         self.check_accepting_proposals()?;
-        let index = self.append_as_leader(crate::log::Payload::Command(command));
-        self.ready.events.push(Event::Proposed { index });
-        self.maybe_commit(now);
-        self.broadcast_entries(now);
-        Ok(index)
+        let first = self.persistent.log.last_index() + 1;
+        let appended: Vec<_> = commands
+            .into_iter()
+            .map(|command| {
+                let entry = self.leader_entry(crate::log::Payload::Command(command));
+                self.ready.events.push(Event::Proposed { index: entry.index });
+                entry
+            })
+            .collect();
+        let last = first + appended.len() as LogIndex - 1;
+        if !appended.is_empty() {
+            self.ready.log_writes.push(LogWrite::Append(appended));
+            self.maybe_commit(now);
+            self.broadcast_entries(now);
+        }
+        Ok(first..=last)
     }
 
     /// Take what the caller must now persist, send and apply.
     pub fn take_ready(&mut self) -> Ready<C> {
         std::mem::take(&mut self.ready)
+    }
+
+    /// [`take_ready`](Self::take_ready) for a caller that drains each
+    /// `Ready` and hands it back: `spent` is emptied and becomes the
+    /// buffers the node fills next, so a steady stream of inputs allocates
+    /// nothing for its outputs.
+    pub fn take_ready_reusing(&mut self, mut spent: Ready<C>) -> Ready<C> {
+        spent.clear();
+        std::mem::replace(&mut self.ready, spent)
     }
 
     // ----- state, read-only -----
@@ -400,7 +438,7 @@ impl<C: Clone> RaftNode<C> {
 
     /// Every other member, learners included: whom a leader replicates to.
     fn peers(&self) -> Vec<NodeId> {
-        self.conf.membership.members().into_iter().filter(|&p| p != self.config.id).collect()
+        self.conf.peers.clone()
     }
 
     /// Every other voter: whom a candidate asks for votes.

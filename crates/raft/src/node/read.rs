@@ -70,9 +70,14 @@ impl LeaderReads {
     ) -> Vec<PendingRead> {
         let acked = self.acked_rounds.get_or_insert_with(from, || 0);
         *acked = (*acked).max(round);
-        let mut rounds = self.acked_rounds.clone();
-        rounds.insert(me.0, me.1);
-        let confirmed = quorum.committed_index(&rounds);
+        let acked_rounds = &self.acked_rounds;
+        let confirmed = quorum.committed_index_by(|p| {
+            if p == me.0 {
+                me.1
+            } else {
+                acked_rounds.get(&p).copied().unwrap_or(0)
+            }
+        });
         while self.round_sent.front().is_some_and(|&(r, _)| r < confirmed) {
             self.round_sent.pop_front();
         }
@@ -80,6 +85,9 @@ impl LeaderReads {
             if r == confirmed {
                 self.lease_until = self.lease_until.max(sent + lease);
             }
+        }
+        if self.pending.iter().all(|p| p.round > confirmed) {
+            return Vec::new();
         }
         let (ready, waiting) =
             std::mem::take(&mut self.pending).into_iter().partition(|p| p.round <= confirmed);

@@ -44,6 +44,19 @@ pub struct Ready<C> {
     pub events: Vec<Event>,
 }
 
+impl<C> Ready<C> {
+    /// Empty it, keeping the buffers' room for the next one.
+    pub fn clear(&mut self) {
+        self.hard_state = None;
+        self.log_writes.clear();
+        self.messages.clear();
+        self.committed.clear();
+        self.read_states.clear();
+        self.install_snapshot = None;
+        self.events.clear();
+    }
+}
+
 impl<C> Default for Ready<C> {
     fn default() -> Self {
         Ready {

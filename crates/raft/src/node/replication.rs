@@ -4,28 +4,34 @@ use super::{LogWrite, RaftNode};
 use crate::event::{AppendRejectReason, CommitBy, Event};
 use crate::log::{Entry, Payload};
 use crate::message::{AppendEntries, AppendEntriesReply, Message};
-use crate::peers::PeerMap;
 use crate::progress::ProgressState;
 use crate::types::{LogIndex, NodeId, Role, Time};
 
 impl<C: Clone> RaftNode<C> {
     /// Append an entry of the leader's current term to its own log.
     pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
+        let entry = self.leader_entry(payload);
+        let index = entry.index;
+        self.ready.log_writes.push(LogWrite::Append(vec![entry]));
+        index
+    }
+
+    /// Put an entry of the leader's current term at the end of its own log;
+    /// returns it for the log write that persists it.
+    pub(super) fn leader_entry(&mut self, payload: Payload<C>) -> Entry<C> {
         let entry = Entry {
             term: self.current_term(),
             index: self.persistent.log.last_index() + 1,
             payload,
         };
-        let index = entry.index;
         self.persistent.log.push(entry.clone());
-        self.ready.log_writes.push(LogWrite::Append(vec![entry]));
-        index
+        entry
     }
 
     /// Send new entries to every follower that flow control allows.
     pub(super) fn broadcast_entries(&mut self, now: Time) {
-        for peer in self.peers() {
-            self.send_entries(now, peer);
+        for k in 0..self.conf.peers.len() {
+            self.send_entries(now, self.conf.peers[k]);
         }
     }
 
@@ -41,7 +47,8 @@ impl<C: Clone> RaftNode<C> {
         let Some(l) = self.leader_state_mut() else { return };
         l.heartbeat_deadline = now + interval;
         l.reads.round_sent.push_back((round, now));
-        for peer in self.peers() {
+        for k in 0..self.conf.peers.len() {
+            let peer = self.conf.peers[k];
             let last = self.persistent.log.last_index();
             let Some(pr) = self.progress_mut(peer) else {
                 continue;
@@ -297,10 +304,15 @@ impl<C: Clone> RaftNode<C> {
     /// majority of voters, but only if that entry is from its current term;
     /// earlier entries then commit indirectly (the Figure 8 lesson).
     pub(super) fn maybe_commit(&mut self, now: Time) {
-        let mut matched = PeerMap::new();
-        matched.extend(self.progress().iter().map(|(&p, pr)| (p, pr.match_index)));
-        matched.insert(self.config.id, self.persistent.log.last_index());
-        let n = self.conf.quorum.committed_index(&matched);
+        let (me, last) = (self.config.id, self.persistent.log.last_index());
+        let progress = self.progress();
+        let n = self.conf.quorum.committed_index_by(|p| {
+            if p == me {
+                last
+            } else {
+                progress.get(&p).map_or(0, |pr| pr.match_index)
+            }
+        });
         let entry_term = self.persistent.log.term_at(n);
         let current_term = entry_term == Some(self.current_term());
         if n > self.volatile.commit_index

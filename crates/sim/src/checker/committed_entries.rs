@@ -67,7 +67,7 @@ impl CommittedRecord {
 
     fn push(&mut self, entry: &Entry<KvCommand>, term: Term) {
         if let raft::Payload::Config(m) = &entry.payload {
-            self.membership = Some(m.clone());
+            self.membership = Some((**m).clone());
         }
         let sum = self.sums.last().copied().unwrap_or(0).wrapping_add(entry_hash(entry));
         self.sums.push(sum);

@@ -147,21 +147,23 @@ impl Checker {
 
     /// Check everything that can have changed after an event in which
     /// `id` (running as `node`) was touched. `disks` holds every server's
-    /// persistent state, up or down.
+    /// persistent state, up or down, in id order (S1's first).
     pub fn after_event(
         &mut self,
         now: Time,
         id: NodeId,
         node: &Node,
         touched: Touched,
-        disks: &PeerMap<&PersistentState<KvCommand>>,
+        disks: &[PersistentState<KvCommand>],
     ) -> Vec<Violation> {
         let mut found = Vec::new();
         let term = node.current_term();
         let leading = node.role() == Role::Leader;
         let led = leading && self.append_only.led(id, term);
-        for (&other, disk) in disks {
-            self.logs.get_or_insert_with(other, || LogSummary::of(&disk.log));
+        if self.logs.len() < disks.len() {
+            for (other, disk) in by_id(disks) {
+                self.logs.get_or_insert_with(other, || LogSummary::of(&disk.log));
+            }
         }
         // Bring this server's summary up to date, keeping what a leader
         // held where the event wrote.
@@ -171,7 +173,7 @@ impl Checker {
             if led {
                 before = Some(leader_append_only::before(log, from));
             }
-            log.sync(&disks[&id].log, from);
+            log.sync(&disks[usize::from(id.0) - 1].log, from);
         }
         let log = &self.logs[&id];
 
@@ -198,13 +200,14 @@ impl Checker {
         }
 
         if touched.truncated {
-            let membership = self.committed_membership(disks);
+            let disks: PeerMap<_> = by_id(disks).collect();
+            let membership = self.committed_membership(&disks);
             found.extend(committed_entries::never_lost(
                 now,
                 id,
                 &membership,
                 &self.committed,
-                disks,
+                &disks,
                 &self.logs,
             ));
         }
@@ -234,4 +237,11 @@ impl Checker {
     ) -> Option<Violation> {
         self.applied.on_apply(now, id, entry)
     }
+}
+
+/// The disks with their servers' ids: S1's is first.
+fn by_id(
+    disks: &[PersistentState<KvCommand>],
+) -> impl Iterator<Item = (NodeId, &PersistentState<KvCommand>)> {
+    disks.iter().enumerate().map(|(i, d)| (NodeId(i as u8 + 1), d))
 }

@@ -162,7 +162,7 @@ impl Swarm {
         }
         // Every acknowledged write was applied (its entry is committed; equal
         // state everywhere then means it is present on every server).
-        for op in &sim.history().ops {
+        for op in sim.history().ops.iter() {
             if matches!(op.op, KvOp::Get { .. }) {
                 continue;
             }

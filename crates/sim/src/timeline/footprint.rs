@@ -6,13 +6,13 @@
 //! `size_of` plus typical heap (a Put's key and value, an AppendEntries'
 //! entries), checked against a counting allocator by `timeline-bench`.
 //!
-//! Logs and the checker's records keep their items in sealed chunks shared
+//! Logs, the checker's records, the client history and the clients' queues
+//! keep their items in sealed chunks shared
 //! by every copy of the world (see [`raft::Chunked`]): a copy owns only
 //! each list's short tail. A [`Memory`] therefore says what a copy owns
 //! alone and which chunks it points at, so that memory held by many copies
 //! counts each chunk once.
 
-use crate::client::Operation;
 use crate::kv::KvCommand;
 use crate::network::{InFlight, Packet};
 use crate::trace::{TraceEntry, TRACE_KEEP};
@@ -62,6 +62,9 @@ pub(super) fn memory(sim: &Sim) -> Memory {
             memory.own += ae.entries.len() * entry;
         }
     }
-    memory.own += sim.history().ops.len() * (size_of::<Operation>() + OPERATION_HEAP);
+    memory.add(&sim.history().ops, OPERATION_HEAP);
+    for c in sim.clients().values() {
+        memory.add(&c.queue, OPERATION_HEAP);
+    }
     memory
 }

@@ -13,6 +13,7 @@ use crate::network::Endpoint;
 use crate::server::Server;
 use crate::trace::TraceEvent;
 use raft::{NodeId, PersistentState, RaftNode};
+use std::fmt::Write;
 
 /// An action that passed its checks and is about to be carried out: its
 /// words, for the trace.
@@ -23,7 +24,11 @@ impl Sim {
     /// running server, an unknown server …) is refused with a message and
     /// changes nothing.
     pub fn act(&mut self, action: Action) -> Result<(), String> {
-        let said = Accepted(action.to_string());
+        // Room for a typical action's words, so writing them rarely grows
+        // the string (a client's put every few ms comes through here).
+        let mut words = String::with_capacity(64);
+        write!(words, "{action}").expect("writing to a String cannot fail");
+        let said = Accepted(words);
         self.input = Input::Other(Cause::Action);
         match action {
             Action::Crash(id) => self.crash(id, said),
@@ -303,7 +308,7 @@ impl Sim {
         }
         self.accept(said);
         let c = self.clients.entry(client).or_insert_with(|| Client::new(client));
-        c.queue.push_back((op, target));
+        c.queue.push((op, target));
         if c.pending.is_none() {
             self.client_start_next(client);
         }

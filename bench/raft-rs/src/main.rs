@@ -1,0 +1,318 @@
+//! This repo's protocol core (`crates/raft`) against tikv/raft-rs 0.7 on one
+//! workload, in one process: 3 servers in memory, every message delivered in
+//! the order it was sent (FIFO), 16-byte entries proposed on the leader
+//! `batch` at a time, each entry committed and applied on all three servers.
+//! Both cores run alternately, best of 3, at batch 1 and batch 100; the
+//! program prints entries per second for each and the ratio.
+//!
+//! Run from the repo root with
+//! `cargo run --release --manifest-path bench/raft-rs/Cargo.toml`
+//! (optional arguments: entries per run, default 200000; then `ours` or
+//! `raft-rs` to run one core alone and a batch size to run only it, as a
+//! profiler wants).
+//!
+//! Both harnesses do the same work per round: propose the batch, then until
+//! no server has anything to do, deliver every message queued so far (in
+//! order) and drain each server's output — persist its log writes to its
+//! own disk, queue its messages, apply its committed entries. Neither core
+//! is ticked during a run; at the end each gets heartbeats until every
+//! server has applied every entry.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+/// One entry's command: 16 bytes.
+const ENTRY: [u8; 16] = *b"0123456789abcdef";
+
+/// A 3-server cluster under one of the two cores.
+trait Cluster {
+    /// The core's name, for the table.
+    const NAME: &'static str;
+    /// Three servers, server 1 elected leader, nothing proposed yet.
+    fn elected() -> Self;
+    /// Propose `n` entries on the leader.
+    fn propose(&mut self, n: usize);
+    /// Deliver and drain until no server has anything to do.
+    fn settle(&mut self);
+    /// Send heartbeats (so followers learn the last commitIndex) and settle.
+    fn heartbeat(&mut self);
+    /// The fewest entries any server has applied.
+    fn applied_everywhere(&self) -> u64;
+}
+
+/// Entries per second for `entries` entries proposed `batch` at a time.
+fn run<C: Cluster>(entries: u64, batch: usize) -> f64 {
+    let mut c = C::elected();
+    let start = Instant::now();
+    let mut proposed = 0;
+    while proposed < entries {
+        let n = batch.min((entries - proposed) as usize);
+        c.propose(n);
+        c.settle();
+        proposed += n as u64;
+    }
+    let mut beats = 0;
+    while c.applied_everywhere() < entries {
+        c.heartbeat();
+        beats += 1;
+        assert!(
+            beats < 100,
+            "{}: only {} of {entries} applied everywhere",
+            C::NAME,
+            c.applied_everywhere()
+        );
+    }
+    entries as f64 / start.elapsed().as_secs_f64()
+}
+
+fn main() -> Result<(), String> {
+    let entries: u64 = match std::env::args().nth(1) {
+        Some(a) => a.parse().map_err(|_| format!("'{a}' is not a number of entries"))?,
+        None => 200_000,
+    };
+    if entries == 0 {
+        return Err("give at least one entry per run".into());
+    }
+    let only = std::env::args().nth(2);
+    let (with_ours, with_theirs) = match only.as_deref() {
+        None => (true, true),
+        Some("ours") => (true, false),
+        Some("raft-rs") => (false, true),
+        Some(other) => return Err(format!("'{other}' is neither 'ours' nor 'raft-rs'")),
+    };
+    println!(
+        "3 servers in memory, FIFO delivery, 16-byte entries, {entries} entries per run, best of 3"
+    );
+    println!("| batch | this core (entries/s) | raft-rs 0.7 (entries/s) | ratio |");
+    println!("|---|---|---|---|");
+    let batches = match std::env::args().nth(3) {
+        Some(a) => vec![a.parse().map_err(|_| format!("'{a}' is not a batch size"))?],
+        None => vec![1, 100],
+    };
+    for batch in batches {
+        let (mut ours, mut theirs) = (0f64, 0f64);
+        for _ in 0..3 {
+            if with_ours {
+                ours = ours.max(run::<ours::Ours>(entries, batch));
+            }
+            if with_theirs {
+                theirs = theirs.max(run::<theirs::RaftRs>(entries, batch));
+            }
+        }
+        let rate = |r: f64| if r > 0.0 { format!("{:.2} M", r / 1e6) } else { "—".into() };
+        let ratio = if ours > 0.0 && theirs > 0.0 {
+            format!("{:.2}×", ours / theirs)
+        } else {
+            "—".into()
+        };
+        println!("| {batch} | {} | {} | {ratio} |", rate(ours), rate(theirs));
+    }
+    Ok(())
+}
+
+/// This repo's core.
+mod ours {
+    use super::{Cluster, VecDeque, ENTRY};
+    use raft::{Config, Envelope, NodeId, Payload, PersistentState, RaftNode, Ready, Role};
+    use std::sync::Arc;
+
+    /// A command: shared bytes, as raft-rs's entries hold `bytes::Bytes`
+    /// (a copy is a reference count, not the bytes).
+    type Command = Arc<[u8]>;
+
+    pub struct Ours {
+        nodes: Vec<RaftNode<Command>>,
+        disks: Vec<PersistentState<Command>>,
+        applied: Vec<u64>,
+        queue: VecDeque<Envelope<Command>>,
+        /// Each server's drained output, handed back for its next one.
+        spare: Vec<Ready<Command>>,
+    }
+
+    impl Ours {
+        /// Persist, queue the messages, apply: Figure 2's order.
+        fn drain(&mut self) -> bool {
+            let mut busy = false;
+            for (k, node) in self.nodes.iter_mut().enumerate() {
+                let mut ready = node.take_ready_reusing(std::mem::take(&mut self.spare[k]));
+                self.disks[k].apply(&ready);
+                busy |= !ready.messages.is_empty();
+                self.queue.extend(ready.messages.drain(..));
+                for e in &ready.committed {
+                    if let Payload::Command(c) = &e.payload {
+                        assert_eq!(c.len(), ENTRY.len());
+                        self.applied[k] += 1;
+                    }
+                }
+                self.spare[k] = ready;
+            }
+            busy
+        }
+    }
+
+    impl Cluster for Ours {
+        const NAME: &'static str = "this core";
+
+        fn elected() -> Self {
+            let voters: Vec<NodeId> = (1..=3).map(NodeId).collect();
+            let nodes = voters
+                .iter()
+                .map(|&id| {
+                    let mut config = Config::new(id, voters.clone());
+                    config.max_entries_per_append = 4096;
+                    config.max_inflight = 256;
+                    RaftNode::new(config, u64::from(id.0), 0).expect("a valid configuration")
+                })
+                .collect();
+            let mut c = Ours {
+                nodes,
+                disks: vec![PersistentState::default(); 3],
+                applied: vec![0; 3],
+                queue: VecDeque::new(),
+                spare: vec![Ready::default(), Ready::default(), Ready::default()],
+            };
+            c.nodes[0].time_out(0);
+            c.settle();
+            assert_eq!(c.nodes[0].role(), Role::Leader);
+            c
+        }
+
+        fn propose(&mut self, n: usize) {
+            let commands = (0..n).map(|_| Command::from(&ENTRY[..]));
+            self.nodes[0].propose_batch(0, commands).expect("server 1 leads");
+        }
+
+        fn settle(&mut self) {
+            while self.drain() || !self.queue.is_empty() {
+                for _ in 0..self.queue.len() {
+                    let env = self.queue.pop_front().expect("counted");
+                    self.nodes[usize::from(env.to.0) - 1].step(0, env.from, env.msg);
+                }
+            }
+        }
+
+        fn heartbeat(&mut self) {
+            self.nodes[0].heartbeat_now(0);
+            self.settle();
+        }
+
+        fn applied_everywhere(&self) -> u64 {
+            self.applied.iter().copied().min().unwrap_or(0)
+        }
+    }
+}
+
+/// tikv/raft-rs 0.7, driven as its `five_mem_node` example drives it.
+mod theirs {
+    use super::{Cluster, VecDeque, ENTRY};
+    use raft_rs::prelude::{ConfState, Entry, Message, MessageType};
+    use raft_rs::storage::MemStorage;
+    use raft_rs::{Config, RawNode, StateRole};
+
+    pub struct RaftRs {
+        nodes: Vec<RawNode<MemStorage>>,
+        applied: Vec<u64>,
+        queue: VecDeque<Message>,
+    }
+
+    impl RaftRs {
+        fn drain(&mut self) -> bool {
+            let mut busy = false;
+            for (k, node) in self.nodes.iter_mut().enumerate() {
+                if !node.has_ready() {
+                    continue;
+                }
+                busy = true;
+                let mut applied = 0;
+                let mut apply = |entries: Vec<Entry>| {
+                    for e in entries {
+                        if !e.data.is_empty() {
+                            assert_eq!(e.data.len(), ENTRY.len());
+                            applied += 1;
+                        }
+                    }
+                };
+                let store = node.store().clone();
+                let mut ready = node.ready();
+                self.queue.extend(ready.take_messages());
+                apply(ready.take_committed_entries());
+                if !ready.entries().is_empty() {
+                    store.wl().append(ready.entries()).expect("memory storage appends");
+                }
+                if let Some(hs) = ready.hs() {
+                    store.wl().set_hardstate(hs.clone());
+                }
+                self.queue.extend(ready.take_persisted_messages());
+                let mut light = node.advance(ready);
+                if let Some(commit) = light.commit_index() {
+                    store.wl().mut_hard_state().set_commit(commit);
+                }
+                self.queue.extend(light.take_messages());
+                apply(light.take_committed_entries());
+                node.advance_apply();
+                self.applied[k] += applied;
+            }
+            busy
+        }
+    }
+
+    impl Cluster for RaftRs {
+        const NAME: &'static str = "raft-rs";
+
+        fn elected() -> Self {
+            let logger = slog::Logger::root(slog::Discard, slog::o!());
+            let nodes = (1..=3u64)
+                .map(|id| {
+                    let config = Config {
+                        id,
+                        election_tick: 10,
+                        heartbeat_tick: 3,
+                        max_size_per_msg: 1024 * 1024,
+                        max_inflight_msgs: 256,
+                        ..Default::default()
+                    };
+                    let storage =
+                        MemStorage::new_with_conf_state(ConfState::from((vec![1, 2, 3], vec![])));
+                    RawNode::new(&config, storage, &logger).expect("a valid configuration")
+                })
+                .collect();
+            let mut c = RaftRs { nodes, applied: vec![0; 3], queue: VecDeque::new() };
+            c.nodes[0].campaign().expect("server 1 campaigns");
+            c.settle();
+            assert_eq!(c.nodes[0].raft.state, StateRole::Leader);
+            c
+        }
+
+        fn propose(&mut self, n: usize) {
+            // One MsgPropose carrying the batch, as `RawNode::propose`
+            // builds one for a single entry.
+            let mut m = Message::default();
+            m.set_msg_type(MessageType::MsgPropose);
+            m.from = 1;
+            let entries: Vec<Entry> = (0..n)
+                .map(|_| Entry { data: ENTRY.to_vec().into(), ..Default::default() })
+                .collect();
+            m.set_entries(entries.into());
+            self.nodes[0].step(m).expect("server 1 leads");
+        }
+
+        fn settle(&mut self) {
+            while self.drain() || !self.queue.is_empty() {
+                for _ in 0..self.queue.len() {
+                    let m = self.queue.pop_front().expect("counted");
+                    let to = m.to as usize - 1;
+                    self.nodes[to].step(m).expect("a message for this group");
+                }
+            }
+        }
+
+        fn heartbeat(&mut self) {
+            self.nodes[0].ping();
+            self.settle();
+        }
+
+        fn applied_everywhere(&self) -> u64 {
+            self.applied.iter().copied().min().unwrap_or(0)
+        }
+    }
+}
