@@ -21,6 +21,7 @@ pub mod pending;
 pub mod server;
 pub mod setup;
 pub mod share;
+pub mod shrink;
 pub mod swarm;
 pub mod timeline;
 pub mod trace;
