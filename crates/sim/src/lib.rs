@@ -16,6 +16,7 @@ pub mod configuration;
 pub mod decimal;
 mod fnv;
 pub mod kv;
+pub mod linearizability;
 pub mod network;
 pub mod pending;
 pub mod server;
