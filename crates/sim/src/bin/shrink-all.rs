@@ -13,7 +13,7 @@ fn main() {
     println!("switch | seed (seeds run) | property | events before → after | actions before → after | replays | time");
     for bug in Bug::ALL {
         let start = Instant::now();
-        let mut search = match Search::new(bug, 0, None) {
+        let mut search = match Search::new(bug, 0, Some(sim::shrink::linearizable)) {
             Ok(s) => s,
             Err(e) => {
                 println!("{bug}: {e}");

@@ -71,6 +71,16 @@ impl Property {
     }
 }
 
+/// The history check of the page and the shrinker: `Err` names the
+/// operations that cannot be ordered ([`crate::linearizability`], per key).
+pub fn linearizable(history: &crate::client::History) -> Result<(), String> {
+    use crate::linearizability::{check, Verdict};
+    match check(history)? {
+        Verdict::Linearizable => Ok(()),
+        Verdict::NotLinearizable(c) => Err(c.describe(history)),
+    }
+}
+
 /// An action of a run being shrunk, placed by virtual time rather than by
 /// event count (which changes as soon as another action goes).
 #[derive(Clone, Debug, PartialEq)]

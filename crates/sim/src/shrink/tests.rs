@@ -107,3 +107,38 @@ fn moving_an_action_earlier() {
     assert_eq!(earlier(&list, (1, 2)), None);
     assert_eq!(earlier(&[a(0, 0)], (0, 0)), None, "already there");
 }
+
+/// The first failing seed of each switch (`shrink-all` finds them from 0).
+const FIRST_FAILING: [(Bug, u64); 6] = [
+    (Bug::StaleLeaderServesReads, 238),
+    (Bug::VoteWithoutLogCheck, 4),
+    (Bug::CommitByCountingOldTerms, 3345),
+    (Bug::ForgetVotedForOnRestart, 217),
+    (Bug::KeepCommitIndexOnRestart, 38),
+    (Bug::AppendWithoutTruncatingConflicts, 7),
+];
+
+#[test]
+fn every_switch_has_a_shrunk_counterexample_the_page_replays() {
+    for (bug, seed) in FIRST_FAILING {
+        let mut search = Search::new(bug, seed, Some(linearizable)).unwrap();
+        while !search.is_done() {
+            search.step(50_000).unwrap();
+        }
+        assert_eq!((search.seed(), search.tried()), (seed, 1), "{bug}");
+        let (before, after) = search.sizes().unwrap();
+        assert!(after.actions < before.actions && after.events <= before.events, "{bug}");
+        let record = search.result().unwrap();
+        let tl = Timeline::from_record(&record).unwrap();
+        assert_eq!(tl.moment(), record.at, "{bug}: shown at the violation");
+        match search.shrinker().unwrap().property() {
+            Property::Safety(invariant) => {
+                assert_eq!(tl.sim().violations().first().map(|v| v.invariant), Some(invariant))
+            }
+            Property::Linearizability(check) => {
+                assert!(tl.sim().violations().is_empty(), "{bug}");
+                assert!(check(tl.sim().history()).is_err(), "{bug}: a stale read");
+            }
+        }
+    }
+}
