@@ -40,6 +40,8 @@ struct Found {
     seed: u64,
     tried: u64,
     property: &'static str,
+    /// How the shortest run breaks it, in words.
+    why: String,
     before: Size,
     after: Size,
 }
@@ -168,6 +170,7 @@ impl CounterexampleSearch {
             seed: search.seed(),
             tried: search.tried(),
             property: shrinker.property().name(),
+            why: shrinker.why().to_string(),
             before,
             after,
         });
@@ -191,11 +194,12 @@ impl CounterexampleSearch {
     fn status(&self) -> String {
         if let Some(f) = &self.found {
             return format!(
-                "Found after {} seeds: seed {} breaks {}. Shrunk from {} events and {} faults \
-                 to {} events and {} faults; the run is open at the violation.",
+                "Found after {} seeds: seed {} breaks {} ({}). Shrunk from {} events and {} \
+                 faults to {} events and {} faults; the run is open at the violation.",
                 f.tried,
                 f.seed,
                 f.property,
+                f.why,
                 f.before.events,
                 f.before.actions,
                 f.after.events,

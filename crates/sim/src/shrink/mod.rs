@@ -65,9 +65,12 @@ impl Property {
         }
     }
 
-    /// Does the client history `h` break it?
-    fn history_broken(&self, h: &crate::client::History) -> bool {
-        matches!(self, Property::Linearizability(check) if check(h).is_err())
+    /// How the client history `h` breaks it, if it does.
+    fn history_broken(&self, h: &crate::client::History) -> Option<String> {
+        match self {
+            Property::Linearizability(check) => check(h).err(),
+            Property::Safety(_) => None,
+        }
     }
 }
 
@@ -122,6 +125,8 @@ struct Best {
     placed: Vec<Placed>,
     taken: Vec<Recorded>,
     broke: Moment,
+    /// What exactly is wrong at `broke`, in words.
+    why: String,
 }
 
 /// What is being tried now.
@@ -206,6 +211,12 @@ impl Shrinker {
             .map_or(Size::default(), |b| Size { events: b.broke.event, actions: b.taken.len() })
     }
 
+    /// How the shortest run so far breaks the property, in words (empty
+    /// before the first replay is done).
+    pub fn why(&self) -> &str {
+        self.best.as_ref().map_or("", |b| &b.why)
+    }
+
     /// How many replays it has tried.
     pub fn tries(&self) -> u32 {
         self.tries
@@ -247,7 +258,7 @@ impl Shrinker {
     /// Take in the verdict of a try.
     fn judge(&mut self, attempt: Attempt, verdict: Verdict) -> Result<(), String> {
         let broke = match verdict {
-            Verdict::Broke(at) => Some(at),
+            Verdict::Broke(at, why) => Some((at, why)),
             Verdict::Held => None,
         };
         if self.stage == Stage::Replaying {
@@ -283,8 +294,9 @@ impl Shrinker {
 
     /// The try broke the property no later than the best so far: it is
     /// the best now.
-    fn keep(&mut self, trial: Trial, broke: Moment) {
-        self.best = Some(Best { placed: trial.placed(), taken: trial.taken.clone(), broke });
+    fn keep(&mut self, trial: Trial, (broke, why): (Moment, String)) {
+        let (placed, taken) = (trial.placed(), trial.taken);
+        self.best = Some(Best { placed, taken, broke, why });
     }
 
     /// Start the next try, or move on to the next stage.

@@ -131,13 +131,16 @@ fn every_switch_has_a_shrunk_counterexample_the_page_replays() {
         let record = search.result().unwrap();
         let tl = Timeline::from_record(&record).unwrap();
         assert_eq!(tl.moment(), record.at, "{bug}: shown at the violation");
+        let why = search.shrinker().unwrap().why();
         match search.shrinker().unwrap().property() {
             Property::Safety(invariant) => {
-                assert_eq!(tl.sim().violations().first().map(|v| v.invariant), Some(invariant))
+                let first = tl.sim().violations().first().unwrap();
+                assert_eq!((first.invariant, first.detail.as_str()), (invariant, why));
             }
             Property::Linearizability(check) => {
                 assert!(tl.sim().violations().is_empty(), "{bug}");
-                assert!(check(tl.sim().history()).is_err(), "{bug}: a stale read");
+                assert_eq!(check(tl.sim().history()), Err(why.to_string()), "{bug}: a stale read");
+                assert!(why.contains("Get("), "{why}");
             }
         }
     }

@@ -12,8 +12,8 @@ use raft::Time;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Verdict {
     /// The property broke (first of all properties) at this moment, by
-    /// the time limit.
-    Broke(Moment),
+    /// the time limit; what exactly is wrong, in words.
+    Broke(Moment, String),
     /// It did not: nothing broke by the limit, or another property broke
     /// first.
     Held,
@@ -165,13 +165,17 @@ impl Trial {
     fn look(&mut self, property: &Property) -> Option<Verdict> {
         if let Some(v) = self.sim.violations().first() {
             let same = matches!(property, Property::Safety(i) if *i == v.invariant);
-            return Some(if same { Verdict::Broke(self.moment()) } else { Verdict::Held });
+            return Some(if same {
+                Verdict::Broke(self.moment(), v.detail.clone())
+            } else {
+                Verdict::Held
+            });
         }
         let history = self.sim.history();
         if history.completed() > self.completed {
             self.completed = history.completed();
-            if property.history_broken(history) {
-                return Some(Verdict::Broke(self.moment()));
+            if let Some(why) = property.history_broken(history) {
+                return Some(Verdict::Broke(self.moment(), why));
             }
         }
         None
