@@ -60,17 +60,11 @@ pub struct LinearizabilityReport {
     pub keys: usize,
 }
 
-fn key_of(op: &KvOp) -> &str {
-    match op {
-        KvOp::Put { key, .. } | KvOp::Get { key } | KvOp::Delete { key } => key,
-    }
-}
-
 /// Check a history; `Err` says which key's operations cannot be ordered.
 pub fn check_history(history: &History) -> Result<LinearizabilityReport, String> {
     let mut by_key: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in history.ops.iter() {
-        by_key.entry(key_of(&op.op)).or_default().push(op);
+        by_key.entry(op.op.key()).or_default().push(op);
     }
     for (key, ops) in &by_key {
         check_object(ops).map_err(|e| format!("operations on key {key:?}: {e}"))?;

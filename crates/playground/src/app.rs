@@ -114,6 +114,8 @@ pub enum Msg {
     Import(web_sys::File),
     /// A run file's text, or why it could not be read.
     Imported(Result<String, String>),
+    /// A counterexample found and shrunk: its run, shown at the violation.
+    Counterexample(sim::RunRecord),
     /// The playground came into view (true) or went out of it: hidden
     /// tab, scrolled away.
     Visible(bool),
@@ -163,6 +165,7 @@ struct Callbacks {
     open_message: Callback<u64>,
     close_message: Callback<()>,
     choose: Callback<bool>,
+    found: Callback<sim::RunRecord>,
 }
 
 impl Callbacks {
@@ -198,6 +201,7 @@ impl Callbacks {
             open_message: link.callback(Msg::OpenMessage),
             close_message: link.callback(|_| Msg::CloseMessage),
             choose: link.callback(Msg::Choose),
+            found: link.callback(Msg::Counterexample),
         }
     }
 }
@@ -289,25 +293,28 @@ impl App {
     /// Open a run file's text in place of the current run; a bad file is
     /// named in the dialog and changes nothing.
     fn import(&mut self, text: Result<String, String>) {
-        let opened = text
-            .and_then(|t| crate::run_file::from_file(&t))
-            .and_then(|record| share::open(&record).map(|opened| (record, opened)));
+        let opened = text.and_then(|t| crate::run_file::from_file(&t)).and_then(|r| self.open(&r));
         match opened {
-            Ok((record, (run, start))) => {
-                self.start = start;
-                self.seed = record.config.seed;
-                self.servers = record.config.servers;
-                self.playback.pause();
-                self.playback.restart(run);
-                self.start_over();
-                self.share = None;
-            }
+            Ok(()) => self.share = None,
             Err(e) => {
                 if let Some(s) = &mut self.share {
                     s.problem = Some(format!("This file cannot be opened: {e}").into());
                 }
             }
         }
+    }
+
+    /// Show `record`'s run, paused at its moment, in place of the current
+    /// run; one that does not replay changes nothing.
+    fn open(&mut self, record: &sim::RunRecord) -> Result<(), String> {
+        let (run, start) = share::open(record)?;
+        self.start = start;
+        self.seed = record.config.seed;
+        self.servers = record.config.servers;
+        self.playback.pause();
+        self.playback.restart(run);
+        self.start_over();
+        Ok(())
     }
 
     /// Forget everything drawn for the cluster before.
@@ -532,6 +539,9 @@ impl App {
                 return false;
             }
             Msg::Imported(text) => self.import(text),
+            Msg::Counterexample(record) => {
+                self.action_error = self.open(&record).err();
+            }
             Msg::Visible(false) => {
                 self._frames = None;
                 return false;
@@ -697,7 +707,7 @@ impl App {
                             on_act={cb.act.clone()}
                             on_preset={cb.preset.clone()}
                         />
-                        { break_raft(&BreakProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
+                        { break_raft(&BreakProps { config: Rc::clone(config), on_act: cb.act.clone(), on_found: cb.found.clone() }) }
                         <button type="button" class="share-button" aria-haspopup="dialog"
                                 aria-expanded={self.share.is_some().to_string()}
                                 onclick={cb.share.reform(|_: MouseEvent| true)}>{ "Share" }</button>

@@ -45,6 +45,16 @@ pub enum KvOp {
     },
 }
 
+impl KvOp {
+    /// The key it reads or writes: each key is one object of the store, so
+    /// a linearizability check can take the keys one at a time.
+    pub fn key(&self) -> &str {
+        match self {
+            KvOp::Put { key, .. } | KvOp::Get { key } | KvOp::Delete { key } => key,
+        }
+    }
+}
+
 impl fmt::Display for KvOp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -3,6 +3,7 @@
 
 use crate::playback::speed;
 use crate::start::Start;
+use crate::components::counterexample::CounterexampleSearch;
 use raft::{Bug, Feature, NodeId, Term};
 use sim::{Action, SimConfig};
 use std::rc::Rc;
@@ -262,6 +263,8 @@ pub struct BreakProps {
     pub config: Rc<SimConfig>,
     /// A switch was flipped (a `SetBug` action).
     pub on_act: Callback<Action>,
+    /// A counterexample was found and shrunk: open its run.
+    pub on_found: Callback<sim::RunRecord>,
 }
 
 /// "Break Raft": switch on a deliberate mistake and watch the safety
@@ -286,6 +289,7 @@ pub fn break_raft(p: &BreakProps) -> Html {
                         </label>
                     }
                 }) }
+                <CounterexampleSearch bugs={bugs.on().collect::<Vec<_>>()} on_found={p.on_found.clone()} />
             </div>
         </details>
     }

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod client_box;
 pub mod cluster;
 pub mod controls;
+pub mod counterexample;
 pub mod embed_bar;
 pub mod legend;
 pub mod log_table;
