@@ -23,6 +23,7 @@ pub mod setup;
 pub mod share;
 pub mod swarm;
 pub mod timeline;
+pub mod tour;
 pub mod trace;
 pub mod workload;
 pub mod world;

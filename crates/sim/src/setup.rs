@@ -39,7 +39,13 @@ pub fn disk_of_terms(term: Term, log_terms: &[Term]) -> PersistentState<KvComman
 /// The command of entry `index` in a made-up disk: a Put of `key`, from a
 /// client of its own so that no session mistakes it for a retry.
 fn put(index: u64, key: &str) -> Payload<KvCommand> {
-    let op = KvOp::Put { key: key.into(), value: format!("v{index}") };
+    command(index, KvOp::Put { key: key.into(), value: format!("v{index}") })
+}
+
+/// Entry `index` of a made-up disk carrying `op`, as if a client of its own
+/// (C100 + index, sequence number 1) had sent it, so that the store's
+/// session table never takes two made-up entries for one retried command.
+pub fn command(index: u64, op: KvOp) -> Payload<KvCommand> {
     Payload::Command(KvCommand { client: ClientId(100 + index as u32), seq: 1, op })
 }
 
