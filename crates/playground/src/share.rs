@@ -65,7 +65,7 @@ fn escape_attribute(text: &str) -> String {
 /// ready-made situation). `Err` names what is wrong with the record.
 pub fn open(record: &RunRecord) -> Result<(Run, Start), String> {
     let run = Run::from_record(record)?;
-    let start = match record.origin {
+    let start = match &record.origin {
         Origin::Fresh => Start::Fresh,
         origin => Situation::of_origin(origin).map_or(Start::Fresh, Start::Situation),
     };

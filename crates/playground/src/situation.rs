@@ -57,8 +57,8 @@ impl Situation {
     }
 
     /// The situation a run's world was made as, if it is one.
-    pub fn of_origin(origin: Origin) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.origin() == origin)
+    pub fn of_origin(origin: &Origin) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.origin() == *origin)
     }
 }
 
@@ -70,7 +70,7 @@ mod tests {
     fn names_and_origins_round_trip_and_every_situation_is_set_up_by_running_the_world() {
         for s in Situation::ALL {
             assert_eq!(Situation::from_name(s.name()), Some(s));
-            assert_eq!(Situation::of_origin(s.origin()), Some(s));
+            assert_eq!(Situation::of_origin(&s.origin()), Some(s));
             let config = sim::SimConfig { seed: 9, ..sim::SimConfig::default() };
             let sim = s.origin().build(config).unwrap();
             assert_eq!(sim.ids().count(), 5);
@@ -78,6 +78,6 @@ mod tests {
             assert!(sim.now() > 0, "{s:?} is set up by running the world");
         }
         assert_eq!(Situation::from_name("nope"), None);
-        assert_eq!(Situation::of_origin(Origin::Fresh), None);
+        assert_eq!(Situation::of_origin(&Origin::Fresh), None);
     }
 }

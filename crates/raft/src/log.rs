@@ -13,7 +13,7 @@
 use crate::chunked::Chunked;
 use crate::membership::Membership;
 use crate::types::{LogIndex, Term};
-use serde::ser::SerializeStruct;
+use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -244,8 +244,14 @@ impl<C: fmt::Debug> fmt::Debug for Entries<'_, C> {
 }
 
 impl<C: Serialize> Serialize for Entries<'_, C> {
+    /// With its length up front: formats such as postcard (the share
+    /// link's) write a list's length before its items.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter())
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for e in self.0.iter() {
+            seq.serialize_element(e)?;
+        }
+        seq.end()
     }
 }
 

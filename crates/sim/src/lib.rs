@@ -25,6 +25,7 @@ pub mod share;
 pub mod shrink;
 pub mod swarm;
 pub mod timeline;
+pub mod tour;
 pub mod trace;
 pub mod workload;
 pub mod world;

@@ -165,7 +165,7 @@ fn version_1_links_and_files_still_open_as_fresh_clusters() {
     bytes[0] = 1;
     let v1 = format!("1.{}", base64::Engine::encode(&URL_SAFE, bytes));
     let read = from_link(&v1).unwrap();
-    assert_eq!((read.version, read.origin), (1, crate::timeline::Origin::Fresh));
+    assert_eq!((read.version, read.origin.clone()), (1, crate::timeline::Origin::Fresh));
     assert_eq!(RunRecord { version: VERSION, ..read }, record);
     let mut file: serde_json::Value = serde_json::from_str(&to_json(&record)).unwrap();
     file["version"] = 1.into();

@@ -165,14 +165,14 @@ impl Shrinker {
         record.validate()?;
         let max_events = 2 * record.end.event + 10_000;
         let trial = Trial::exact(
-            record.origin,
+            &record.origin,
             &record.config,
             &record.actions,
             record.end.time,
             max_events,
         )?;
         Ok(Shrinker {
-            origin: record.origin,
+            origin: record.origin.clone(),
             config: record.config.clone(),
             property,
             stage: Stage::Replaying,
@@ -233,7 +233,7 @@ impl Shrinker {
             actions: best.taken.clone(),
             at: best.broke,
             end: best.broke,
-            origin: self.origin,
+            origin: self.origin.clone(),
         })
     }
 
@@ -329,7 +329,7 @@ impl Shrinker {
         };
         if let Some((placed, moved)) = candidate {
             let limit = self.best.as_ref().map_or(0, |b| b.broke.time);
-            let trial = Trial::new(self.origin, &self.config, placed, limit, self.max_events)?;
+            let trial = Trial::new(&self.origin, &self.config, placed, limit, self.max_events)?;
             self.attempt = Some(Attempt { trial, moved });
         }
         Ok(())

@@ -54,7 +54,7 @@ fn a_shrunk_run_breaks_the_same_property_sooner_and_is_one_minimal() {
         let mut fewer = placed.clone();
         fewer.remove(i);
         let mut trial =
-            Trial::new(Origin::Fresh, &record.config, fewer, shrunk.end.time, u64::MAX).unwrap();
+            Trial::new(&Origin::Fresh, &record.config, fewer, shrunk.end.time, u64::MAX).unwrap();
         assert_eq!(
             trial.advance(&Property::Safety(invariant), &mut u64::MAX.clone()),
             Some(Verdict::Held),

@@ -52,7 +52,7 @@ impl Trial {
     /// A try of `actions` (in order, times not decreasing) in the world
     /// `origin` makes from `config`.
     pub(super) fn new(
-        origin: Origin,
+        origin: &Origin,
         config: &SimConfig,
         actions: Vec<Placed>,
         limit: Time,
@@ -77,7 +77,7 @@ impl Trial {
     /// number of events it was recorded after; the ranks in `actions` are
     /// measured on the way ([`Trial::placed`]).
     pub(super) fn exact(
-        origin: Origin,
+        origin: &Origin,
         config: &SimConfig,
         recorded: &[Recorded],
         limit: Time,

@@ -152,8 +152,8 @@ impl Timeline {
     }
 
     /// How the run's world was made before its first event.
-    pub fn origin(&self) -> Origin {
-        self.origin
+    pub fn origin(&self) -> &Origin {
+        &self.origin
     }
 
     /// The run's first moment: no event yet, at time 0 for a fresh cluster
@@ -190,6 +190,12 @@ impl Timeline {
     /// The marks of branch `id`, if there is one.
     pub fn marks_of(&self, id: BranchId) -> Option<&Marks> {
         self.marks.get(id.0 as usize)
+    }
+
+    /// How many of the current branch's actions the current moment
+    /// includes (those taken at or before it).
+    pub fn applied(&self) -> usize {
+        self.cursor.applied
     }
 
     /// The checkpoint settings.
@@ -260,6 +266,28 @@ impl Timeline {
     pub fn seek_event(&mut self, n: u64) -> Result<(), String> {
         self.check_event(n)?;
         self.go(Goal::Event(n))
+    }
+
+    /// Go to exactly moment `at` of the current branch with exactly the
+    /// first `applied` of its actions taken — the state a person saw there
+    /// before taking the next one (a tour's step ends at the moment the
+    /// next step's actions are recorded). `at` and `applied` are what
+    /// [`Timeline::moment`] and [`Timeline::applied`] said then.
+    pub fn seek_to(&mut self, at: Moment, applied: usize) -> Result<(), String> {
+        self.check_event(at.event)?;
+        let branch = self.branch;
+        let not_a_moment =
+            || format!("{at} with {applied} actions taken is not a moment of {branch}");
+        let goal = match self.branch().actions.get(applied) {
+            Some(next) if next.at == at => Goal::Before { index: applied, at },
+            Some(next) if next.at < at => return Err(not_a_moment()),
+            _ => Goal::At(at),
+        };
+        self.go(goal)?;
+        if self.cursor.at != at || self.cursor.applied != applied {
+            return Err(not_a_moment());
+        }
+        Ok(())
     }
 
     /// Go back one event: to the last event's moment if the clock has moved

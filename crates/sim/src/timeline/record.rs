@@ -16,7 +16,7 @@ impl Timeline {
         RunRecord {
             version: VERSION,
             config: self.start_config().clone(),
-            origin: self.origin,
+            origin: self.origin.clone(),
             actions: self.actions().to_vec(),
             at: self.moment(),
             end: self.end(),
@@ -29,7 +29,7 @@ impl Timeline {
     /// a moment this run never has) is an error that names the problem.
     pub fn from_record(record: &RunRecord) -> Result<Timeline, String> {
         record.validate()?;
-        let mut tl = Timeline::from_origin(record.origin, record.config.clone())?;
+        let mut tl = Timeline::from_origin(record.origin.clone(), record.config.clone())?;
         for (i, r) in record.actions.iter().enumerate() {
             let what = || format!("action {} ({}) at {} ms", i + 1, r.action, r.at.time);
             tl.reach(r.at).map_err(|e| format!("{} cannot be reached: {e}", what()))?;
