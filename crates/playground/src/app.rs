@@ -25,12 +25,14 @@ use crate::components::server_menu::{MenuPlacement, ServerMenu};
 use crate::components::settings::SettingsPanel;
 use crate::components::share_dialog::{Copied, ShareDialog};
 use crate::components::time_strip::TimeStrip;
+use crate::components::tour_panel::{tour_panel, tours_menu, TourPanelProps, ToursMenuProps};
 use crate::host_api::{self, HostAction, HostEvent, HostLink, Seen};
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
 use crate::playback::{speed, Playback};
 use crate::share;
 use crate::start::Start;
+use crate::tour::{self, TourState};
 use crate::view_cache::ViewCache;
 use crate::view_model::details::node_details;
 use crate::view_model::inspector::inspect;
@@ -39,6 +41,7 @@ use crate::view_model::ops::PAGE_CLIENT;
 use crate::visibility::VisibilityWatch;
 use raft::{LogIndex, NodeId};
 use sim::decimal::short;
+use sim::tour::{IndexEntry, Runner, Tour, TourIndex};
 use sim::{Action, KvOp, SimConfig, Target};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -124,6 +127,23 @@ pub enum Msg {
     CloseMessage,
     /// Turn "Choose the next event" on or off.
     Choose(bool),
+    /// Open or close the Tours menu.
+    ToursMenu,
+    /// The list of tours fetched, or why not.
+    ToursIndex(Result<String, String>),
+    /// Open tour `id` at step `n` (fetching its file).
+    OpenTour(String, usize),
+    /// A tour's file fetched (its id, the step to open, the text or why
+    /// not).
+    TourText(String, usize, Result<String, String>),
+    /// A tour's next (true) or previous step.
+    TourMove(bool),
+    /// A choice picked in the step's question.
+    TourAnswer(usize),
+    /// Leave the tour and play on from the moment shown.
+    TakeOver,
+    /// Close the tour (the run stays as it is).
+    CloseTour,
 }
 
 /// Callbacks made once, so that props holding them compare equal from
@@ -160,6 +180,12 @@ struct Callbacks {
     open_message: Callback<u64>,
     close_message: Callback<()>,
     choose: Callback<bool>,
+    tours_menu: Callback<()>,
+    open_tour: Callback<String>,
+    tour_move: Callback<bool>,
+    tour_answer: Callback<usize>,
+    take_over: Callback<()>,
+    close_tour: Callback<()>,
 }
 
 impl Callbacks {
@@ -195,6 +221,12 @@ impl Callbacks {
             open_message: link.callback(Msg::OpenMessage),
             close_message: link.callback(|_| Msg::CloseMessage),
             choose: link.callback(Msg::Choose),
+            tours_menu: link.callback(|_| Msg::ToursMenu),
+            open_tour: link.callback(|id| Msg::OpenTour(id, 1)),
+            tour_move: link.callback(Msg::TourMove),
+            tour_answer: link.callback(Msg::TourAnswer),
+            take_over: link.callback(|_| Msg::TakeOver),
+            close_tour: link.callback(|_| Msg::CloseTour),
         }
     }
 }
@@ -241,6 +273,14 @@ pub struct App {
     refocus_message: Option<Option<u64>>,
     /// "Choose the next event" is on: time moves only on a pick.
     choosing: bool,
+    /// The Tours menu is open.
+    tours_open: bool,
+    /// The tours the menu lists, once fetched.
+    tours: Option<Rc<Vec<IndexEntry>>>,
+    /// The tour being shown.
+    tour: Option<TourState>,
+    /// Highlights are marked on the drawing (to clear once the tour ends).
+    marked: bool,
     cb: Callbacks,
     root: NodeRef,
     _frames: Option<AnimationLoop>,
@@ -348,6 +388,95 @@ impl App {
     }
 }
 
+/// Guided tours.
+impl App {
+    /// Fetch tour `id`'s file, to open it at step `n`.
+    fn fetch_tour(&mut self, ctx: &Context<Self>, id: String, n: usize) {
+        match tour::tour_path(&id) {
+            Ok(path) => ctx.link().send_future(async move {
+                let text = crate::browser_io::fetch_text(&path).await;
+                Msg::TourText(id, n, text)
+            }),
+            Err(e) => self.action_error = Some(e),
+        }
+    }
+
+    /// Open a fetched tour at step `n` in place of the current run; a tour
+    /// that cannot be opened is named in the alert and changes nothing.
+    fn open_tour(&mut self, id: &str, n: usize, text: Result<String, String>) {
+        let opened = text
+            .map_err(|e| format!("there is no tour called '{id}' ({e})"))
+            .and_then(|text| Tour::from_json(id, &text))
+            .and_then(|t| Runner::open_at(t, n))
+            .map_err(|e| format!("the tour cannot be opened: {e}"));
+        match opened {
+            Ok((runner, timeline)) => {
+                self.playback.pause();
+                self.playback.restart(crate::run::Run::from_timeline(timeline));
+                self.start_over();
+                self.servers = self.playback.sim().config().servers;
+                self.seed = self.playback.sim().config().seed;
+                self.tours_open = false;
+                self.tour = Some(TourState { runner, answered: None });
+            }
+            Err(e) => {
+                self.tell_host_error(e.clone());
+                self.action_error = Some(e);
+            }
+        }
+    }
+
+    /// The tour's next (`true`) or previous step: played or sought.
+    fn tour_move(&mut self, next: bool) {
+        let Some(t) = &mut self.tour else { return };
+        let moved = self.playback.travel(|tl| {
+            if next {
+                t.runner.next(tl)
+            } else {
+                t.runner.back(tl)
+            }
+        });
+        match moved {
+            Ok(()) => {
+                t.answered = None;
+                self.action_error = None;
+                self.cache.forget();
+                self.cache.refresh(&self.playback);
+            }
+            Err(e) => self.action_error = Some(e),
+        }
+    }
+
+    /// The running tour's panel.
+    fn tour_panel(&self) -> Html {
+        let Some(t) = &self.tour else { return html! {} };
+        let step = t.step();
+        let cb = &self.cb;
+        tour_panel(&TourPanelProps {
+            title: &t.tour().title,
+            step: t.runner.shown(),
+            steps: t.runner.len(),
+            narration: &step.narration,
+            question: step.question.as_ref(),
+            answered: t.answered,
+            on_answer: cb.tour_answer.clone(),
+            on_move: cb.tour_move.clone(),
+            on_take_over: cb.take_over.clone(),
+            on_close: cb.close_tour.clone(),
+        })
+    }
+
+    /// The Tours button and menu.
+    fn tours_menu(&self) -> Html {
+        tours_menu(&ToursMenuProps {
+            open: self.tours_open,
+            tours: self.tours.clone(),
+            on_toggle: self.cb.tours_menu.clone(),
+            on_open: self.cb.open_tour.clone(),
+        })
+    }
+}
+
 /// The host page's postMessage API (see [`crate::host_api`]).
 impl App {
     /// Do what the host asks, as if a person had; a refused action is
@@ -365,6 +494,7 @@ impl App {
             )),
             HostAction::Heal => Msg::Act(Action::HealAll),
             HostAction::Seek { time } => Msg::Seek(time),
+            HostAction::Tour { id, step } => Msg::OpenTour(id, step.unwrap_or(1)),
             HostAction::Play | HostAction::Pause => {
                 if self.playback.is_playing() == (action == HostAction::Pause) {
                     self.playback.toggle();
@@ -454,7 +584,53 @@ impl App {
             Msg::Key(PageKey::Escape) if self.open_message.is_some() => {
                 self.refocus_message = Some(self.open_message.take());
             }
+            Msg::Key(PageKey::Escape) if self.selected.is_none() && self.inspecting.is_none() => {
+                if self.tours_open {
+                    self.tours_open = false;
+                } else {
+                    return self.tour.take().is_some();
+                }
+            }
             Msg::Key(PageKey::Escape) => return self.close_menu(),
+            Msg::Key(PageKey::Next) if self.tour.is_some() => self.tour_move(true),
+            Msg::Key(PageKey::Back) if self.tour.is_some() => self.tour_move(false),
+            Msg::Key(PageKey::Next | PageKey::Back) => return false,
+            Msg::ToursMenu => {
+                self.tours_open = !self.tours_open;
+                if self.tours_open && self.tours.is_none() {
+                    let path = format!("{}/index.json", tour::TOURS_DIR);
+                    ctx.link().send_future(async move {
+                        Msg::ToursIndex(crate::browser_io::fetch_text(&path).await)
+                    });
+                }
+            }
+            Msg::ToursIndex(text) => {
+                match text.and_then(|t| TourIndex::from_json(&t)) {
+                    Ok(index) => self.tours = Some(Rc::new(index.0)),
+                    Err(e) => {
+                        self.tours_open = false;
+                        self.action_error = Some(format!("the tours cannot be listed: {e}"));
+                    }
+                }
+            }
+            Msg::OpenTour(id, n) => {
+                self.fetch_tour(ctx, id, n);
+                return false;
+            }
+            Msg::TourText(id, n, text) => self.open_tour(&id, n, text),
+            Msg::TourMove(next) => self.tour_move(next),
+            Msg::TourAnswer(i) => {
+                if let Some(t) = &mut self.tour {
+                    t.answered = Some(i);
+                }
+            }
+            Msg::TakeOver => {
+                self.tour = None;
+                if !self.playback.is_playing() {
+                    self.playback.toggle();
+                }
+            }
+            Msg::CloseTour => self.tour = None,
             Msg::OpenMessage(id) => {
                 self.open_message = Some(id);
                 self.refocus_message = Some(None);
@@ -573,6 +749,10 @@ impl Component for App {
         let mut cache = ViewCache::new(false);
         cache.refresh(&playback);
         let link = ctx.link();
+        if let Some((id, n)) = options.tour.clone() {
+            let ask = link.clone();
+            ask.send_message(Msg::OpenTour(id, n));
+        }
         App {
             servers: playback.sim().config().servers,
             playback,
@@ -589,6 +769,10 @@ impl Component for App {
             open_message: None,
             refocus_message: None,
             choosing: false,
+            tours_open: false,
+            tours: None,
+            tour: None,
+            marked: false,
             cb: Callbacks::new(link),
             root: NodeRef::default(),
             _frames: Some(AnimationLoop::start(link.callback(Msg::Frame))),
@@ -615,6 +799,7 @@ impl Component for App {
                 if self.embed { { self.embed_bar() } } else { { self.top_bar() } }
                 { self.share_dialog() }
                 { self.banners() }
+                { self.tour_panel() }
                 <main class="workspace">
                     { self.cluster_panel() }
                     { self.data_panel() }
@@ -629,6 +814,13 @@ impl Component for App {
             if let Some(root) = self.root.cast::<web_sys::Element>() {
                 self._visibility = VisibilityWatch::start(&root, ctx.link().callback(Msg::Visible));
             }
+        }
+        if self.tour.is_some() || self.marked {
+            let selectors = self.tour.as_ref().map(|t| tour::highlight_selectors(t.step()));
+            if let Some(root) = self.root.cast::<web_sys::Element>() {
+                tour::mark(&root, selectors.as_deref().unwrap_or_default());
+            }
+            self.marked = self.tour.is_some();
         }
         if let Some(id) = self.refocus.take() {
             self.focus_server(id);
@@ -677,6 +869,7 @@ impl App {
                             on_preset={cb.preset.clone()}
                         />
                         { break_raft(&BreakProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
+                        { self.tours_menu() }
                         <button type="button" class="share-button" aria-haspopup="dialog"
                                 aria-expanded={self.share.is_some().to_string()}
                                 onclick={cb.share.reform(|_: MouseEvent| true)}>{ "Share" }</button>

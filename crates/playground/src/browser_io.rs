@@ -1,5 +1,6 @@
 //! The browser's clipboard and files, for sharing a run: copy a text,
-//! download a text as a file, read a chosen file. Each reports a failure
+//! download a text as a file, read a chosen file; and fetching a tour's
+//! data file from the page's own folder. Each reports a failure
 //! in words instead of throwing.
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -40,4 +41,18 @@ pub async fn read_file(file: web_sys::File) -> Result<String, String> {
         .await
         .map_err(|_| format!("the file {} could not be read", file.name()))?;
     text.as_string().ok_or_else(|| format!("the file {} is not text", file.name()))
+}
+
+/// The text at `path`, relative to the page (a tour's JSON file). `Err`
+/// names the file and what went wrong (missing, offline).
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let failed = |_| format!("{path} could not be fetched");
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(path)).await.map_err(failed)?.unchecked_into();
+    if !response.ok() {
+        return Err(format!("{path} is not there (HTTP {})", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
+    text.as_string().ok_or_else(|| format!("{path} is not text"))
 }

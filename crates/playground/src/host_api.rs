@@ -43,6 +43,9 @@ pub enum HostAction {
     Pause,
     /// Playback speed, virtual ms per wall ms.
     Speed { value: f64 },
+    /// Open the guided tour `id` at `step` (from 1; 1 if absent), as
+    /// `?tour=ID&step=N` does.
+    Tour { id: String, step: Option<usize> },
 }
 
 /// What the playground tells its host.

@@ -1,6 +1,7 @@
 //! Page-wide keys: Space plays or pauses (unless the person is typing or
 //! is on a control that Space already activates), Escape closes the server
-//! menu.
+//! menu, → and ← go to a tour's next and previous step (unless the focus is
+//! in a field that takes arrows).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -14,6 +15,10 @@ pub enum PageKey {
     PlayPause,
     /// Escape: close whatever is open.
     Escape,
+    /// →: a tour's next step.
+    Next,
+    /// ←: a tour's previous step.
+    Back,
 }
 
 /// A `keydown` listener on the document; removed when dropped.
@@ -34,6 +39,15 @@ fn focus_takes_keys(target: Option<&Element>) -> bool {
         || el.get_attribute("contenteditable").is_some_and(|v| v != "false")
 }
 
+/// Would an arrow key mean something else where the focus is (a text box,
+/// a slider, a menu)?
+fn takes_arrows(target: Option<&Element>) -> bool {
+    let Some(el) = target else { return false };
+    let tag = el.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || el.get_attribute("contenteditable").is_some_and(|v| v != "false")
+}
+
 impl KeyListener {
     /// Listen for the page's keys and report them to `on_key`.
     pub fn start(on_key: Callback<PageKey>) -> Option<Self> {
@@ -49,6 +63,10 @@ impl KeyListener {
                     on_key.emit(PageKey::PlayPause);
                 }
                 "Escape" => on_key.emit(PageKey::Escape),
+                "ArrowRight" | "ArrowLeft" if !takes_arrows(target.as_ref()) => {
+                    let right = e.key() == "ArrowRight";
+                    on_key.emit(if right { PageKey::Next } else { PageKey::Back });
+                }
                 _ => {}
             }
         });

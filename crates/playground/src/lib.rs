@@ -25,6 +25,7 @@ pub mod run;
 pub mod share;
 pub mod situation;
 pub mod start;
+pub mod tour;
 #[cfg(test)]
 mod test_support;
 pub mod view_cache;

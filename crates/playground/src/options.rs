@@ -30,6 +30,9 @@ pub struct Options {
     /// A shared run to open at its moment, paused (`#run=2.…`, see
     /// [`sim::share::from_link`]).
     pub shared: Option<sim::RunRecord>,
+    /// A tour to open, and the step to open it at (`?tour=ID&step=N`;
+    /// step 1 without `step`).
+    pub tour: Option<(String, usize)>,
     /// What in the address could not be used, every problem in words and
     /// what the page does instead, joined by " · " (a bad parameter keeps
     /// its default; a bad replay fragment starts an ordinary cluster).
@@ -46,6 +49,7 @@ impl Default for Options {
             embed: false,
             start: Start::Fresh,
             shared: None,
+            tour: None,
             link_error: None,
         }
     }
@@ -63,6 +67,12 @@ impl Options {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             if let Err(problem) = o.set(key, value) {
                 problems.push(problem);
+            }
+        }
+        if let Some((id, _)) = &o.tour {
+            if id.is_empty() {
+                o.tour = None;
+                problems.push("step needs a tour=ID beside it: it is ignored".into());
             }
         }
         o.link_error = joined(problems);
@@ -128,6 +138,23 @@ impl Options {
                 }
             },
             "embed" => self.embed = true,
+            "tour" => {
+                let step = self.tour.take().map_or(1, |(_, n)| n);
+                self.tour = Some((value.to_string(), step));
+            }
+            "step" => {
+                let id = self.tour.take().map(|(id, _)| id).unwrap_or_default();
+                match value.parse::<usize>() {
+                    Ok(n) if n >= 1 => self.tour = Some((id, n)),
+                    _ => {
+                        self.tour = Some((id, 1));
+                        return Err(format!(
+                            "step must be a whole number from 1; got {got} — opening the tour at \
+                             step 1"
+                        ));
+                    }
+                }
+            }
             "start" => {
                 self.start = Start::from_name(value).ok_or_else(|| {
                     let names: Vec<&str> = Start::menu().map(Start::name).collect();
@@ -224,6 +251,19 @@ mod tests {
         assert_eq!(o.servers, 3);
         assert_eq!(o.speed, 0.5);
         assert!(!o.autoplay);
+    }
+
+    #[test]
+    fn a_tour_link_names_the_tour_and_its_step() {
+        let o = Options::from_query("?step=4&tour=figure-7");
+        assert_eq!((o.tour, o.link_error), (Some(("figure-7".into(), 4)), None));
+        assert_eq!(Options::from_query("?tour=closer-look").tour, Some(("closer-look".into(), 1)));
+        let (o, e) = problem("?tour=figure-7&step=zero");
+        assert_eq!(o.tour, Some(("figure-7".into(), 1)));
+        assert!(e.starts_with("step must be a whole number from 1; got 'zero'"), "{e}");
+        let (o, e) = problem("?step=2");
+        assert_eq!(o.tour, None);
+        assert!(e.contains("tour=ID"), "{e}");
     }
 
     #[test]

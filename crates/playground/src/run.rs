@@ -108,6 +108,11 @@ impl Run {
         Ok(Run { timeline: Box::new(timeline), replay: None })
     }
 
+    /// A run already made (a tour's, played to the step it opens at).
+    pub fn from_timeline(timeline: Timeline) -> Run {
+        Run { timeline: Box::new(timeline), replay: None }
+    }
+
     /// A shared run, rebuilt at the moment it was shown (see
     /// [`Timeline::from_record`]).
     pub fn from_record(record: &sim::RunRecord) -> Result<Run, String> {

@@ -5,9 +5,10 @@
 
 use crate::action::Action;
 use crate::config::SimConfig;
-use crate::kv::{ClientId, KvCommand, KvOp};
+use crate::kv::{parse_command, ClientId, KvCommand, KvOp};
 use crate::world::Sim;
 use raft::{Entry, HardState, NodeId, Payload, PersistentState, Term};
+use serde::{Deserialize, Serialize};
 
 /// Entries the cut-off leader appended that nobody else stores.
 pub const DIVERGENT_ENTRIES: u64 = 8;
@@ -47,6 +48,61 @@ fn put(index: u64, key: &str) -> Payload<KvCommand> {
 /// session table never takes two made-up entries for one retried command.
 pub fn command(index: u64, op: KvOp) -> Payload<KvCommand> {
     Payload::Command(KvCommand { client: ClientId(100 + index as u32), seq: 1, op })
+}
+
+/// One server's disk as an article or the paper draws it (and as a tour
+/// writes it): currentTerm, votedFor, and the log as (term, command)
+/// pairs. A share link of a run started from such disks carries them in
+/// this compact form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiskImage {
+    /// currentTerm.
+    pub term: Term,
+    /// votedFor in that term, if any.
+    #[serde(default)]
+    pub voted_for: Option<NodeId>,
+    /// The log, from index 1: each entry's term and command, in the
+    /// Command box's words or the articles' notation (`"Put(x, 1)"`,
+    /// `"get x"`), or `"no-op"` for a leader's empty entry (§8).
+    #[serde(default)]
+    pub log: Vec<(Term, String)>,
+}
+
+/// The word for a leader's no-op entry in a tour's logs and claims.
+pub const NOOP: &str = "no-op";
+
+impl DiskImage {
+    /// The disk this image draws; the message names the entry that cannot
+    /// be read.
+    pub fn disk(&self) -> Result<PersistentState<KvCommand>, String> {
+        let entries = self
+            .log
+            .iter()
+            .enumerate()
+            .map(|(i, (term, text))| {
+                let index = i as u64 + 1;
+                let payload = if text == NOOP {
+                    Payload::Noop
+                } else {
+                    let op = parse_command(text).map_err(|e| format!("entry {index}: {e}"))?;
+                    command(index, op)
+                };
+                Ok((*term, payload))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(disk(self.term, self.voted_for, entries))
+    }
+}
+
+/// The disks these images draw, S1 first; the message names the server
+/// and the entry that cannot be read.
+pub fn disks(images: &[DiskImage]) -> Result<Vec<PersistentState<KvCommand>>, String> {
+    images
+        .iter()
+        .enumerate()
+        .map(|(i, d)| d.disk().map_err(|e| format!("S{}'s disk: {e}", i + 1)))
+        .collect()
 }
 
 /// A follower with a long divergent log (§5.3, Figure 7's followers (d)–(f)):

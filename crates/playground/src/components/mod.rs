@@ -19,3 +19,4 @@ pub mod server_menu;
 pub mod settings;
 pub mod share_dialog;
 pub mod time_strip;
+pub mod tour_panel;

@@ -112,9 +112,9 @@ impl Playback {
         Ok(())
     }
 
-    /// Pause and move through the history with `go`; the shown time
-    /// follows the moment reached.
-    fn travel(
+    /// Pause and move through the history with `go` (a seek, a tour's
+    /// step); the shown time follows the moment reached.
+    pub fn travel(
         &mut self,
         go: impl FnOnce(&mut Timeline) -> Result<(), String>,
     ) -> Result<(), String> {

@@ -6,10 +6,8 @@
 //! same world before replaying its actions.
 
 use crate::config::SimConfig;
-use crate::kv::KvCommand;
-use crate::setup;
+use crate::setup::{self, DiskImage};
 use crate::world::Sim;
-use raft::PersistentState;
 use serde::{Deserialize, Serialize};
 
 /// How the world of a run was made before its first recorded event.
@@ -24,12 +22,13 @@ pub enum Origin {
     /// A cut-off old leader with a long divergent log, S2 just elected for
     /// term 5 (§5.3; [`setup::divergent_follower`]).
     DivergentFollower,
-    /// Every server booted from its own disk, in id order: currentTerm,
-    /// votedFor and log as given, nothing committed yet
+    /// Every server booted from its own disk, drawn as the articles draw
+    /// one, in id order: currentTerm, votedFor and log as given, nothing
+    /// committed yet
     /// ([`Sim::from_disks`]). A tour that starts from the paper's or an
     /// article's logs (Figure 7) begins here, so its share link carries the
     /// disks and opens without the tour file.
-    Disks(Vec<PersistentState<KvCommand>>),
+    Disks(Vec<DiskImage>),
 }
 
 impl Origin {
@@ -39,7 +38,7 @@ impl Origin {
         match self {
             Origin::Fresh => Sim::new(config),
             Origin::DivergentFollower => setup::divergent_follower(config),
-            Origin::Disks(disks) => Sim::from_disks(config, disks.clone()),
+            Origin::Disks(images) => Sim::from_disks(config, setup::disks(images)?),
         }
     }
 }
