@@ -98,7 +98,7 @@ test('the Tours menu lists the tours and opens one; Escape closes it', async ({ 
   await page.goto('/?seed=3&paused');
   await page.getByRole('button', { name: 'Tours' }).click();
   const list = page.getByRole('list', { name: 'Tours' });
-  await expect(list.getByRole('button')).toHaveCount(3);
+  await expect(list.getByRole('button')).toHaveCount(11);
   await list.getByRole('button', { name: /Figure 7/ }).click();
   await expect(region(page)).toContainText('Step 1 of 8');
   await page.keyboard.press('Escape');
