@@ -116,3 +116,18 @@ fn histories_with_a_planted_stale_read_get_equal_verdicts() {
     let t = agree("default, stale read planted", SwarmOptions::default(), true);
     assert!(t.linearizable > 100 && t.not > 100, "{} linearizable, {} not", t.linearizable, t.not);
 }
+
+/// The seed web/e2e/linearizability.spec.mjs replays on the page: its
+/// history stops being linearizable early, on a stale Get of key z.
+#[test]
+fn the_pages_stale_read_seed_shows_it_early() {
+    let mut swarm = Swarm::new(2383, bug_options(Bug::StaleLeaderServesReads)).unwrap();
+    while swarm.sim().now() < 1_500 && swarm.step().is_ok() {}
+    let h = swarm.sim().history();
+    let Verdict::NotLinearizable(c) = check(h).unwrap() else {
+        panic!("seed 2383's history at 1.5 s is linearizable");
+    };
+    assert_eq!(c.key, "z");
+    assert!(matches!(h.ops[c.unplaceable].op, KvOp::Get { .. }), "{c:?}");
+    assert!(c.conflicting.iter().any(|&r| matches!(h.ops[r].op, KvOp::Put { .. })), "{c:?}");
+}

@@ -5,7 +5,9 @@
 //! violations) is re-read only when the trace has grown.
 
 use crate::config_view::{config_view, ConfigView};
+use crate::history_check::HistoryCheck;
 use crate::playback::Playback;
+use crate::view_model::history::{conflict, history_view, verdict_view, HistoryView, VerdictView};
 use crate::view_model::links::{cut_links, CutLink};
 use crate::view_model::logs::{LogRow, LogRows};
 use crate::view_model::messages::{MessageCache, MsgView};
@@ -38,6 +40,11 @@ pub struct ViewCache {
     pub messages: Rc<Vec<MsgView>>,
     /// The page client's latest operations, newest first.
     pub ops: Rc<Vec<OpRow>>,
+    /// Every client's operations up to the moment shown, as a space-time
+    /// diagram.
+    pub history: Rc<HistoryView>,
+    /// Whether they are linearizable.
+    pub verdict: VerdictView,
     /// The page client's operation in progress, if any.
     pub client_pending: Option<Rc<str>>,
     /// Links between servers that are cut (both ways or one way).
@@ -63,6 +70,7 @@ pub struct ViewCache {
     /// timeout"), for "Choose the next event".
     pub pending: Rc<Vec<(PendingId, String)>>,
     strip_key: Option<StripKey>,
+    history_check: HistoryCheck,
     messages_seen: MessageCache,
     logs: LogRows,
     narration: Narration,
@@ -79,6 +87,8 @@ impl ViewCache {
             nodes: Rc::default(),
             messages: Rc::default(),
             ops: Rc::default(),
+            history: Rc::default(),
+            verdict: VerdictView { kind: "checking", text: Rc::from("checking…") },
             client_pending: None,
             cut_links: Rc::default(),
             net_groups: Rc::default(),
@@ -90,6 +100,7 @@ impl ViewCache {
             strip: None,
             pending: Rc::default(),
             strip_key: None,
+            history_check: HistoryCheck::default(),
             messages_seen: MessageCache::default(),
             logs: LogRows::default(),
             narration: Narration::new(NARRATION_LINES, show_all),
@@ -155,11 +166,34 @@ impl ViewCache {
         }
     }
 
+    /// Search the history's linearizability one slice further (once per
+    /// frame); whether the verdict came in.
+    pub fn check_history(&mut self, playback: &Playback) -> bool {
+        let done = self.history_check.advance();
+        if done {
+            self.draw_history(playback);
+        }
+        done
+    }
+
+    /// The diagram and the verdict line, from the check as it stands.
+    fn draw_history(&mut self, playback: &Playback) {
+        let h = playback.sim().history();
+        let state = &self.history_check.state;
+        let view = history_view(h, conflict(state));
+        if *self.history != view {
+            self.history = Rc::new(view);
+        }
+        self.verdict = verdict_view(h, state);
+    }
+
     /// What only changes when something happens.
     fn read_events(&mut self, playback: &Playback) {
         let sim = playback.sim();
         self.messages_seen.refresh(sim);
         self.logs.refresh(sim);
+        self.history_check.watch(sim.history());
+        self.draw_history(playback);
         let ops = op_rows(sim, OP_ROWS);
         if *self.ops != ops {
             self.ops = Rc::new(ops);

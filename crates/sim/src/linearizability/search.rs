@@ -40,9 +40,8 @@ pub(super) struct KeyOp {
 
 impl KeyOp {
     /// Whether it must take effect before `other` does: it returned before
-    /// `other` was invoked (real-time order, Herlihy & Wing §3). An
-    /// operation invoked at t cannot take effect before t + 1 (every message
-    /// takes at least 1 ms), so a return at t precedes an invocation at t.
+    /// `other` was invoked (real-time order, Herlihy & Wing §3; at equal
+    /// times the response comes first, see [`super::Event`]).
     pub fn precedes(&self, other: &KeyOp) -> bool {
         self.returned.is_some_and(|r| r <= other.invoked)
     }
@@ -83,16 +82,17 @@ pub(super) struct KeySearch {
 impl KeySearch {
     /// A search over `ops` (in invocation order) from the key absent.
     pub fn new(ops: Vec<KeyOp>) -> Self {
-        // Time order; at equal times returns first (see `KeyOp::precedes`).
-        let mut order: Vec<(Time, bool, usize, Entry)> = Vec::with_capacity(2 * ops.len());
-        for (i, op) in ops.iter().enumerate() {
-            order.push((op.invoked, true, i, Entry::Call(i)));
-            if let Some(t) = op.returned {
-                order.push((t, false, i, Entry::Return(i)));
-            }
-        }
-        order.sort_unstable_by_key(|&(t, is_call, i, _)| (t, is_call, i));
-        let list = Entries::new(ops.len(), order.into_iter().map(|(.., e)| e));
+        let order = super::events(ops.iter().map(|o| (o.invoked, o.returned)));
+        let list = Entries::new(
+            ops.len(),
+            order.into_iter().map(|e| {
+                if e.invocation {
+                    Entry::Call(e.op)
+                } else {
+                    Entry::Return(e.op)
+                }
+            }),
+        );
         KeySearch {
             cursor: list.first(),
             list,
