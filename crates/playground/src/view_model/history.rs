@@ -101,9 +101,13 @@ pub fn history_view(history: &History, conflict: Option<&Conflict>) -> HistoryVi
             to[e.op] = Some(column);
         }
     }
-    let mut lanes: Vec<sim::ClientId> = shown.iter().map(|o| o.client).collect();
-    lanes.sort_unstable();
-    lanes.dedup();
+    // The clients in id order (kept sorted as they come: no sort code).
+    let mut lanes: Vec<sim::ClientId> = Vec::new();
+    for op in shown {
+        if let Err(at) = lanes.binary_search(&op.client) {
+            lanes.insert(at, op.client);
+        }
+    }
     let bars = shown
         .iter()
         .enumerate()
