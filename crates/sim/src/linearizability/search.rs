@@ -9,7 +9,6 @@
 
 use super::entries::{Entries, Entry};
 use raft::Time;
-use std::collections::HashSet;
 
 /// A key's value as the search sees it: an index into the key's distinct
 /// values, or `None` while the key is absent.
@@ -73,7 +72,10 @@ pub(super) struct KeySearch {
     linearized: Vec<u64>,
     /// The operations placed so far, in order, with the value before each.
     placed: Vec<(usize, Value)>,
-    seen: HashSet<(Vec<u64>, Value)>,
+    /// The configurations already explored, sorted (a sorted list is far
+    /// smaller wasm than a hash set, and fast enough for the page's
+    /// histories).
+    seen: Vec<(Vec<u64>, Value)>,
     /// The deepest point a search reached: (operations placed, the one it
     /// could not place next).
     deepest: Option<(usize, usize)>,
@@ -99,7 +101,7 @@ impl KeySearch {
             state: None,
             linearized: vec![0; ops.len().div_ceil(64)],
             placed: Vec::new(),
-            seen: HashSet::new(),
+            seen: Vec::new(),
             deepest: None,
             ops,
         }
@@ -138,7 +140,9 @@ impl KeySearch {
         if let Some(v) = next {
             let (word, bit) = (i / 64, 1u64 << (i % 64));
             self.linearized[word] |= bit;
-            if self.seen.insert((self.linearized.clone(), v)) {
+            let config = (self.linearized.clone(), v);
+            if let Err(at) = self.seen.binary_search(&config) {
+                self.seen.insert(at, config);
                 self.placed.push((i, self.state));
                 self.state = v;
                 self.list.lift(i, op.returned.is_some());
