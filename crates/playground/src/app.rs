@@ -8,6 +8,7 @@ use crate::components::alerts::{
     action_error, replay_banner, violation_banner, ActionErrorProps, ReplayProps, ViolationProps,
 };
 use crate::components::client_box::ClientBox;
+use crate::components::client_history::ClientHistory;
 use crate::components::cluster::ClusterView;
 use crate::components::controls::{
     break_raft, clock, feature_toggles, BreakProps, ClockProps, Controls, FeatureProps,
@@ -562,11 +563,16 @@ impl App {
     fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(timestamp) => {
-                if self.choosing || !self.playback.frame(timestamp) {
+                let moved = !self.choosing && self.playback.frame(timestamp);
+                if moved {
+                    // The menu shows live values (timers, indexes) while open.
+                    self.cache.refresh(&self.playback);
+                }
+                // The history's check goes on a slice a frame, even paused.
+                let checked = self.cache.check_history(&self.playback);
+                if !moved && !checked {
                     return false;
                 }
-                // The menu shows live values (timers, indexes) while open.
-                self.cache.refresh(&self.playback);
             }
             Msg::TogglePlay | Msg::Key(PageKey::PlayPause) => self.playback.toggle(),
             Msg::Step => {
@@ -1098,6 +1104,10 @@ impl App {
         html! {
             <section class="data-panel">
                 <LogTable rows={cache.log_rows()} flagged={cache.flagged.clone()} />
+                if !self.embed {
+                    <ClientHistory view={Rc::clone(&cache.history)} verdict={cache.verdict.clone()}
+                                   now={self.playback.shown() as u64} />
+                }
                 <div class="lower">
                     if !self.embed {
                         { self.client_box() }

@@ -17,6 +17,7 @@ pub mod components;
 pub mod config_view;
 pub mod describe;
 pub mod geometry;
+pub mod history_check;
 pub mod host_api;
 pub mod keyboard;
 pub mod options;

@@ -6,7 +6,9 @@
 
 use crate::animation::Motion;
 use crate::config_view::{config_view, ConfigView};
+use crate::history_check::HistoryCheck;
 use crate::playback::Playback;
+use crate::view_model::history::{conflict, history_view, verdict_view, HistoryView, VerdictView};
 use crate::view_model::links::{cut_links, CutLink};
 use crate::view_model::logs::{LogRow, LogRows};
 use crate::view_model::messages::{MessageCache, MsgView};
@@ -39,6 +41,11 @@ pub struct ViewCache {
     pub messages: Rc<Vec<MsgView>>,
     /// The page client's latest operations, newest first.
     pub ops: Rc<Vec<OpRow>>,
+    /// Every client's operations up to the moment shown, as a space-time
+    /// diagram.
+    pub history: Rc<HistoryView>,
+    /// Whether they are linearizable.
+    pub verdict: VerdictView,
     /// The page client's operation in progress, if any.
     pub client_pending: Option<Rc<str>>,
     /// Links between servers that are cut (both ways or one way).
@@ -66,6 +73,8 @@ pub struct ViewCache {
     strip_key: Option<StripKey>,
     /// How messages move (gliding, or jumping for reduced motion).
     motion: Motion,
+    /// The clients' history checked for linearizability, a slice per frame.
+    history_check: HistoryCheck,
     messages_seen: MessageCache,
     logs: LogRows,
     narration: Narration,
@@ -82,6 +91,8 @@ impl ViewCache {
             nodes: Rc::default(),
             messages: Rc::default(),
             ops: Rc::default(),
+            history: Rc::default(),
+            verdict: VerdictView { kind: "checking", text: Rc::from("checking…") },
             client_pending: None,
             cut_links: Rc::default(),
             net_groups: Rc::default(),
@@ -94,6 +105,7 @@ impl ViewCache {
             pending: Rc::default(),
             strip_key: None,
             motion: Motion::Glide,
+            history_check: HistoryCheck::default(),
             messages_seen: MessageCache::default(),
             logs: LogRows::default(),
             narration: Narration::new(NARRATION_LINES, show_all),
@@ -168,11 +180,34 @@ impl ViewCache {
         }
     }
 
+    /// Search the history's linearizability one slice further (once per
+    /// frame); whether the verdict came in.
+    pub fn check_history(&mut self, playback: &Playback) -> bool {
+        let done = self.history_check.advance();
+        if done {
+            self.draw_history(playback);
+        }
+        done
+    }
+
+    /// The diagram and the verdict line, from the check as it stands.
+    fn draw_history(&mut self, playback: &Playback) {
+        let h = playback.sim().history();
+        let state = &self.history_check.state;
+        let view = history_view(h, conflict(state));
+        if *self.history != view {
+            self.history = Rc::new(view);
+        }
+        self.verdict = verdict_view(h, state);
+    }
+
     /// What only changes when something happens.
     fn read_events(&mut self, playback: &Playback) {
         let sim = playback.sim();
         self.messages_seen.refresh(sim);
         self.logs.refresh(sim);
+        self.history_check.watch(sim.history());
+        self.draw_history(playback);
         let ops = op_rows(sim, OP_ROWS);
         if *self.ops != ops {
             self.ops = Rc::new(ops);

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod client_box;
+pub mod client_history;
 pub mod cluster;
 pub mod controls;
 pub mod counterexample;

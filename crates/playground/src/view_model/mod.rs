@@ -15,6 +15,7 @@
 
 pub mod decision;
 pub mod details;
+pub mod history;
 pub mod inspector;
 pub mod links;
 pub mod logs;

@@ -17,20 +17,20 @@ pub(super) fn conflicts(ops: &[KeyOp], stuck: usize) -> Vec<usize> {
     let Effect::Read(read) = ops[stuck].effect else { return Vec::new() };
     let before: Vec<usize> = (0..ops.len()).filter(|&p| ops[p].precedes(&ops[stuck])).collect();
     let latest = before.iter().filter(|&&p| !before.iter().any(|&q| ops[p].precedes(&ops[q])));
-    let mut marked = Vec::new();
+    let mut marked = vec![false; ops.len()];
     for &p in latest {
         match ops[p].effect {
-            Effect::Write(v) if v != read => marked.push(p),
+            Effect::Write(v) if v != read => marked[p] = true,
             Effect::Read(v) if v != read => {
-                marked.push(p);
-                let wrote_it =
-                    |w: &usize| ops[*w].effect == Effect::Write(v) && !ops[p].precedes(&ops[*w]);
-                marked.extend((0..ops.len()).filter(wrote_it));
+                marked[p] = true;
+                for w in 0..ops.len() {
+                    if ops[w].effect == Effect::Write(v) && !ops[p].precedes(&ops[w]) {
+                        marked[w] = true;
+                    }
+                }
             }
             _ => {}
         }
     }
-    marked.sort_unstable();
-    marked.dedup();
-    marked
+    (0..ops.len()).filter(|&i| marked[i]).collect()
 }

@@ -21,8 +21,46 @@ mod search;
 
 use crate::client::{History, Operation};
 use crate::kv::{KvOp, KvOutput};
+use raft::Time;
 use search::{Effect, KeyOp, KeySearch, Outcome, Value};
-use std::collections::BTreeMap;
+
+/// An invocation or a response, as real-time order sees it. Sorted, events
+/// are in time order with responses before invocations at equal times: an
+/// operation invoked at t cannot take effect before t + 1 (every message
+/// takes at least 1 ms), so a response at t precedes an invocation at t.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Event {
+    /// When, virtual ms.
+    pub time: Time,
+    /// An invocation (`true`) or a response.
+    pub invocation: bool,
+    /// Whose: an index into the operations given to [`events`].
+    pub op: usize,
+}
+
+/// The invocations and responses of operations given as (invoked, returned
+/// if ever), in real-time order. The search and the page's space-time
+/// diagram both follow it.
+pub fn events(spans: impl IntoIterator<Item = (Time, Option<Time>)>) -> Vec<Event> {
+    let mut events = Vec::new();
+    for (op, (invoked, returned)) in spans.into_iter().enumerate() {
+        events.push(Event { time: invoked, invocation: true, op });
+        if let Some(time) = returned {
+            events.push(Event { time, invocation: false, op });
+        }
+    }
+    // Insertion sort: the events come nearly in order (invocations are, and
+    // each response is a few places late), and it is far smaller wasm than
+    // the standard library's sorts.
+    for i in 1..events.len() {
+        let mut j = i;
+        while j > 0 && events[j - 1] > events[j] {
+            events.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    events
+}
 
 /// The answer for a whole history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,12 +150,28 @@ impl Checker {
     /// `Err` if the history is malformed: an operation that returned before
     /// it was invoked, or an answer its kind of operation cannot give.
     pub fn new<'h>(history: &'h History) -> Result<Checker, String> {
-        let mut by_key: BTreeMap<&'h str, (Vec<KeyOp>, BTreeMap<&'h str, u32>)> = BTreeMap::new();
+        // Each key with its operations and its distinct values, in key
+        // order (a few keys: a list is smaller code than a map in wasm).
+        type KeyOps<'h> = (&'h str, Vec<KeyOp>, Vec<&'h str>);
+        let mut by_key: Vec<KeyOps<'h>> = Vec::new();
         for (row, op) in history.ops.iter().enumerate() {
-            let (ops, values) = by_key.entry(op.op.key()).or_default();
+            let key = op.op.key();
+            let at = match by_key.iter().position(|k| k.0 >= key) {
+                Some(at) if by_key[at].0 == key => at,
+                at => {
+                    let at = at.unwrap_or(by_key.len());
+                    by_key.insert(at, (key, Vec::new(), Vec::new()));
+                    at
+                }
+            };
+            let (_, ops, values) = &mut by_key[at];
             let mut intern = |v: Option<&'h str>| -> Value {
-                let next = values.len() as u32;
-                Some(*values.entry(v?).or_insert(next))
+                let v = v?;
+                let i = values.iter().position(|&w| w == v).unwrap_or_else(|| {
+                    values.push(v);
+                    values.len() - 1
+                });
+                Some(i as u32)
             };
             if let Some(key_op) = key_op(row, op, &mut intern)? {
                 ops.push(key_op);
@@ -125,7 +179,7 @@ impl Checker {
         }
         let keys = by_key
             .into_iter()
-            .map(|(key, (ops, _))| (key.to_string(), KeySearch::new(ops)))
+            .map(|(key, ops, _)| (key.to_string(), KeySearch::new(ops)))
             .collect();
         Ok(Checker { keys, at: 0, steps: 0, verdict: None })
     }

@@ -9,7 +9,6 @@
 
 use super::entries::{Entries, Entry};
 use raft::Time;
-use std::collections::HashSet;
 
 /// A key's value as the search sees it: an index into the key's distinct
 /// values, or `None` while the key is absent.
@@ -40,9 +39,8 @@ pub(super) struct KeyOp {
 
 impl KeyOp {
     /// Whether it must take effect before `other` does: it returned before
-    /// `other` was invoked (real-time order, Herlihy & Wing §3). An
-    /// operation invoked at t cannot take effect before t + 1 (every message
-    /// takes at least 1 ms), so a return at t precedes an invocation at t.
+    /// `other` was invoked (real-time order, Herlihy & Wing §3; at equal
+    /// times the response comes first, see [`super::Event`]).
     pub fn precedes(&self, other: &KeyOp) -> bool {
         self.returned.is_some_and(|r| r <= other.invoked)
     }
@@ -74,7 +72,10 @@ pub(super) struct KeySearch {
     linearized: Vec<u64>,
     /// The operations placed so far, in order, with the value before each.
     placed: Vec<(usize, Value)>,
-    seen: HashSet<(Vec<u64>, Value)>,
+    /// The configurations already explored, sorted (a sorted list is far
+    /// smaller wasm than a hash set, and fast enough for the page's
+    /// histories).
+    seen: Vec<(Vec<u64>, Value)>,
     /// The deepest point a search reached: (operations placed, the one it
     /// could not place next).
     deepest: Option<(usize, usize)>,
@@ -83,23 +84,24 @@ pub(super) struct KeySearch {
 impl KeySearch {
     /// A search over `ops` (in invocation order) from the key absent.
     pub fn new(ops: Vec<KeyOp>) -> Self {
-        // Time order; at equal times returns first (see `KeyOp::precedes`).
-        let mut order: Vec<(Time, bool, usize, Entry)> = Vec::with_capacity(2 * ops.len());
-        for (i, op) in ops.iter().enumerate() {
-            order.push((op.invoked, true, i, Entry::Call(i)));
-            if let Some(t) = op.returned {
-                order.push((t, false, i, Entry::Return(i)));
-            }
-        }
-        order.sort_unstable_by_key(|&(t, is_call, i, _)| (t, is_call, i));
-        let list = Entries::new(ops.len(), order.into_iter().map(|(.., e)| e));
+        let order = super::events(ops.iter().map(|o| (o.invoked, o.returned)));
+        let list = Entries::new(
+            ops.len(),
+            order.into_iter().map(|e| {
+                if e.invocation {
+                    Entry::Call(e.op)
+                } else {
+                    Entry::Return(e.op)
+                }
+            }),
+        );
         KeySearch {
             cursor: list.first(),
             list,
             state: None,
             linearized: vec![0; ops.len().div_ceil(64)],
             placed: Vec::new(),
-            seen: HashSet::new(),
+            seen: Vec::new(),
             deepest: None,
             ops,
         }
@@ -138,7 +140,9 @@ impl KeySearch {
         if let Some(v) = next {
             let (word, bit) = (i / 64, 1u64 << (i % 64));
             self.linearized[word] |= bit;
-            if self.seen.insert((self.linearized.clone(), v)) {
+            let config = (self.linearized.clone(), v);
+            if let Err(at) = self.seen.binary_search(&config) {
+                self.seen.insert(at, config);
                 self.placed.push((i, self.state));
                 self.state = v;
                 self.list.lift(i, op.returned.is_some());
