@@ -50,14 +50,15 @@ const PLANTED_KEY_OPS: usize = 10;
 /// the key has more than [`PLANTED_KEY_OPS`] operations.
 fn plant_stale_read(h: &History) -> Option<History> {
     let mut h = h.clone();
-    let read = h.ops.iter().rposition(|o| {
+    let read = (0..h.ops.len()).rev().find(|&i| {
+        let o = &h.ops[i];
         matches!(o.op, KvOp::Get { .. }) && matches!(o.returned, Some((_, KvOutput::Value(_))))
     })?;
     let key = h.ops[read].op.key();
     if h.ops.iter().filter(|o| o.op.key() == key).count() > PLANTED_KEY_OPS {
         return None;
     }
-    let first = h.ops[..read].iter().find_map(|o| match &o.op {
+    let first = h.ops.range(0, read).find_map(|o| match &o.op {
         KvOp::Put { key: k, value } if k == key => Some(value.clone()),
         _ => None,
     })?;

@@ -91,7 +91,7 @@ pub fn history_view(history: &History, conflict: Option<&Conflict>) -> HistoryVi
     let ops = &history.ops;
     let first_marked = conflict.map(|c| c.conflicting.iter().fold(c.unplaceable, |a, &b| a.min(b)));
     let start = first_marked.unwrap_or(usize::MAX).min(ops.len().saturating_sub(BARS));
-    let shown = &ops[start..];
+    let shown: Vec<&sim::Operation> = ops.range(start, ops.len()).collect();
     let events = events(shown.iter().map(|o| (o.invoked_at, o.returned.as_ref().map(|r| r.0))));
     let (mut from, mut to) = (vec![0; shown.len()], vec![None; shown.len()]);
     for (column, e) in events.iter().enumerate() {
@@ -103,7 +103,7 @@ pub fn history_view(history: &History, conflict: Option<&Conflict>) -> HistoryVi
     }
     // The clients in id order (kept sorted as they come: no sort code).
     let mut lanes: Vec<sim::ClientId> = Vec::new();
-    for op in shown {
+    for op in &shown {
         if let Err(at) = lanes.binary_search(&op.client) {
             lanes.insert(at, op.client);
         }
