@@ -94,23 +94,53 @@ pub fn highlight_selectors(step: &Step) -> Vec<String> {
 }
 
 /// Mark exactly the elements under `root` that `selectors` match with
-/// `data-highlight="true"` (and unmark any others).
+/// `data-highlight="true"` (and unmark any others). A log cell that comes
+/// newly into the highlight is scrolled into view; one already marked is
+/// left where the reader scrolled it.
 pub fn mark(root: &web_sys::Element, selectors: &[String]) {
-    if let Ok(old) = root.query_selector_all("[data-highlight]") {
-        for i in 0..old.length() {
-            if let Some(el) = old.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
-                let _ = el.remove_attribute("data-highlight");
-            }
+    let found = if selectors.is_empty() { Vec::new() } else { elements(root, &selectors.join(",")) };
+    for el in elements(root, "[data-highlight]") {
+        if !found.contains(&el) {
+            let _ = el.remove_attribute("data-highlight");
         }
     }
-    if selectors.is_empty() {
-        return;
-    }
-    if let Ok(found) = root.query_selector_all(&selectors.join(",")) {
-        for i in 0..found.length() {
-            if let Some(el) = found.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
-                let _ = el.set_attribute("data-highlight", "true");
-            }
+    let mut revealed = false;
+    for el in &found {
+        if !el.has_attribute("data-highlight") {
+            let _ = el.set_attribute("data-highlight", "true");
+            revealed = revealed || reveal_log_cell(el);
         }
     }
+}
+
+/// The elements under `root` that `selector` matches.
+fn elements(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
+    let Ok(list) = root.query_selector_all(selector) else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok()).collect()
+}
+
+/// Scroll the log table sideways so that `el`, if it is a log cell, is in
+/// view: the table opens at entry 1, and a step's point may lie further
+/// right (on a phone or in an embed only a few entries fit). True if it
+/// was a log cell.
+fn reveal_log_cell(el: &web_sys::Element) -> bool {
+    let (Some(cell), Ok(Some(scroller))) =
+        (el.dyn_ref::<web_sys::HtmlElement>(), el.closest(".log-scroll"))
+    else {
+        return false;
+    };
+    if el.tag_name() != "TD" {
+        return false;
+    }
+    // A cell's offsetParent is its table, which starts at the scroller's
+    // left edge: its offset is its place in the scrolled content. The row's
+    // label stays put (sticky) over the first columns, so the cell goes
+    // just right of it.
+    let label = el
+        .parent_element()
+        .and_then(|row| row.first_element_child())
+        .and_then(|th| th.dyn_into::<web_sys::HtmlElement>().ok())
+        .map_or(0, |th| th.offset_width());
+    scroller.set_scroll_left((cell.offset_left() - label - 8).max(0));
+    true
 }
