@@ -138,7 +138,12 @@ test.describe('on a phone', () => {
     await page.getByRole('button', { name: 'Pause' }).tap();
     await menu.getByRole('button', { name: 'Close' }).tap();
     await expect(page.getByRole('dialog')).toHaveCount(0);
+    // Paused between flights there may be no message to tap: step until
+    // one is on its way.
     const message = page.locator('[data-msg]').first();
+    for (let i = 0; i < 30 && (await message.count()) === 0; i++) {
+      await page.getByRole('button', { name: 'Step', exact: true }).tap();
+    }
     await expect(message).toBeAttached();
     await message.tap();
     await expect(page.getByRole('dialog', { name: /AppendEntries|RequestVote|Client/ })).toBeVisible();

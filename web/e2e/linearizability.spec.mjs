@@ -38,6 +38,10 @@ test('a stale leader\'s read makes the history not linearizable, the read marked
   const region = page.getByRole('region', { name: 'Client history' });
   const verdict = region.locator('[data-verdict]');
   await expect(verdict).toHaveAttribute('data-verdict', 'not-linearizable', { timeout: 20_000 });
+  // Hold the moment: while the run goes on, each new operation is checked
+  // afresh and the marks are redrawn.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(verdict).toHaveAttribute('data-verdict', 'not-linearizable', { timeout: 20_000 });
   await expect(verdict).toContainText('not linearizable: key z');
   const marked = region.locator('[data-linearizable=false]');
   await expect(marked.first()).toBeVisible();

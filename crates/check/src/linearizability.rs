@@ -120,19 +120,8 @@ fn check_object(ops: &[&Operation]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sim::linearizability::by_hand::{get, op, put, read as val};
 
-    fn put(k: &str, v: &str) -> KvOp {
-        KvOp::Put { key: k.into(), value: v.into() }
-    }
-    fn get(k: &str) -> KvOp {
-        KvOp::Get { key: k.into() }
-    }
-    fn val(v: Option<&str>) -> KvOutput {
-        KvOutput::Value(v.map(String::from))
-    }
-    fn op(client: u32, op: KvOp, invoked_at: u64, returned: Option<(u64, KvOutput)>) -> Operation {
-        Operation { client: ClientId(client), seq: 0, op, invoked_at, returned }
-    }
     fn history(ops: Vec<Operation>) -> History {
         History::from(ops)
     }

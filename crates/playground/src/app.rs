@@ -445,13 +445,8 @@ impl App {
     /// The tour's next (`true`) or previous step: played or sought.
     fn tour_move(&mut self, next: bool) {
         let Some(t) = &mut self.tour else { return };
-        let moved = self.playback.travel(|tl| {
-            if next {
-                t.runner.next(tl)
-            } else {
-                t.runner.back(tl)
-            }
-        });
+        let moved =
+            self.playback.travel(|tl| if next { t.runner.next(tl) } else { t.runner.back(tl) });
         match moved {
             Ok(()) => {
                 t.answered = None;
@@ -625,15 +620,13 @@ impl App {
                     });
                 }
             }
-            Msg::ToursIndex(text) => {
-                match text.and_then(|t| crate::tour::read_index(&t)) {
-                    Ok(index) => self.tours = Some(Rc::new(index.0)),
-                    Err(e) => {
-                        self.tours_open = false;
-                        self.action_error = Some(format!("the tours cannot be listed: {e}"));
-                    }
+            Msg::ToursIndex(text) => match text.and_then(|t| crate::tour::read_index(&t)) {
+                Ok(index) => self.tours = Some(Rc::new(index.0)),
+                Err(e) => {
+                    self.tours_open = false;
+                    self.action_error = Some(format!("the tours cannot be listed: {e}"));
                 }
-            }
+            },
             Msg::OpenTour(id, n) => {
                 self.fetch_tour(ctx, id, n);
                 return false;

@@ -28,9 +28,9 @@ pub mod run_file;
 pub mod share;
 pub mod situation;
 pub mod start;
-pub mod tour;
 #[cfg(test)]
 mod test_support;
+pub mod tour;
 pub mod view_cache;
 pub mod view_model;
 pub mod visibility;

@@ -98,7 +98,8 @@ pub fn highlight_selectors(step: &Step) -> Vec<String> {
 /// newly into the highlight is scrolled into view; one already marked is
 /// left where the reader scrolled it.
 pub fn mark(root: &web_sys::Element, selectors: &[String]) {
-    let found = if selectors.is_empty() { Vec::new() } else { elements(root, &selectors.join(",")) };
+    let found =
+        if selectors.is_empty() { Vec::new() } else { elements(root, &selectors.join(",")) };
     for el in elements(root, "[data-highlight]") {
         if !found.contains(&el) {
             let _ = el.remove_attribute("data-highlight");

@@ -33,21 +33,21 @@ pub mod rule;
 pub mod storage;
 pub mod types;
 
+pub use chunked::{Chunked, Memory, CHUNK_LEN};
 pub use config::{Bug, BugSwitches, Config, Feature, ReadMode};
 pub use event::{AppendRejectReason, CommitBy, Event, VoteCheck, VoteRejectReason};
-pub use rule::Rule;
 pub use family::Family;
-pub use chunked::{Chunked, Memory, CHUNK_LEN};
 pub use log::{Entry, Payload, RaftLog};
 pub use membership::{Membership, MembershipChange};
 pub use message::{
-    AppendEntries, AppendEntriesReply, Envelope, Message, MessageKind, ReadIndex, ReadIndexReply, RequestVote,
-    RequestVoteReply, TimeoutNow,
+    AppendEntries, AppendEntriesReply, Envelope, Message, MessageKind, ReadIndex, ReadIndexReply,
+    RequestVote, RequestVoteReply, TimeoutNow,
 };
-pub use peers::{PeerMap, PeerSet};
 pub use node::{LogWrite, ProposeError, RaftNode, ReadState, Ready};
+pub use peers::{PeerMap, PeerSet};
 pub use progress::{Progress, ProgressState};
 pub use rng::Rng;
+pub use rule::Rule;
 pub use storage::{HardState, Persisted, PersistentState, Snapshot};
 pub use types::{LogIndex, NodeId, Role, Term, Time};
 

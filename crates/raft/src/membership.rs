@@ -7,8 +7,8 @@
 //! soon as the entry is in its log, committed or not (§6: "a server always
 //! uses the latest configuration in its log").
 
-use crate::quorum::JointConfig;
 use crate::peers::PeerSet;
+use crate::quorum::JointConfig;
 use crate::types::NodeId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -116,8 +116,7 @@ impl Membership {
 
 impl fmt::Display for Membership {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list =
-            |s: &PeerSet| s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ");
+        let list = |s: &PeerSet| s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" ");
         if self.is_joint() {
             write!(f, "C_old,new: {{{}}} and {{{}}}", list(&self.outgoing), list(&self.voters))?;
         } else {

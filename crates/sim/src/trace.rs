@@ -138,7 +138,6 @@ impl Default for Trace {
     }
 }
 
-
 impl Trace {
     /// Record an event.
     pub fn push(&mut self, time: Time, event: TraceEvent) {

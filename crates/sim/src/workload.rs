@@ -3,10 +3,10 @@
 //! few virtual milliseconds, as a page left running would. Used by the
 //! `sim-bench` binary and by the wasm speed test.
 
+use crate::action::Action;
 use crate::client::Target;
 use crate::config::SimConfig;
 use crate::kv::{ClientId, KvOp};
-use crate::action::Action;
 use crate::world::Sim;
 use raft::Time;
 

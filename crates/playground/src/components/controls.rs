@@ -1,9 +1,9 @@
 //! Playback and cluster controls: Play/Pause, Step back, Step, Speed, cluster size,
 //! Reset, healing cut links; and the clock showing virtual time and the leader.
 
+use crate::components::counterexample::CounterexampleSearch;
 use crate::playback::speed;
 use crate::start::Start;
-use crate::components::counterexample::CounterexampleSearch;
 use raft::{Bug, Feature, NodeId, Term};
 use sim::{Action, SimConfig};
 use std::rc::Rc;

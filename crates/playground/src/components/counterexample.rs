@@ -97,7 +97,7 @@ impl Component for CounterexampleSearch {
                 if running {
                     <button type="button" onclick={link.callback(|_| CexMsg::Stop)}>{ "Stop" }</button>
                 }
-                <p class="cex-status" role="status" aria-live="polite"
+                <p class="cex-status" role="status"
                    data-events-before={before.map(|s| s.events.to_string())}
                    data-events-after={after.map(|s| s.events.to_string())}
                    data-actions-before={before.map(|s| s.actions.to_string())}

@@ -151,11 +151,7 @@ pub fn history_view(history: &History, conflict: Option<&Conflict>) -> HistoryVi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim::{ClientId, Operation};
-
-    fn op(client: u32, op: KvOp, at: u64, returned: Option<(u64, KvOutput)>) -> Operation {
-        Operation { client: ClientId(client), seq: 0, op, invoked_at: at, returned }
-    }
+    use sim::linearizability::by_hand::op;
 
     fn stale_read() -> History {
         let put = |v: &str| KvOp::Put { key: "x".into(), value: v.into() };

@@ -139,8 +139,9 @@ impl Narration {
                 text: entry.event.to_string().into(),
                 tone,
                 rule: match &entry.event {
-                    TraceEvent::Raft { event, .. } => super::decision::decision(event)
-                        .map(|(rule, values)| (rule, values.into())),
+                    TraceEvent::Raft { event, .. } => {
+                        super::decision::decision(event).map(|(rule, values)| (rule, values.into()))
+                    }
                     _ => None,
                 },
             }));

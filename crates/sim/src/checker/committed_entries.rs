@@ -5,10 +5,10 @@
 use super::log_summary::{entry_hash, first_difference, LogSummary, RangeHash};
 use super::{Invariant, Violation};
 use crate::kv::KvCommand;
+use raft::PeerMap;
 use raft::{
     Chunked, Entry, LogIndex, Membership, Memory, NodeId, PersistentState, RaftLog, Term, Time,
 };
-use raft::PeerMap;
 
 /// Every entry known to be committed anywhere, by index, with what the
 /// other checks need to compare against it without walking it.

@@ -21,10 +21,10 @@ use committed_entries::CommittedRecord;
 use election_safety::ElectionSafety;
 use leader_append_only::LeaderAppendOnly;
 use log_summary::LogSummary;
+use raft::PeerMap;
 use raft::{Entry, LogIndex, LogWrite, Memory, NodeId, PersistentState, RaftNode, Role, Time};
 use serde::{Deserialize, Serialize};
 use state_machine_safety::StateMachineSafety;
-use raft::PeerMap;
 use std::fmt;
 
 /// A safety property of Raft.

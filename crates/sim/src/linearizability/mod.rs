@@ -16,6 +16,7 @@
 //! the swarm's histories.
 
 mod blame;
+pub mod by_hand;
 mod entries;
 mod search;
 

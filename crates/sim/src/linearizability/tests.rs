@@ -1,20 +1,8 @@
 //! Small hand-made histories with known answers.
 
+use super::by_hand::{get, op, put, read as val};
 use super::*;
-use crate::kv::ClientId;
 
-fn put(k: &str, v: &str) -> KvOp {
-    KvOp::Put { key: k.into(), value: v.into() }
-}
-fn get(k: &str) -> KvOp {
-    KvOp::Get { key: k.into() }
-}
-fn val(v: Option<&str>) -> KvOutput {
-    KvOutput::Value(v.map(String::from))
-}
-fn op(client: u32, op: KvOp, invoked_at: u64, returned: Option<(u64, KvOutput)>) -> Operation {
-    Operation { client: ClientId(client), seq: 0, op, invoked_at, returned }
-}
 fn verdict(ops: Vec<Operation>) -> Verdict {
     check(&History::from(ops)).expect("well formed")
 }
