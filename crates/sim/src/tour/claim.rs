@@ -4,6 +4,7 @@
 
 use super::start::NOOP;
 use crate::checker::Invariant;
+use crate::kv::ClientId;
 use crate::world::Sim;
 use raft::{LogIndex, NodeId, Payload, Role, Term};
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,34 @@ pub enum Claim {
     /// The safety properties broken so far: `null` for none, else the
     /// first one broken.
     Violation(Option<Invariant>),
+    /// The answer to client `client`'s latest operation, as the page writes
+    /// it (`"ok"`, `"1"`, `"(not found)"`); `null` while it has none.
+    Answer {
+        /// The client.
+        client: ClientId,
+        /// Its answer.
+        output: Option<String>,
+    },
+    /// The configuration a running server goes by (§6, thesis ch. 4): its
+    /// voters, C_old's voters while joint (else empty), and its learners.
+    Config {
+        /// The server.
+        server: NodeId,
+        /// The voters (C_new while joint).
+        voters: Vec<NodeId>,
+        /// C_old's voters while joint; empty otherwise.
+        outgoing: Vec<NodeId>,
+        /// Servers that receive the log without a vote.
+        learners: Vec<NodeId>,
+    },
+    /// The last index `server`'s snapshot on disk covers (§7); 0 if its log
+    /// was never compacted.
+    Snapshot {
+        /// The server.
+        server: NodeId,
+        /// lastIncludedIndex.
+        index: LogIndex,
+    },
 }
 
 impl fmt::Display for Claim {
@@ -149,6 +178,19 @@ impl fmt::Display for Claim {
             }
             Claim::Violation(None) => write!(f, "no safety property is broken"),
             Claim::Violation(Some(i)) => write!(f, "{} is broken first", i.name()),
+            Claim::Answer { client, output } => {
+                write!(f, "{client}'s answer is {}", output.as_deref().unwrap_or("not in yet"))
+            }
+            Claim::Config { server, voters, outgoing, learners } => write!(
+                f,
+                "{server} goes by voters {}, old voters {}, learners {}",
+                ids_text(voters),
+                ids_text(outgoing),
+                ids_text(learners)
+            ),
+            Claim::Snapshot { server, index } => {
+                write!(f, "{server}'s snapshot covers entries through {index}")
+            }
         }
     }
 }
@@ -166,6 +208,12 @@ fn role_word(role: RoleName) -> &'static str {
 /// Terms as a list: `[1, 1, 2]`.
 fn terms_text(terms: &[Term]) -> String {
     let t: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
+    format!("[{}]", t.join(", "))
+}
+
+/// Servers as a list: `[S1, S2]`.
+fn ids_text(ids: &[NodeId]) -> String {
+    let t: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
     format!("[{}]", t.join(", "))
 }
 
@@ -286,6 +334,40 @@ pub(super) fn holds(sim: &Sim, claim: &Claim) -> Result<(), String> {
             let seen = sim.violations().first().map(|v| v.invariant);
             let word = |i: Option<Invariant>| i.map_or("none", Invariant::name);
             expect(seen == *want, format!("the first broken is {}", word(seen)))
+        }
+        Claim::Answer { client, output } => {
+            let Some(op) = sim.history().ops.iter().rev().find(|o| o.client == *client) else {
+                return Err(format!("{client} has invoked nothing"));
+            };
+            let seen = op.returned.as_ref().map(|(_, out)| out.to_string());
+            expect(
+                seen == *output,
+                format!("{}'s answer is {}", op.op, seen.as_deref().unwrap_or("not in yet")),
+            )
+        }
+        Claim::Config { server, voters, outgoing, learners } => {
+            let m = running(*server)?.membership();
+            let seen = [&m.voters, &m.outgoing, &m.learners].map(|set| set.iter().copied().collect());
+            let want = [voters, outgoing, learners].map(|ids| {
+                let mut ids = ids.clone();
+                ids.sort();
+                ids
+            });
+            let [v, o, l]: &[Vec<NodeId>; 3] = &seen;
+            expect(
+                seen == want,
+                format!(
+                    "it goes by voters {}, old voters {}, learners {}",
+                    ids_text(v),
+                    ids_text(o),
+                    ids_text(l)
+                ),
+            )
+        }
+        Claim::Snapshot { server, index } => {
+            known(*server)?;
+            let seen = sim.disk(*server).snapshot.as_ref().map_or(0, |s| s.last_included_index);
+            expect(seen == *index, format!("it covers entries through {seen}"))
         }
     }
 }

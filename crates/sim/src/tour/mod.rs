@@ -176,8 +176,13 @@ impl Tour {
         }
         let config = self.settings.config().map_err(|e| fail(format!("its settings: {e}")))?;
         self.start.check(config.servers).map_err(|e| fail(format!("its start: {e}")))?;
+        // A step may point at a server an earlier step added (AddServer
+        // gives the next id), so highlights go by the most the tour can have.
+        let mut servers = config.servers;
         for (k, step) in self.steps.iter().enumerate() {
-            step.validate(config.servers).map_err(|e| fail(format!("step {}: {e}", k + 1)))?;
+            let added = step.actions.iter().filter(|a| matches!(a, Action::AddServer)).count();
+            servers = servers.saturating_add(added.min(usize::from(u8::MAX)) as u8);
+            step.validate(servers).map_err(|e| fail(format!("step {}: {e}", k + 1)))?;
         }
         Ok(())
     }
