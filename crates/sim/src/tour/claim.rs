@@ -347,7 +347,8 @@ pub(super) fn holds(sim: &Sim, claim: &Claim) -> Result<(), String> {
         }
         Claim::Config { server, voters, outgoing, learners } => {
             let m = running(*server)?.membership();
-            let seen = [&m.voters, &m.outgoing, &m.learners].map(|set| set.iter().copied().collect());
+            let seen =
+                [&m.voters, &m.outgoing, &m.learners].map(|set| set.iter().copied().collect());
             let want = [voters, outgoing, learners].map(|ids| {
                 let mut ids = ids.clone();
                 ids.sort();
