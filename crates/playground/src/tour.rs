@@ -80,9 +80,9 @@ pub fn highlight_selectors(step: &Step) -> Vec<String> {
         out.push(format!("[data-log-node=\"{id}\"] > th"));
     }
     for c in &h.cells {
-        // The row's cells after its heading are indexes 1, 2, … (tours
-        // start without snapshots).
-        out.push(format!("[data-log-node=\"{}\"] > td:nth-of-type({})", c.server, c.index));
+        // Each entry's cell carries its log index, so a cell is found
+        // after a snapshot too (which folds the first entries into one box).
+        out.push(format!("[data-log-node=\"{}\"] > td[data-index=\"{}\"]", c.server, c.index));
     }
     if let Some(kind) = h.message {
         out.push(format!("[data-msg][data-kind=\"{}\"]", kind.name()));

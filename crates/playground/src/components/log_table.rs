@@ -146,6 +146,7 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
                     (i == r.commit).then_some("commit-edge"),
                     (p.flagged_index == Some(i)).then_some("flagged"),
                 )}
+                data-index={i.to_string()}
                 title={e.title.clone()}>
                 <span class="cmd">{ &e.label }</span>
                 <span class="eterm" aria-hidden="true">{ e.term }</span>
@@ -153,7 +154,8 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
             </td>
         },
         None => html! {
-            <td class={classes!("slot", (p.flagged_index == Some(i)).then_some("flagged"))}>{ marker(i) }</td>
+            <td class={classes!("slot", (p.flagged_index == Some(i)).then_some("flagged"))}
+                data-index={i.to_string()}>{ marker(i) }</td>
         },
     });
     let (role, status) = if crashed {
