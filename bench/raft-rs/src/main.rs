@@ -135,8 +135,8 @@ mod ours {
         disks: Vec<PersistentState<Command>>,
         applied: Vec<u64>,
         queue: VecDeque<Envelope<Command>>,
-        /// Each server's drained output, handed back for its next one.
-        spare: Vec<Ready<Command>>,
+        /// Each server's latest output, exchanged for its next one.
+        ready: Vec<Ready<Command>>,
     }
 
     impl Ours {
@@ -144,8 +144,12 @@ mod ours {
         fn drain(&mut self) -> bool {
             let mut busy = false;
             for (k, node) in self.nodes.iter_mut().enumerate() {
-                let mut ready = node.take_ready_reusing(std::mem::take(&mut self.spare[k]));
-                self.disks[k].apply(&ready);
+                if !node.has_ready() {
+                    continue;
+                }
+                let ready = &mut self.ready[k];
+                node.take_ready_into(ready);
+                self.disks[k].apply(ready);
                 busy |= !ready.messages.is_empty();
                 self.queue.extend(ready.messages.drain(..));
                 for e in &ready.committed {
@@ -154,7 +158,6 @@ mod ours {
                         self.applied[k] += 1;
                     }
                 }
-                self.spare[k] = ready;
             }
             busy
         }
@@ -179,7 +182,7 @@ mod ours {
                 disks: vec![PersistentState::default(); 3],
                 applied: vec![0; 3],
                 queue: VecDeque::new(),
-                spare: vec![Ready::default(), Ready::default(), Ready::default()],
+                ready: vec![Ready::default(), Ready::default(), Ready::default()],
             };
             c.nodes[0].time_out(0);
             c.settle();

@@ -104,16 +104,32 @@ impl<T> Chunked<T> {
     }
 
     /// Append `item`; the tail is sealed into a shared chunk once full.
+    /// Inlined where it is called: every entry of every log comes through
+    /// here, and the rare work (growing and sealing) is out of line.
+    #[inline]
     pub fn push(&mut self, item: T) {
-        // The tail fills to a chunk and is sealed: make room for the whole
-        // chunk once rather than growing it step by step.
-        if self.tail.capacity() < CHUNK_LEN {
-            self.tail.reserve_exact(CHUNK_LEN - self.tail.len());
+        if self.tail.len() == self.tail.capacity() {
+            self.make_room();
         }
         self.tail.push(item);
         if self.tail.len() == CHUNK_LEN {
-            self.sealed.push(Arc::from(std::mem::take(&mut self.tail)));
+            self.seal();
         }
+    }
+
+    /// The tail fills to a chunk and is sealed: make room for the whole
+    /// chunk once rather than growing it step by step.
+    #[cold]
+    #[inline(never)]
+    fn make_room(&mut self) {
+        self.tail.reserve_exact(CHUNK_LEN - self.tail.len());
+    }
+
+    /// Turn the full tail into a sealed chunk.
+    #[cold]
+    #[inline(never)]
+    fn seal(&mut self) {
+        self.sealed.push(Arc::from(std::mem::take(&mut self.tail)));
     }
 
     /// Identities of the sealed chunks this list points at, each holding

@@ -19,7 +19,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 
 /// What an entry carries.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Payload<C> {
     /// The empty entry a new leader appends so that it can commit entries
     /// from earlier terms (§8, and the §5.4.2 rule it works around).
@@ -31,6 +31,28 @@ pub enum Payload<C> {
     /// entry that holds one inline is three times the size of a command's,
     /// which every copy of every entry would pay for.
     Config(Box<Membership>),
+}
+
+impl<C: Clone> Clone for Payload<C> {
+    /// A command is copied in line, a configuration out of line: entries
+    /// are copied into every AppendEntries, log and list of committed
+    /// entries (§5.3), nearly all of them commands, and a copy that holds
+    /// the rare configuration's code is too big to inline there.
+    #[inline]
+    fn clone(&self) -> Self {
+        match self {
+            Payload::Noop => Payload::Noop,
+            Payload::Command(c) => Payload::Command(c.clone()),
+            Payload::Config(m) => Payload::Config(copy_config(m)),
+        }
+    }
+}
+
+/// A configuration entry's copy, kept out of [`Payload::clone`]'s line.
+#[cold]
+#[inline(never)]
+fn copy_config(m: &Membership) -> Box<Membership> {
+    Box::new(m.clone())
 }
 
 /// One log entry: a command, the term in which it was received by the leader,
@@ -98,10 +120,21 @@ impl<C> RaftLog<C> {
     where
         C: Clone,
     {
-        let (lo, hi) = self.positions(range);
-        let mut out = Vec::with_capacity(hi - lo);
-        self.entries.slices(lo, hi).for_each(|s| out.extend_from_slice(s));
+        let mut out = Vec::new();
+        self.clone_range_into(range, &mut out);
         out
+    }
+
+    /// Append copies of the stored entries in `range`, clipped to what is
+    /// stored, to `out`: committed entries handed out to apply (§5.3)
+    /// without a list of their own.
+    pub fn clone_range_into(&self, range: RangeInclusive<LogIndex>, out: &mut Vec<Entry<C>>)
+    where
+        C: Clone,
+    {
+        let (lo, hi) = self.positions(range);
+        out.reserve(hi - lo);
+        self.entries.slices(lo, hi).for_each(|s| out.extend_from_slice(s));
     }
 
     /// The storage positions of the stored entries in `range`.

@@ -70,26 +70,26 @@ pub struct Persisted {
 impl<C: Clone> PersistentState<C> {
     /// Write the durable part of `ready` — currentTerm/votedFor and the log
     /// writes, in order — as a disk must before any of its messages leave
-    /// (Figure 2). Returns what changed.
-    pub fn apply(&mut self, ready: &Ready<C>) -> Persisted {
+    /// (Figure 2). The log writes move to disk: `ready.log_writes` is empty
+    /// afterwards, so a caller that looks at them does so before. Returns
+    /// what changed.
+    pub fn apply(&mut self, ready: &mut Ready<C>) -> Persisted {
         if let Some(hs) = &ready.hard_state {
             self.hard_state = hs.clone();
         }
         let mut persisted = Persisted::default();
-        for write in &ready.log_writes {
+        for write in ready.log_writes.drain(..) {
             persisted.log_changed = true;
             match write {
                 LogWrite::TruncateFrom(index) => {
                     persisted.entries_removed = true;
-                    self.log.truncate_from(*index);
+                    self.log.truncate_from(index);
                 }
-                LogWrite::Append(entries) => {
-                    entries.iter().for_each(|e| self.log.push(e.clone()));
-                }
+                LogWrite::Append(entries) => entries.into_iter().for_each(|e| self.log.push(e)),
                 LogWrite::Snapshot(snapshot) => {
                     persisted.entries_removed = true;
                     self.log.compact_to(snapshot.last_included_index, snapshot.last_included_term);
-                    self.snapshot = Some(snapshot.clone());
+                    self.snapshot = Some(snapshot);
                 }
             }
         }

@@ -289,6 +289,13 @@ impl<C: Clone> RaftNode<C> {
         Ok(first..=last)
     }
 
+    /// Has anything happened since the last [`take_ready`](Self::take_ready)
+    /// that the caller must persist, send, apply or narrate? A caller that
+    /// polls idle servers can skip them.
+    pub fn has_ready(&self) -> bool {
+        !self.ready.is_empty()
+    }
+
     /// Take what the caller must now persist, send and apply.
     pub fn take_ready(&mut self) -> Ready<C> {
         std::mem::take(&mut self.ready)
@@ -301,6 +308,15 @@ impl<C: Clone> RaftNode<C> {
     pub fn take_ready_reusing(&mut self, mut spent: Ready<C>) -> Ready<C> {
         spent.clear();
         std::mem::replace(&mut self.ready, spent)
+    }
+
+    /// [`take_ready_reusing`](Self::take_ready_reusing) in place: `out` is
+    /// emptied and exchanged with the node's buffers, so the caller finds
+    /// the new `Ready` in `out` and nothing is moved but the buffers'
+    /// handles.
+    pub fn take_ready_into(&mut self, out: &mut Ready<C>) {
+        out.clear();
+        std::mem::swap(&mut self.ready, out);
     }
 
     // ----- state, read-only -----

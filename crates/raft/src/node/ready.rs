@@ -45,6 +45,17 @@ pub struct Ready<C> {
 }
 
 impl<C> Ready<C> {
+    /// Is there nothing to persist, send, apply or narrate?
+    pub fn is_empty(&self) -> bool {
+        self.hard_state.is_none()
+            && self.log_writes.is_empty()
+            && self.messages.is_empty()
+            && self.committed.is_empty()
+            && self.read_states.is_empty()
+            && self.install_snapshot.is_none()
+            && self.events.is_empty()
+    }
+
     /// Empty it, keeping the buffers' room for the next one.
     pub fn clear(&mut self) {
         self.hard_state = None;

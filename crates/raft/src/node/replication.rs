@@ -199,32 +199,28 @@ impl<C: Clone> RaftNode<C> {
     /// all that follow; append any new entries not already in the log.
     /// Entries that already match are kept, so a delayed or duplicated
     /// AppendEntries never shortens the log. Returns how many were appended.
-    fn store_entries(&mut self, prev_log_index: LogIndex, entries: Vec<Entry<C>>) -> usize {
-        let mut new_entries = Vec::new();
-        let mut truncated_any = false;
+    fn store_entries(&mut self, prev_log_index: LogIndex, mut entries: Vec<Entry<C>>) -> usize {
         let old_suffix = if self.config.bugs.append_without_truncating_conflicts {
             self.persistent.log.cloned_range(prev_log_index + 1..=self.persistent.log.last_index())
         } else {
             Vec::new()
         };
-        for entry in entries {
-            if !new_entries.is_empty() {
-                new_entries.push(entry);
-                continue;
-            }
-            match self.persistent.log.term_at(entry.index) {
-                Some(t) if t == entry.term => {}
-                Some(_) => {
-                    let removed = (self.persistent.log.last_index() - entry.index + 1) as usize;
-                    self.persistent.log.truncate_from(entry.index);
-                    truncated_any = true;
-                    self.ready.log_writes.push(LogWrite::TruncateFrom(entry.index));
-                    self.ready
-                        .events
-                        .push(Event::ConflictTruncated { from_index: entry.index, removed });
-                    new_entries.push(entry);
-                }
-                None => new_entries.push(entry),
+        // The entries the log already holds are a prefix of the request:
+        // everything from the first one it lacks (or holds with another
+        // term) on is new. Usually that is all of them, and the request's
+        // list becomes the log write as it is.
+        let log = &self.persistent.log;
+        let held = entries.iter().take_while(|e| log.term_at(e.index) == Some(e.term)).count();
+        let mut new_entries = if held == 0 { entries } else { entries.split_off(held) };
+        let mut truncated_any = false;
+        if let Some(first) = new_entries.first() {
+            if self.persistent.log.term_at(first.index).is_some() {
+                let from_index = first.index;
+                let removed = (self.persistent.log.last_index() - from_index + 1) as usize;
+                self.persistent.log.truncate_from(from_index);
+                truncated_any = true;
+                self.ready.log_writes.push(LogWrite::TruncateFrom(from_index));
+                self.ready.events.push(Event::ConflictTruncated { from_index, removed });
             }
         }
         if self.config.bugs.append_without_truncating_conflicts && !new_entries.is_empty() {
@@ -334,9 +330,8 @@ impl<C: Clone> RaftNode<C> {
     pub(super) fn advance_commit(&mut self, commit_index: LogIndex, by: CommitBy) {
         self.volatile.commit_index = commit_index;
         self.ready.events.push(Event::CommitAdvanced { commit_index, by });
-        let newly: Vec<_> =
-            self.persistent.log.cloned_range(self.volatile.last_applied + 1..=commit_index);
+        let newly = self.volatile.last_applied + 1..=commit_index;
+        self.persistent.log.clone_range_into(newly, &mut self.ready.committed);
         self.volatile.last_applied = commit_index;
-        self.ready.committed.extend(newly);
     }
 }

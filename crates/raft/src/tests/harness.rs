@@ -101,8 +101,8 @@ impl Cluster {
     pub(super) fn drain(&mut self, i: u8) {
         let k = i as usize - 1;
         let node = self.nodes[k].as_mut().unwrap();
-        let ready = node.take_ready();
-        self.disks[k].apply(&ready);
+        let mut ready = node.take_ready();
+        self.disks[k].apply(&mut ready);
         assert_eq!(self.disks[k], node.persistent_state(), "disk out of step with {}", node.id());
         self.queue.extend(ready.messages);
         self.applied[k].extend(ready.committed);
