@@ -33,3 +33,29 @@ fn a_vote_is_on_disk_before_the_reply_leaves() {
     assert_eq!(ready.messages.len(), 1);
     assert_eq!(ready.hard_state.unwrap().voted_for, Some(s(1)));
 }
+
+/// The in-place hand-over: `has_ready` says whether there is anything,
+/// `take_ready_into` swaps it into the caller's buffer (emptying what was
+/// there), and the disk takes the log writes, leaving them empty.
+#[test]
+fn ready_is_handed_over_in_place_and_the_disk_takes_the_log_writes() {
+    let mut c = settled(|_| {});
+    let node = c.nodes[0].as_mut().unwrap();
+    assert!(!node.has_ready(), "a settled leader has nothing to hand over");
+    node.propose(0, "y=2").unwrap();
+    assert!(node.has_ready());
+    let mut ready = node.take_ready();
+    assert!(ready.messages.len() == 2 && ready.log_writes.len() == 1);
+    // Handing back a full buffer: it is emptied, not mixed into the next.
+    node.take_ready_into(&mut ready);
+    assert!(ready.is_empty() && !node.has_ready());
+    node.propose(0, "z=3").unwrap();
+    node.take_ready_into(&mut ready);
+    assert!(!node.has_ready());
+    assert_eq!(ready.messages.len(), 2);
+    let mut disk = node.persistent_state();
+    disk.log.truncate_from(4);
+    disk.apply(&mut ready);
+    assert!(ready.log_writes.is_empty(), "the entries moved to disk");
+    assert_eq!(disk, node.persistent_state());
+}
