@@ -177,9 +177,15 @@ pub struct InFlight {
 }
 
 /// All messages in flight, ordered by delivery time, and the cut links.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Network {
-    in_flight: BTreeMap<(Time, u64), InFlight>,
+    /// (delivery time, id) → the message's slot in `slots`: the delivery
+    /// order. A message stays in its slot while it flies, so the order's
+    /// B-tree moves small keys, not whole messages.
+    order: BTreeMap<(Time, u64), usize>,
+    slots: Vec<Option<InFlight>>,
+    /// Slots emptied by deliveries, for the next messages sent.
+    free: Vec<usize>,
     next_id: u64,
     /// One-way cuts: (from, to) pairs that carry nothing.
     cut: BTreeSet<(Endpoint, Endpoint)>,
@@ -209,16 +215,35 @@ impl Network {
             None
         };
         let deliver_at = sent_at + latency.max(1);
-        self.in_flight.insert(
-            (deliver_at, id),
-            InFlight { id, from, to, packet, sent_at, deliver_at, dropped, cause },
-        );
+        self.put(InFlight { id, from, to, packet, sent_at, deliver_at, dropped, cause });
         id
+    }
+
+    /// Put `m` in a free slot and into the delivery order.
+    fn put(&mut self, m: InFlight) {
+        let key = (m.deliver_at, m.id);
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot] = Some(m);
+                slot
+            }
+            None => {
+                self.slots.push(Some(m));
+                self.slots.len() - 1
+            }
+        };
+        self.order.insert(key, slot);
+    }
+
+    /// Take the message in `slot` off the wire, freeing the slot.
+    fn vacate(&mut self, slot: usize) -> InFlight {
+        self.free.push(slot);
+        self.slots[slot].take().expect("the delivery order names occupied slots only")
     }
 
     /// A message still on the wire, by id.
     pub fn get(&self, id: u64) -> Option<&InFlight> {
-        self.in_flight.values().find(|m| m.id == id)
+        self.in_flight().find(|m| m.id == id)
     }
 
     /// How many messages were ever sent: ids run from 1 to this.
@@ -231,7 +256,8 @@ impl Network {
     /// flew drops it.
     pub fn take(&mut self, id: u64) -> Option<InFlight> {
         let key = self.get(id).map(|m| (m.deliver_at, m.id))?;
-        let mut m = self.in_flight.remove(&key)?;
+        let slot = self.order.remove(&key)?;
+        let mut m = self.vacate(slot);
         self.check_arrival(&mut m);
         Some(m)
     }
@@ -241,19 +267,19 @@ impl Network {
     pub fn duplicate(&mut self, id: u64) -> Option<u64> {
         let original = self.get(id)?.clone();
         self.next_id += 1;
-        let copy = InFlight { id: self.next_id, cause: Cause::Duplicate(id), ..original };
-        self.in_flight.insert((copy.deliver_at, copy.id), copy);
+        self.put(InFlight { id: self.next_id, cause: Cause::Duplicate(id), ..original });
         Some(self.next_id)
     }
 
     /// When the next message arrives.
     pub fn next_delivery(&self) -> Option<Time> {
-        self.in_flight.keys().next().map(|&(t, _)| t)
+        self.order.keys().next().map(|&(t, _)| t)
     }
 
     /// Take the next message off the wire. A link cut while it flew drops it.
     pub fn pop_next(&mut self) -> Option<InFlight> {
-        let (_, mut m) = self.in_flight.pop_first()?;
+        let (_, slot) = self.order.pop_first()?;
+        let mut m = self.vacate(slot);
         self.check_arrival(&mut m);
         Some(m)
     }
@@ -267,12 +293,12 @@ impl Network {
 
     /// Messages in flight, by delivery time.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values()
+        self.order.values().filter_map(|&slot| self.slots[slot].as_ref())
     }
 
     /// A server crashed: everything flying to it is lost with its inbox.
     pub fn drop_inbox(&mut self, server: NodeId) {
-        for m in self.in_flight.values_mut() {
+        for m in self.slots.iter_mut().flatten() {
             if m.to == Endpoint::Server(server) && m.dropped.is_none() {
                 m.dropped = Some(DropReason::ReceiverDown);
             }
@@ -301,5 +327,53 @@ impl Network {
     /// Every cut link.
     pub fn cut_links(&self) -> impl Iterator<Item = &(Endpoint, Endpoint)> {
         self.cut.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(seq: u64) -> Packet {
+        Packet::Reply(ClientReply::Redirect { seq, leader: None })
+    }
+
+    /// Send a reply from S1 to C1 arriving after `latency` ms; its id.
+    fn send(net: &mut Network, now: Time, latency: Time) -> u64 {
+        let (s1, c1) = (Endpoint::Server(NodeId(1)), Endpoint::Client(ClientId(1)));
+        net.send(s1, c1, reply(now), now, latency, false, Cause::Action)
+    }
+
+    fn ids(net: &Network) -> Vec<u64> {
+        net.in_flight().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn messages_arrive_by_delivery_time_then_id_whatever_slots_they_reuse() {
+        let mut net = Network::default();
+        let (a, b, c) = (send(&mut net, 0, 30), send(&mut net, 0, 10), send(&mut net, 0, 30));
+        assert_eq!(ids(&net), vec![b, a, c]);
+        assert_eq!(net.pop_next().map(|m| (m.id, m.deliver_at)), Some((b, 10)));
+        // The freed slot goes to the next message sent; the order holds.
+        let d = send(&mut net, 10, 5);
+        let e = net.duplicate(a).expect("a is in flight");
+        assert_eq!(ids(&net), vec![d, a, c, e]);
+        assert_eq!(net.take(c).map(|m| m.id), Some(c));
+        assert_eq!(net.get(c), None);
+        assert_eq!(net.next_delivery(), Some(15));
+        let order: Vec<u64> = std::iter::from_fn(|| net.pop_next().map(|m| m.id)).collect();
+        assert_eq!(order, vec![d, a, e]);
+        assert_eq!((net.next_delivery(), net.sent()), (None, 5));
+    }
+
+    #[test]
+    fn a_crash_drops_only_what_flies_to_the_crashed_server() {
+        let mut net = Network::default();
+        let to_client = send(&mut net, 0, 10);
+        let (s1, s2) = (Endpoint::Server(NodeId(1)), Endpoint::Server(NodeId(2)));
+        let to_s2 = net.send(s1, s2, reply(0), 0, 20, false, Cause::Action);
+        net.drop_inbox(NodeId(2));
+        let fates: Vec<_> = net.in_flight().map(|m| (m.id, m.dropped)).collect();
+        assert_eq!(fates, vec![(to_client, None), (to_s2, Some(DropReason::ReceiverDown))]);
     }
 }
