@@ -231,6 +231,47 @@ mod tests {
     }
 
     #[test]
+    fn the_log_view_draws_a_window_of_the_newest_columns() {
+        assert_eq!(columns(0), 1..=MIN_COLUMNS, "an empty log still looks like a log");
+        assert_eq!(columns(TABLE_COLUMNS - 1), 1..=TABLE_COLUMNS, "from entry 1 while it fits");
+        // One entry more moves the window a whole step on, then it holds
+        // while the logs grow through that step.
+        assert_eq!(columns(TABLE_COLUMNS), WINDOW_STEP + 1..=TABLE_COLUMNS + 1);
+        assert_eq!(
+            columns(TABLE_COLUMNS + WINDOW_STEP - 1),
+            WINDOW_STEP + 1..=TABLE_COLUMNS + WINDOW_STEP
+        );
+        for longest in 0..500 {
+            let shown = columns(longest);
+            assert!(shown.end() - shown.start() < TABLE_COLUMNS, "never more than the window");
+            assert_eq!(
+                *shown.end(),
+                (longest + 1).max(MIN_COLUMNS),
+                "the spare column past the longest log"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_log_row_holds_only_the_windowed_entries() {
+        let mut sim = cluster(3, 7);
+        let leader = elect(&mut sim);
+        for n in 0..TABLE_COLUMNS {
+            let op = sim::parse_command(&format!("put k {n}")).unwrap();
+            sim.act(Action::Submit { client: ClientId(1), op, target: Target::Leader }).unwrap();
+            let t = sim.now() + 200;
+            sim.run_until(t);
+        }
+        let mut rows = LogRows::default();
+        rows.refresh(&sim);
+        let row = rows.rows()[usize::from(leader.0) - 1].clone();
+        let shown = columns(row.last);
+        assert!(*shown.start() > 1, "the log outgrew the window: {}", row.last);
+        assert_eq!(row.entries.first().map(|e| e.index), Some(*shown.start()));
+        assert_eq!(row.entries.last().map(|e| e.index), Some(row.last));
+    }
+
+    #[test]
     fn the_cached_log_rows_follow_a_snapshot() {
         let mut sim = cluster(5, 5);
         let leader = elect(&mut sim);
