@@ -10,9 +10,7 @@ use crate::components::alerts::{
 use crate::components::client_box::ClientBox;
 use crate::components::client_history::ClientHistory;
 use crate::components::cluster::ClusterView;
-use crate::components::controls::{
-    break_raft, clock, feature_toggles, BreakProps, ClockProps, Controls, FeatureProps,
-};
+use crate::components::controls::{clock, BreakRaft, ClockProps, Controls, FeatureToggles};
 use crate::components::embed_bar::{embed_bar, EmbedBarProps};
 use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
@@ -888,7 +886,7 @@ impl App {
                         { clock(&ClockProps { time_ms: self.playback.shown() as u64, leader }) }
                     </div>
                     <div class="options">
-                        { feature_toggles(&FeatureProps { config: Rc::clone(config), on_act: cb.act.clone() }) }
+                        <FeatureToggles config={Rc::clone(config)} on_act={cb.act.clone()} />
                         <SettingsPanel config={Rc::clone(config)} on_act={cb.act.clone()} />
                         <NetworkEditor
                             config={Rc::clone(config)}
@@ -898,7 +896,7 @@ impl App {
                             on_act={cb.act.clone()}
                             on_preset={cb.preset.clone()}
                         />
-                        { break_raft(&BreakProps { config: Rc::clone(config), on_act: cb.act.clone(), on_found: cb.found.clone() }) }
+                        <BreakRaft config={Rc::clone(config)} on_act={cb.act.clone()} on_found={cb.found.clone()} />
                         { self.tours_menu() }
                         <button type="button" class="share-button" aria-haspopup="dialog"
                                 aria-expanded={self.share.is_some().to_string()}

@@ -45,6 +45,19 @@ fn bar(b: &OpBar, columns: usize) -> Html {
     }
 }
 
+/// Props of [`HistoryBars`].
+#[derive(Properties, PartialEq)]
+struct BarsProps {
+    view: Rc<HistoryView>,
+}
+
+/// The operations' bars: redrawn only when the diagram changes, not with
+/// every frame's cursor time.
+#[function_component(HistoryBars)]
+fn history_bars(p: &BarsProps) -> Html {
+    html! { <>{ for p.view.bars.iter().map(|b| bar(b, p.view.columns)) }</> }
+}
+
 /// A lane's height, px (the stylesheet's `.op-bar` fits it).
 const LANE_PX: usize = 18;
 
@@ -69,7 +82,7 @@ pub fn client_history(p: &ClientHistoryProps) -> Html {
                         { for v.lanes.iter().map(|c| html! { <li>{ c }</li> }) }
                     </ul>
                     <div class="bars" style={height}>
-                        { for v.bars.iter().map(|b| bar(b, v.columns)) }
+                        <HistoryBars view={Rc::clone(v)} />
                         <div class="history-now" style={format!("left:{}", left(v.columns - 1, v.columns))}
                              title={format!("now: {} ms", p.now)}></div>
                     </div>

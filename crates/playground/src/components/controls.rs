@@ -184,7 +184,8 @@ pub fn controls(p: &ControlsProps) -> Html {
     }
 }
 
-/// What [`feature_toggles`] draws.
+/// Props of [`FeatureToggles`].
+#[derive(Properties, PartialEq)]
 pub struct FeatureProps {
     /// The cluster's settings now.
     pub config: Rc<SimConfig>,
@@ -208,7 +209,9 @@ fn feature_title(feature: Feature) -> &'static str {
     }
 }
 
-/// Switches for the protocol extensions of the Raft thesis.
+/// Switches for the protocol extensions of the Raft thesis (a component,
+/// so it is redrawn only when the settings change, not every frame).
+#[function_component(FeatureToggles)]
 pub fn feature_toggles(p: &FeatureProps) -> Html {
     html! {
         <div class="features" role="group" aria-label="Protocol extensions">
@@ -257,7 +260,8 @@ pub fn bug_text(bug: Bug) -> (&'static str, &'static str) {
     }
 }
 
-/// What [`break_raft`] draws.
+/// Props of [`BreakRaft`].
+#[derive(Properties, PartialEq)]
 pub struct BreakProps {
     /// The cluster's settings now (its bug switches).
     pub config: Rc<SimConfig>,
@@ -268,7 +272,8 @@ pub struct BreakProps {
 }
 
 /// "Break Raft": switch on a deliberate mistake and watch the safety
-/// checkers catch it.
+/// checkers catch it (redrawn only when the settings change).
+#[function_component(BreakRaft)]
 pub fn break_raft(p: &BreakProps) -> Html {
     let bugs = &p.config.raft.bugs;
     let count = bugs.on().count();

@@ -5,7 +5,7 @@
 //! the leader's nextIndex and matchIndex for them. Beside each row, the
 //! server's key-value state on one line (the first few keys and a count).
 
-use crate::view_model::logs::LogRow;
+use crate::view_model::logs::{columns, LogRow};
 use crate::view_model::roles::RoleView;
 use raft::LogIndex;
 use std::rc::Rc;
@@ -13,8 +13,6 @@ use yew::prelude::*;
 
 /// Number of term colours before they repeat (see style.css, `.t0`…`.t7`).
 pub const TERM_COLOURS: u64 = 8;
-/// Fewest index columns drawn, so an empty log still looks like a log.
-const MIN_COLUMNS: LogIndex = 8;
 /// Key-value pairs shown in a row; the rest are counted ("… +5 more") and
 /// listed in full in the server's "Inspect" dialog, so the row stays one
 /// line at 9 servers with many keys.
@@ -34,11 +32,8 @@ pub struct LogTableProps {
 /// The logs of every server, aligned by index.
 #[function_component(LogTable)]
 pub fn log_table(p: &LogTableProps) -> Html {
-    let longest =
-        p.rows.iter().map(|r| r.snapshot_index + r.entries.len() as LogIndex).max().unwrap_or(0);
-    // One spare column past the longest log, where a leader's nextIndex
-    // for an up-to-date follower points.
-    let columns = (longest + 1).max(MIN_COLUMNS);
+    let shown = columns(p.rows.iter().map(|r| r.last).max().unwrap_or(0));
+    let (first, columns) = (*shown.start(), *shown.end());
     let scroller = use_node_ref();
     let last_width = use_mut_ref(|| 0);
     {
@@ -66,6 +61,11 @@ pub fn log_table(p: &LogTableProps) -> Html {
                     <span class="swatch uncommitted" aria-hidden="true"></span>{ "not yet committed " }
                     <span class="swatch commit-bar" aria-hidden="true"></span>{ "commitIndex" }
                 </p>
+                if first > 1 {
+                    <p class="hint log-window">
+                        { format!("the newest entries; 1–{} are in each server's Inspect dialog", first - 1) }
+                    </p>
+                }
             </div>
             // Focusable, so a keyboard can scroll it sideways too.
             <div class="log-scroll" ref={scroller} tabindex="0" role="group"
@@ -74,7 +74,9 @@ pub fn log_table(p: &LogTableProps) -> Html {
                     <thead>
                         <tr>
                             <th scope="col" class="who">{ "server" }</th>
-                            { for (1..=columns).map(|i| html! { <th scope="col" class="idx">{ i }</th> }) }
+                            // A fragment of its own: a keyed list apart from its
+                            // unkeyed neighbours (see the row's cells).
+                            <>{ for shown.map(|i| html! { <th key={i} scope="col" class="idx">{ i }</th> }) }</>
                             <th class="fill" aria-hidden="true"></th>
                             <th scope="col" class="kv">{ "key-value state" }</th>
                         </tr>
@@ -83,7 +85,7 @@ pub fn log_table(p: &LogTableProps) -> Html {
                         { for p.rows.iter().map(|row| {
                             let flagged = p.flagged.as_ref().filter(|(nodes, _)| nodes.contains(&row.id));
                             html! {
-                                <LogRowView key={row.id.0} row={Rc::clone(row)} {columns}
+                                <LogRowView key={row.id.0} row={Rc::clone(row)} {first} {columns}
                                     flagged={flagged.is_some()}
                                     flagged_index={flagged.and_then(|(_, index)| *index)} />
                             }
@@ -101,7 +103,9 @@ pub fn log_table(p: &LogTableProps) -> Html {
 pub struct LogRowProps {
     /// The server's row.
     pub row: Rc<LogRow>,
-    /// Index columns in the table.
+    /// The first index column drawn.
+    pub first: LogIndex,
+    /// The last index column drawn.
     pub columns: LogIndex,
     /// The server is involved in a broken safety property.
     #[prop_or_default]
@@ -127,19 +131,20 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
         }
     };
     // Entries folded into a snapshot are one box spanning their columns.
-    let snapshot = (r.snapshot_index > 0).then(|| {
+    let snapshot = (r.snapshot_index >= p.first).then(|| {
         let n = r.snapshot_index;
         html! {
-            <td class="snapshot" colspan={n.to_string()}
+            <td class="snapshot" colspan={(n + 1 - p.first).to_string()}
                 title={format!("entries 1 to {n} are compacted into a snapshot (§7)")}>
                 <span class="cmd">{ if n > 1 { format!("snapshot 1–{n}") } else { "snap".to_string() } }</span>
             </td>
         }
     });
-    let first = r.snapshot_index + 1;
+    // Keyed by index: as the logs grow, cells are added, not rewritten.
+    let first = p.first.max(r.snapshot_index + 1);
     let cells = (first..=p.columns).map(|i| match r.entries.get((i - first) as usize) {
         Some(e) => html! {
-            <td class={classes!(
+            <td key={i} class={classes!(
                     "entry",
                     format!("t{}", e.term % TERM_COLOURS),
                     if e.committed { "committed" } else { "uncommitted" },
@@ -154,7 +159,7 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
             </td>
         },
         None => html! {
-            <td class={classes!("slot", (p.flagged_index == Some(i)).then_some("flagged"))}
+            <td key={i} class={classes!("slot", (p.flagged_index == Some(i)).then_some("flagged"))}
                 data-index={i.to_string()}>{ marker(i) }</td>
         },
     });
@@ -173,7 +178,11 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
                 <span class="who-status">{ status }</span>
             </th>
             { for snapshot }
-            { for cells }
+            // The cells as a keyed fragment of their own: loose among the
+            // row's other children they would be matched from the row's
+            // end, so every new entry would rewrite (keyed: recreate)
+            // every cell.
+            <>{ for cells }</>
             <td class="fill" aria-hidden="true"></td>
             <td class="kv" data-kv-node={id.clone()}>
                 { match &r.kv {

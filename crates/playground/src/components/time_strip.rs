@@ -47,7 +47,8 @@ fn term_hue(term: u64) -> String {
 }
 
 /// Where time `t` of a strip `end` ms long is, as a percentage of its
-/// width (SVG lengths in percent keep strokes and text unstretched).
+/// width (the cursor, drawn in percent over the marks' stretched
+/// drawing).
 fn pct(t: u64, end: u64) -> String {
     format!("{}%", fixed(t as f64 * 100.0 / end.max(1) as f64, 3))
 }
@@ -63,42 +64,53 @@ fn mark_span(kind: &str) -> (u32, u32) {
     }
 }
 
-/// The bands and marks: redrawn only when they change, not every frame.
+/// The bands and marks, drawn in virtual milliseconds: the strip's length
+/// changes every frame of a live run, and only the viewBox follows it
+/// ([`strip_scale`]), so the marks themselves are redrawn only when they
+/// change.
 #[derive(Properties, PartialEq)]
 struct MarksProps {
     strip: Rc<StripView>,
-    end: u64,
 }
 
 #[function_component(StripMarks)]
 fn strip_marks(p: &MarksProps) -> Html {
     let s = &p.strip;
-    let end = p.end;
-    let x = |t: u64| pct(t, end);
+    // A term still running reaches past any end; the viewBox clips it.
+    let open_to = u64::from(u32::MAX);
+    // Bands and marks are only ever added at the end of a run's lists:
+    // keyed by their place, in fragments of their own, they are matched
+    // from the start and a new one is added, not every one rewritten.
     html! {
         <g class="strip-marks">
-            { for s.bands.iter().map(|b| html! {
-                <rect class="band" data-term={b.term.to_string()} x={x(b.from)} y="12"
-                      width={x(b.to.unwrap_or(end).saturating_sub(b.from))} height="12" style={term_hue(b.term)}>
+            <>{ for s.bands.iter().enumerate().map(|(i, b)| html! {
+                <rect key={i} class="band" data-term={b.term.to_string()} x={b.from.to_string()} y="12"
+                      width={b.to.unwrap_or(open_to).saturating_sub(b.from).to_string()} height="12" style={term_hue(b.term)}>
                     <title>{ format!("term {} from {} ms", b.term, b.from) }</title>
                 </rect>
-            }) }
+            }) }</>
             if let Some(fork) = s.fork {
-                <line class="fork" data-mark="fork" x1={x(fork)} x2={x(fork)} y1="0" y2={HEIGHT.to_string()}>
+                <line class="fork" data-mark="fork" x1={fork.to_string()} x2={fork.to_string()} y1="0" y2={HEIGHT.to_string()}>
                     <title>{ format!("this future forked at {fork} ms") }</title>
                 </line>
             }
-            { for s.marks.iter().map(|m| {
+            <>{ for s.marks.iter().enumerate().map(|(i, m)| {
                 let (y1, y2) = mark_span(m.kind);
                 html! {
-                    <line class={classes!("tick", m.kind)} data-mark={m.kind} x1={x(m.at)} x2={x(m.at)}
+                    <line key={i} class={classes!("tick", m.kind)} data-mark={m.kind} x1={m.at.to_string()} x2={m.at.to_string()}
                           y1={y1.to_string()} y2={y2.to_string()}>
                         <title>{ format!("{} ms: {}", m.at, m.title) }</title>
                     </line>
                 }
-            }) }
+            }) }</>
         </g>
     }
+}
+
+/// The viewBox that stretches a strip `end` ms long over the strip's
+/// width (style.css keeps the strokes unstretched).
+fn strip_scale(end: u64) -> String {
+    format!("0 0 {} {HEIGHT}", end.max(1))
 }
 
 /// What a key on the Time slider does, given the shown time and the end.
@@ -155,7 +167,10 @@ pub fn time_strip(p: &TimeStripProps) -> Html {
         <div class="time-strip" role="group" aria-label="Time travel">
             <div class="strip-track">
                 <svg class="strip" height={HEIGHT.to_string()} aria-hidden="true" focusable="false">
-                    <StripMarks strip={Rc::clone(&p.strip)} {end} />
+                    <svg class="strip-scale" viewBox={strip_scale(end)} preserveAspectRatio="none"
+                         width="100%" height={HEIGHT.to_string()}>
+                        <StripMarks strip={Rc::clone(&p.strip)} />
+                    </svg>
                     <line class="now" x1={pct(shown, end)} x2={pct(shown, end)} y1="0" y2={HEIGHT.to_string()} />
                 </svg>
                 <input type="range" class="time" aria-label="Time" min="0" max={end.to_string()} step="1"
