@@ -19,27 +19,28 @@
 //!
 //! A seek costs one copy of a checkpoint plus the replay of the events
 //! between it and the target (at most [`Spacing::every`] near the present,
-//! more further back as checkpoints thin out); playing forward costs
-//! nothing extra. Memory is the checkpoints: at most
-//! [`Spacing::max_checkpoints`] per branch and at most [`Spacing::budget`]
-//! bytes in all, each a whole [`Sim`]. `timeline-bench` measures both.
+//! at most [`Spacing::longest`] further back); playing forward costs
+//! nothing extra. Memory is the running world, the recorded actions and
+//! the checkpoints: at most [`Spacing::max_checkpoints`] per branch, each
+//! a whole [`Sim`], and at most [`Spacing::budget`] bytes in all (by
+//! [`Timeline::bytes_held`], an estimate that stays a few percent above
+//! the real bytes: `tests/timeline_memory.rs` checks it with a counting
+//! allocator). `timeline-bench` measures both.
 //!
-//! Copies are cheap because they share: logs and the safety checker's
-//! per-entry records keep their items in sealed chunks behind `Arc` (see
-//! [`raft::Chunked`]), so a copy copies chunk pointers and each list's
-//! short tail, and [`Spacing::budget`] counts a chunk shared by several
-//! checkpoints of a branch once. Measured (soak profile, two shared
-//! cores), a 10-minute session with a client putting every 100 ms
-//! commits 6,000 entries: a world holds 9.6 MB were it alone, a copy owns
-//! 0.9 MB of it and takes about 1 ms; the default spacing keeps about 460
-//! checkpoints within the 256 MB budget (265 MB of heap measured), and a
-//! random seek takes 1.9 ms median, 5.3 ms at most (it was 185 ms median
-//! and 7.9 s at most with whole copies). What a copy still owns is mostly
-//! the client history (one row per operation, not chunked).
+//! Copies are cheap because they share: logs, the safety checker's
+//! per-entry records, the client history and queues keep their items in
+//! sealed chunks behind `Arc` (see [`raft::Chunked`]), so a copy copies
+//! chunk pointers and each list's short tail, and a chunk shared by
+//! several copies of a branch is counted once. What a checkpoint owns
+//! alone is mostly those pointer lists (16 bytes per 64 items per list,
+//! growing with the session), the 400 recent trace entries and each
+//! server's key-value store: 0.2 MB at a put every 100 ms, 0.4 MB at a put
+//! every 10 ms, after 10 minutes.
 
 mod branch;
 mod checkpoints;
 mod footprint;
+pub mod heap;
 mod marks;
 mod moment;
 mod origin;
@@ -221,14 +222,19 @@ impl Timeline {
     }
 
     /// Estimated bytes held: every checkpoint and the current world (by
-    /// [`footprint`]) plus the recorded actions.
+    /// [`footprint`], a chunk the world shares with its branch's
+    /// checkpoints counted once) plus the recorded actions — what
+    /// [`Spacing::budget`] bounds.
     pub fn bytes_held(&self) -> usize {
-        let checkpoints = self.checkpoint_bytes();
+        let world = self.branch().checkpoints.beyond(&footprint::memory(&self.cursor.sim));
+        self.checkpoint_bytes() + world + self.records_bytes()
+    }
+
+    /// Estimated bytes of the branches' own records: their actions and
+    /// bookkeeping.
+    fn records_bytes(&self) -> usize {
         let actions: usize = self.branches.iter().map(|b| b.actions.len()).sum();
-        checkpoints
-            + footprint(&self.cursor.sim)
-            + actions * (size_of::<Recorded>() + ACTION_HEAP)
-            + self.branches.len() * size_of::<Branch>()
+        actions * (size_of::<Recorded>() + ACTION_HEAP) + self.branches.len() * size_of::<Branch>()
     }
 
     /// The virtual time of event `n` of the current branch (0 for event 0,
@@ -507,7 +513,9 @@ impl Timeline {
         if self.spacing.is_slot(at.event) {
             b.checkpoints.push(Checkpoint::new(at, self.cursor.sim.clone()), self.spacing);
             if let Some(budget) = self.spacing.budget {
-                self.keep_within(budget);
+                // The running world is a copy of the newest checkpoint.
+                let world = self.branch().checkpoints.newest_own();
+                self.keep_within(budget.saturating_sub(world + self.records_bytes()));
             }
         }
         true
