@@ -442,6 +442,27 @@ fn a_long_session_stays_under_the_stated_memory_bound() {
 }
 
 #[test]
+fn no_seek_or_step_back_replays_more_than_the_longest_gap() {
+    let spacing = Spacing::default();
+    let mut tl = Timeline::new(config(3)).unwrap();
+    put_every(&mut tl, 100, 600_000, |_| {});
+    assert!(tl.bytes_held() < spacing.budget.unwrap(), "the count, not the budget, thins here");
+    let mut rng = Rng::new(5);
+    for _ in 0..200 {
+        let t = rng.range_inclusive(0, tl.end().time);
+        let before = tl.events_replayed();
+        tl.seek(t).unwrap();
+        let seek = tl.events_replayed() - before;
+        assert!(seek <= spacing.longest, "a seek to {t} ms replayed {seek} events");
+        let before = tl.events_replayed();
+        tl.step_back().unwrap();
+        let back = tl.events_replayed() - before;
+        assert!(back <= spacing.longest, "a step back from {t} ms replayed {back} events");
+    }
+    assert!(tl.events_replayed() > 0);
+}
+
+#[test]
 fn a_byte_budget_holds_however_long_the_session() {
     let budget = 8 << 20;
     let spacing = Spacing { every: 100, recent: 64, longest: u64::MAX, budget: Some(budget) };

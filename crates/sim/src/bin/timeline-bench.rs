@@ -31,8 +31,9 @@ fn arg(name: &str, default: u64) -> Result<u64, String> {
     }
 }
 
+/// Bytes in MiB, the unit of `--budget-mb`.
 fn mb(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
+    format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
 }
 
 /// Median and maximum of some durations, ms.
@@ -89,7 +90,7 @@ fn main() -> Result<(), String> {
         end.event as f64 / live
     );
     println!(
-        "checkpoints: every {} events, {} recent kept, at most {} apart, budget {budget_mb} MB: {} held (count bound {}), {} restores so far",
+        "checkpoints: every {} events, {} recent kept, at most {} apart, budget {budget_mb} MiB: {} held (count bound {}), {} restores so far",
         spacing.every,
         spacing.recent,
         spacing.longest,
@@ -120,17 +121,20 @@ fn main() -> Result<(), String> {
     let mut rng = raft::Rng::new(7);
     let mut seek_ms = Vec::new();
     let mut back_ms = Vec::new();
+    let (mut seek_events, mut back_events) = (0, 0);
     for _ in 0..seeks {
         let t = rng.range_inclusive(0, end.time);
-        let started = Instant::now();
+        let (started, replayed) = (Instant::now(), tl.events_replayed());
         tl.seek(t)?;
         seek_ms.push(started.elapsed().as_secs_f64() * 1e3);
-        let started = Instant::now();
+        seek_events = seek_events.max(tl.events_replayed() - replayed);
+        let (started, replayed) = (Instant::now(), tl.events_replayed());
         tl.step_back()?;
         back_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        back_events = back_events.max(tl.events_replayed() - replayed);
     }
-    println!("{seeks} random seeks: {}", summary(seek_ms));
-    println!("step back after each: {}", summary(back_ms));
+    println!("{seeks} random seeks: {}, at most {seek_events} events replayed", summary(seek_ms));
+    println!("step back after each: {}, at most {back_events} events replayed", summary(back_ms));
     let started = Instant::now();
     tl.seek(end.time)?;
     println!("seek to the end: {:.2} ms", started.elapsed().as_secs_f64() * 1e3);

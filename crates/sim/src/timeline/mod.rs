@@ -82,6 +82,8 @@ pub struct Timeline {
     spacing: Spacing,
     /// How many times a checkpoint was copied to replay from.
     restores: Cell<u64>,
+    /// How many recorded events were processed again, in all.
+    replayed_events: Cell<u64>,
 }
 
 impl Timeline {
@@ -127,6 +129,7 @@ impl Timeline {
             marks: vec![Marks::default()],
             spacing,
             restores: Cell::new(0),
+            replayed_events: Cell::new(0),
         })
     }
 
@@ -213,6 +216,13 @@ impl Timeline {
     /// back does it, playing forward never does.
     pub fn restores(&self) -> u64 {
         self.restores.get()
+    }
+
+    /// How many recorded events have been processed again, by seeks and
+    /// steps through recorded history, in all: what moving through the
+    /// past costs (a live step is not counted).
+    pub fn events_replayed(&self) -> u64 {
+        self.replayed_events.get()
     }
 
     /// Estimated bytes the checkpoints of all branches hold (by
@@ -460,7 +470,9 @@ impl Timeline {
         let ahead = goal.not_before(self.cursor.at, self.cursor.at_event());
         if ahead && checkpoint.at <= self.cursor.at {
             let b = &self.branches[self.branch.0 as usize];
+            let from = self.cursor.at.event;
             self.cursor.replay(&b.actions, b.end, goal, false)?;
+            self.count_replayed(from, self.cursor.at.event);
         } else {
             self.cursor = self.replayed(goal, false)?.0;
         }
@@ -477,8 +489,15 @@ impl Timeline {
         let b = self.branch();
         self.restores.set(self.restores.get() + 1);
         let mut cursor = Cursor::from_checkpoint(self.checkpoint_before(goal), &b.actions);
+        let from = cursor.at.event;
         let stopped = cursor.replay(&b.actions, b.end, goal, stop_at_violation)?;
+        self.count_replayed(from, cursor.at.event);
         Ok((cursor, stopped))
+    }
+
+    /// Count the recorded events from `from` to `to` as replayed.
+    fn count_replayed(&self, from: u64, to: u64) {
+        self.replayed_events.set(self.replayed_events.get() + to - from);
     }
 
     /// The latest checkpoint of the current branch at or before `goal`:
@@ -550,7 +569,10 @@ impl Timeline {
         let end = self.end();
         let b = &self.branches[self.branch.0 as usize];
         let goal = if time <= end.time { Goal::Time(time) } else { Goal::At(end) };
-        if let Some(t) = self.cursor.replay(&b.actions, b.end, goal, stop_at_violation)? {
+        let from = self.cursor.at.event;
+        let stopped = self.cursor.replay(&b.actions, b.end, goal, stop_at_violation)?;
+        self.count_replayed(from, self.cursor.at.event);
+        if let Some(t) = stopped {
             return Ok(Some(t));
         }
         if time <= end.time {
