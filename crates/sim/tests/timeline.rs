@@ -172,7 +172,7 @@ const SESSION: Time = 20_000;
 
 #[test]
 fn every_seek_gives_exactly_the_state_a_straight_run_has_then() {
-    let spacing = Spacing { every: 200, recent: 4, budget: None };
+    let spacing = Spacing { every: 200, recent: 4, longest: u64::MAX, budget: None };
     let mut checked = 0;
     for seed in 0..12 {
         let script = script(seed, SESSION - 1000);
@@ -279,7 +279,7 @@ fn forks_replay_deterministically_and_every_branch_keeps_its_future() {
         let run = || {
             let mut tl = Timeline::with_spacing(
                 cfg.clone(),
-                Spacing { every: 100, recent: 4, budget: None },
+                Spacing { every: 100, recent: 4, longest: u64::MAX, budget: None },
             )
             .unwrap();
             play(&mut tl, &script, 10_000);
@@ -340,8 +340,11 @@ fn forks_replay_deterministically_and_every_branch_keeps_its_future() {
 
 #[test]
 fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
-    let mut tl =
-        Timeline::with_spacing(config(5), Spacing { every: 100, recent: 4, budget: None }).unwrap();
+    let mut tl = Timeline::with_spacing(
+        config(5),
+        Spacing { every: 100, recent: 4, longest: u64::MAX, budget: None },
+    )
+    .unwrap();
     play(&mut tl, &script(5, 4000), 5000);
     tl.seek(2000).unwrap();
     fork(&mut tl, 1000, Action::Crash(NodeId(2)), 3000);
@@ -364,8 +367,11 @@ fn bad_input_is_refused_with_a_reason_and_changes_nothing() {
         tl.run_until(1999).unwrap_err(),
         tl.act(Action::Crash(NodeId(9))).unwrap_err(),
         tl.act(Action::Crash(NodeId(2))).unwrap_err(),
-        Timeline::with_spacing(config(5), Spacing { every: 0, recent: 4, budget: None })
-            .unwrap_err(),
+        Timeline::with_spacing(
+            config(5),
+            Spacing { every: 0, recent: 4, longest: u64::MAX, budget: None },
+        )
+        .unwrap_err(),
         Timeline::new(SimConfig { servers: 0, ..SimConfig::default() }).unwrap_err(),
     ];
     same(&tl);
@@ -409,7 +415,7 @@ fn put_every(tl: &mut Timeline, every: Time, until: Time, mut each: impl FnMut(&
 
 #[test]
 fn a_long_session_stays_under_the_stated_memory_bound() {
-    let spacing = Spacing { every: 100, recent: 8, budget: None };
+    let spacing = Spacing { every: 100, recent: 8, longest: u64::MAX, budget: None };
     let mut tl = Timeline::with_spacing(config(2), spacing).unwrap();
     let mut largest = 0;
     put_every(&mut tl, 100, 120_000, |tl| {
@@ -436,9 +442,30 @@ fn a_long_session_stays_under_the_stated_memory_bound() {
 }
 
 #[test]
+fn no_seek_or_step_back_replays_more_than_the_longest_gap() {
+    let spacing = Spacing::default();
+    let mut tl = Timeline::new(config(3)).unwrap();
+    put_every(&mut tl, 100, 600_000, |_| {});
+    assert!(tl.bytes_held() < spacing.budget.unwrap(), "the count, not the budget, thins here");
+    let mut rng = Rng::new(5);
+    for _ in 0..200 {
+        let t = rng.range_inclusive(0, tl.end().time);
+        let before = tl.events_replayed();
+        tl.seek(t).unwrap();
+        let seek = tl.events_replayed() - before;
+        assert!(seek <= spacing.longest, "a seek to {t} ms replayed {seek} events");
+        let before = tl.events_replayed();
+        tl.step_back().unwrap();
+        let back = tl.events_replayed() - before;
+        assert!(back <= spacing.longest, "a step back from {t} ms replayed {back} events");
+    }
+    assert!(tl.events_replayed() > 0);
+}
+
+#[test]
 fn a_byte_budget_holds_however_long_the_session() {
     let budget = 8 << 20;
-    let spacing = Spacing { every: 100, recent: 64, budget: Some(budget) };
+    let spacing = Spacing { every: 100, recent: 64, longest: u64::MAX, budget: Some(budget) };
     let mut tl = Timeline::with_spacing(config(4), spacing).unwrap();
     put_every(&mut tl, 50, 60_000, |_| {});
     let held = tl.checkpoint_bytes();
@@ -475,9 +502,11 @@ fn replaying_to_a_violation_stops_where_a_straight_run_stops() {
         Some((seed, actions, at, sim.trace().hash()))
     });
     let (seed, actions, at, hash) = found.expect("some seed breaks Raft with the bug on");
-    let mut tl =
-        Timeline::with_spacing(config(seed), Spacing { every: 100, recent: 4, budget: None })
-            .unwrap();
+    let mut tl = Timeline::with_spacing(
+        config(seed),
+        Spacing { every: 100, recent: 4, longest: u64::MAX, budget: None },
+    )
+    .unwrap();
     play(&mut tl, &actions, SESSION);
     tl.seek(0).unwrap();
     assert_eq!(tl.run_until_violation(SESSION).unwrap(), Some(at), "seed {seed}: replayed");

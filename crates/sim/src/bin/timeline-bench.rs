@@ -4,45 +4,20 @@
 //!
 //! ```text
 //! cargo run -p raft-sim --bin timeline-bench -- [--minutes 10] [--put-every 100]
-//!     [--seeks 200] [--every 100] [--recent 1024] [--budget-mb 256 (0: none)]
+//!     [--seeks 200] [--every 100] [--recent 16] [--longest 1600]
+//!     [--budget-mb 128 (0: none)]
 //! ```
 //!
 //! Bytes are counted twice: the timeline's own estimate
-//! ([`Timeline::bytes_held`]) and the heap actually in use, from a counting
-//! allocator, so the estimate can be checked.
+//! ([`Timeline::bytes_held`]) and the heap actually in use (and its peak),
+//! from a counting allocator, so the estimate can be checked.
 
+use sim::timeline::heap::{self, in_use, Counting};
 use sim::{Action, ClientId, KvOp, SimConfig, Spacing, Target, Timeline};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// The system allocator, counting the bytes in use.
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        IN_USE.fetch_add(layout.size(), Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        IN_USE.fetch_add(new_size, Ordering::Relaxed);
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.realloc(ptr, layout, new_size)
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-fn in_use() -> usize {
-    IN_USE.load(Ordering::Relaxed)
-}
+static HEAP: Counting = Counting;
 
 /// The value after `--name`, or `default`.
 fn arg(name: &str, default: u64) -> Result<u64, String> {
@@ -56,8 +31,9 @@ fn arg(name: &str, default: u64) -> Result<u64, String> {
     }
 }
 
+/// Bytes in MiB, the unit of `--budget-mb`.
 fn mb(bytes: usize) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
+    format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
 }
 
 /// Median and maximum of some durations, ms.
@@ -74,11 +50,13 @@ fn main() -> Result<(), String> {
     let spacing = Spacing {
         every: arg("--every", Spacing::default().every)?,
         recent: arg("--recent", Spacing::default().recent)?,
+        longest: arg("--longest", Spacing::default().longest)?,
         budget: (budget_mb > 0).then_some((budget_mb as usize) << 20),
     };
     let session = minutes * 60_000;
 
     let heap_before = in_use();
+    heap::reset_peak();
     let mut tl = Timeline::with_spacing(SimConfig::default(), spacing)?;
     let started = Instant::now();
     let mut i = 0u64;
@@ -94,6 +72,7 @@ fn main() -> Result<(), String> {
     let live = started.elapsed().as_secs_f64();
     let end = tl.end();
     let heap = in_use() - heap_before;
+    let peak = heap::peak() - heap_before;
     let (one, clone_ms) = {
         let before = in_use();
         let started = Instant::now();
@@ -111,17 +90,19 @@ fn main() -> Result<(), String> {
         end.event as f64 / live
     );
     println!(
-        "checkpoints: every {} events, {} recent kept, budget {budget_mb} MB: {} held (count bound {}), {} restores so far",
+        "checkpoints: every {} events, {} recent kept, at most {} apart, budget {budget_mb} MiB: {} held (count bound {}), {} restores so far",
         spacing.every,
         spacing.recent,
+        spacing.longest,
         tl.checkpoint_count(),
         spacing.max_checkpoints(end.event),
         tl.restores()
     );
     println!(
-        "bytes: estimated {} held, heap in use {}; one copy of the final world: estimated {}, heap {}",
+        "bytes: estimated {} held, heap in use {} (peak {}); one copy of the final world: estimated {}, heap {}",
         mb(tl.bytes_held()),
         mb(heap),
+        mb(peak),
         mb(sim::timeline::footprint(tl.sim())),
         mb(one)
     );
@@ -135,20 +116,25 @@ fn main() -> Result<(), String> {
         s.history().ops.len()
     );
 
+    breakdown(tl.sim());
+
     let mut rng = raft::Rng::new(7);
     let mut seek_ms = Vec::new();
     let mut back_ms = Vec::new();
+    let (mut seek_events, mut back_events) = (0, 0);
     for _ in 0..seeks {
         let t = rng.range_inclusive(0, end.time);
-        let started = Instant::now();
+        let (started, replayed) = (Instant::now(), tl.events_replayed());
         tl.seek(t)?;
         seek_ms.push(started.elapsed().as_secs_f64() * 1e3);
-        let started = Instant::now();
+        seek_events = seek_events.max(tl.events_replayed() - replayed);
+        let (started, replayed) = (Instant::now(), tl.events_replayed());
         tl.step_back()?;
         back_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        back_events = back_events.max(tl.events_replayed() - replayed);
     }
-    println!("{seeks} random seeks: {}", summary(seek_ms));
-    println!("step back after each: {}", summary(back_ms));
+    println!("{seeks} random seeks: {}, at most {seek_events} events replayed", summary(seek_ms));
+    println!("step back after each: {}, at most {back_events} events replayed", summary(back_ms));
     let started = Instant::now();
     tl.seek(end.time)?;
     println!("seek to the end: {:.2} ms", started.elapsed().as_secs_f64() * 1e3);
@@ -159,4 +145,33 @@ fn main() -> Result<(), String> {
 /// committed.
 fn committed(sim: &sim::Sim) -> u64 {
     sim.ids().filter_map(|id| sim.server(id)).map(|s| s.raft.commit_index()).max().unwrap_or(0)
+}
+
+/// Heap bytes a copy of `make()`'s result allocates.
+fn copied<T>(make: impl FnOnce() -> T) -> usize {
+    let before = in_use();
+    let copy = make();
+    let bytes = in_use() - before;
+    drop(copy);
+    bytes
+}
+
+/// What a copy of each part of the world allocates: where a checkpoint's
+/// own bytes go.
+fn breakdown(s: &sim::Sim) {
+    let servers: usize = s.ids().filter_map(|id| s.server(id)).map(|v| copied(|| v.clone())).sum();
+    let rafts: usize =
+        s.ids().filter_map(|id| s.server(id)).map(|v| copied(|| v.raft.clone())).sum();
+    let kvs: usize = s.ids().filter_map(|id| s.server(id)).map(|v| copied(|| v.kv.clone())).sum();
+    let logs: usize =
+        s.ids().filter_map(|id| s.server(id)).map(|v| copied(|| v.raft.log().clone())).sum();
+    let disks: usize = s.ids().map(|id| copied(|| s.disk(id).clone())).sum();
+    println!(
+        "copy breakdown: servers {servers} (raft {rafts}, of which logs {logs}; kv {kvs}), disks {disks}, trace {}, history {}, clients {}, network {}, violations {}",
+        copied(|| s.trace().clone()),
+        copied(|| s.history().clone()),
+        copied(|| s.clients().clone()),
+        copied(|| s.network().clone()),
+        copied(|| s.violations().to_vec()),
+    );
 }

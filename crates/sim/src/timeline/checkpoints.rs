@@ -13,45 +13,60 @@ use crate::world::Sim;
 use raft::{Memory, Time};
 use std::collections::BTreeMap;
 
-/// The default [`Spacing::budget`]: 256 MB.
-pub const DEFAULT_BUDGET: usize = 256 << 20;
+/// The default [`Spacing::budget`]: 128 MiB, measured with a counting
+/// allocator (`timeline-bench`): a 10-minute session of five servers with
+/// a client putting every 10 ms holds about 45 MiB in its running world
+/// alone and 0.4 MiB more per checkpoint; within this budget it keeps
+/// about 290 checkpoints (123 MiB in use natively, 86 MiB in wasm, where
+/// pointers are half the size). A put every 100 ms stays far under it.
+pub const DEFAULT_BUDGET: usize = 128 << 20;
 
 /// How often checkpoints are taken and how they thin out with age.
 ///
 /// A checkpoint is taken after every `every`-th event (event `k·every` is
 /// slot `k`). The newest `recent` slots of a branch keep every checkpoint;
 /// a checkpoint `age` slots older than the branch's newest is kept only if
-/// its slot is a multiple of `2^level`, `level = ⌊log2(age / recent)⌋ + 1`:
-/// every 2nd slot beyond `recent`, every 4th beyond `2·recent`, and so on.
-/// A seek `age` slots back therefore replays at most about
-/// `2·age/recent·every` events, and a branch never holds more than
-/// [`Spacing::max_checkpoints`].
+/// its slot is a multiple of `2^level`, `level = ⌊log2(age / recent)⌋ + 1`,
+/// but never more than `longest` events apart: every 2nd slot beyond
+/// `recent`, every 4th beyond `2·recent`, and so on, until kept slots are
+/// `longest` events apart, and from there on every checkpoint that far
+/// apart stays. A seek replays at most about `longest` events (what a
+/// seek costs is the events it replays), and a branch never holds more
+/// than [`Spacing::max_checkpoints`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spacing {
     /// Events between two checkpoints.
     pub every: u64,
     /// How many of the newest slots keep every checkpoint.
     pub recent: u64,
-    /// Most bytes all checkpoints may hold together (by
-    /// [`Checkpoints::bytes`]: log chunks shared by several checkpoints
-    /// of a branch count once); beyond it the checkpoint whose removal leaves the
-    /// shortest gap goes, until they fit. The start and each branch's
-    /// newest checkpoint always stay. `None`: no limit but the count.
+    /// Most events thinning leaves between two kept checkpoints (rounded
+    /// down to `every` times a power of two, at least `every`).
+    pub longest: u64,
+    /// Most bytes the timeline may hold (by [`Timeline::bytes_held`]: its
+    /// checkpoints, the running world and the recorded actions, a log
+    /// chunk shared by several copies of a branch counted once); beyond
+    /// it the checkpoint whose removal leaves the shortest gap goes, until
+    /// they fit. The start and each branch's newest checkpoint always
+    /// stay. `None`: no limit but the count.
+    ///
+    /// [`Timeline::bytes_held`]: super::Timeline::bytes_held
     pub budget: Option<usize>,
 }
 
 impl Default for Spacing {
     /// A checkpoint every 100 events (under half a virtual second of a
     /// five-server cluster with a client writing every 100 ms), the newest
-    /// 1024 of them (about 7 virtual minutes) at full spacing, at most
-    /// [`DEFAULT_BUDGET`] bytes. Copies share their logs (see
-    /// [`raft::Chunked`]), so a checkpoint of a 10-minute session owns
-    /// about 0.6 MB and the budget holds some 460 of them: the budget, not
-    /// the doubling, then sets the spacing, and the longest gap it leaves
-    /// in a 10-minute session at a put every 100 ms is under 700 events
-    /// (`timeline-bench`: seeks replay at most ~5 ms natively).
+    /// 16 of them at full spacing, then thinning to at most 1,600 events
+    /// apart, within [`DEFAULT_BUDGET`] bytes. A replayed event costs a
+    /// few microseconds (every safety check runs again), so a seek replays
+    /// at most a few milliseconds' worth: measured in headless Chromium
+    /// (`tests/wasm_timeline.rs`), a 10-minute session seeks in under
+    /// 25 ms at most with a put every 10 ms or 100 ms. A checkpoint of
+    /// such a session owns 0.2–0.4 MB; at a put every 10 ms the budget,
+    /// not `longest`, sets the spacing natively near the end (pointers
+    /// are twice wasm's size there).
     fn default() -> Self {
-        Spacing { every: 100, recent: 1024, budget: Some(DEFAULT_BUDGET) }
+        Spacing { every: 100, recent: 16, longest: 1600, budget: Some(DEFAULT_BUDGET) }
     }
 }
 
@@ -67,17 +82,26 @@ impl Spacing {
         Ok(())
     }
 
+    /// The highest thinning level: kept slots are at most `2^top` apart.
+    fn top(&self) -> u32 {
+        (self.longest / self.every).max(1).ilog2()
+    }
+
     /// The most checkpoints one branch holds once `events` events have
     /// been recorded on it: `recent + L·(⌈recent/2⌉ + 1)`, where
     /// `L = ⌊log2(slots/recent)⌋ + 1` thinned levels exist once there are
-    /// `slots = events/every ≥ recent` slots, plus the one at event 0.
+    /// `slots = events/every ≥ recent` slots, plus the one at event 0;
+    /// with `L` capped at the top level, plus one per `2^top` slots.
     pub fn max_checkpoints(&self, events: u64) -> usize {
         let slots = events / self.every;
         let levels = match slots / self.recent {
             0 => 0,
-            n => u64::from(n.ilog2()) + 1,
+            n => n.ilog2() + 1,
         };
-        (self.recent + levels * (self.recent.div_ceil(2) + 1) + 1) as usize
+        let top = self.top();
+        let beyond = if levels > top { slots >> top } else { 0 };
+        let levels = u64::from(levels.min(top));
+        (self.recent + levels * (self.recent.div_ceil(2) + 1) + beyond + 1) as usize
     }
 
     /// Is event `event` a checkpoint's place?
@@ -92,9 +116,13 @@ impl Spacing {
             n => n.ilog2() + 1,
         };
         // Slot 0 has 64 trailing zeros: the start is always kept.
-        slot.trailing_zeros() >= level
+        slot.trailing_zeros() >= level.min(self.top())
     }
 }
+
+/// Bytes [`Checkpoints`] spends counting one shared chunk (its entry in a
+/// B-tree map, with the node's spare room).
+const CHUNK_COUNT: usize = 40;
 
 /// A copy of the world right after an event, before any action recorded at
 /// that moment.
@@ -102,13 +130,15 @@ impl Spacing {
 pub(super) struct Checkpoint {
     pub(super) at: Moment,
     pub(super) sim: Sim,
-    memory: Memory,
+    /// Estimated bytes it owns alone (its shared chunks are counted by
+    /// [`Checkpoints`]; their list is not kept here, it would cost 16
+    /// bytes a chunk a checkpoint, but found again when it goes).
+    own: usize,
 }
 
 impl Checkpoint {
     pub(super) fn new(at: Moment, sim: Sim) -> Self {
-        let memory = memory(&sim);
-        Checkpoint { at, sim, memory }
+        Checkpoint { at, sim, own: 0 }
     }
 }
 
@@ -137,36 +167,38 @@ impl Checkpoints {
     pub(super) fn push(&mut self, checkpoint: Checkpoint, spacing: Spacing) {
         debug_assert!(self.list.last().is_none_or(|c| c.at < checkpoint.at));
         let newest = checkpoint.at.event / spacing.every;
-        self.hold(&checkpoint.memory);
+        let mut checkpoint = checkpoint;
+        checkpoint.own = self.hold(&memory(&checkpoint.sim));
         self.list.push(checkpoint);
         let (kept, dropped) = std::mem::take(&mut self.list)
             .into_iter()
             .partition(|c| spacing.keeps(c.at.event / spacing.every, newest));
         self.list = kept;
-        dropped.iter().for_each(|c: &Checkpoint| self.release(&c.memory));
+        dropped.iter().for_each(|c: &Checkpoint| self.release(c));
     }
 
-    /// Count what `memory` holds.
-    fn hold(&mut self, memory: &Memory) {
+    /// Count what `memory` holds; returns what it owns alone.
+    fn hold(&mut self, memory: &Memory) -> usize {
         self.own += memory.own;
         for &(id, bytes) in &memory.chunks {
             let (n, _) = self.chunks.entry(id).or_insert_with(|| {
-                self.shared += bytes;
+                self.shared += bytes + CHUNK_COUNT;
                 (0, bytes)
             });
             *n += 1;
         }
+        memory.own
     }
 
-    /// Stop counting what `memory` holds; a chunk goes once no checkpoint
-    /// points at it.
-    fn release(&mut self, memory: &Memory) {
-        self.own -= memory.own;
-        for (id, _) in &memory.chunks {
+    /// Stop counting what `checkpoint` holds; a chunk goes once no
+    /// checkpoint points at it.
+    fn release(&mut self, checkpoint: &Checkpoint) {
+        self.own -= checkpoint.own;
+        for (id, _) in &memory(&checkpoint.sim).chunks {
             if let Some((n, bytes)) = self.chunks.get_mut(id) {
                 *n -= 1;
                 if *n == 0 {
-                    self.shared -= *bytes;
+                    self.shared -= *bytes + CHUNK_COUNT;
                     self.chunks.remove(id);
                 }
             }
@@ -195,7 +227,7 @@ impl Checkpoints {
     /// Drop checkpoint `i`.
     pub(super) fn remove(&mut self, i: usize) {
         let gone = self.list.remove(i);
-        self.release(&gone.memory);
+        self.release(&gone);
     }
 
     /// How many there are.
@@ -208,6 +240,20 @@ impl Checkpoints {
     /// counted once.
     pub(super) fn bytes(&self) -> usize {
         self.own + self.shared
+    }
+
+    /// Estimated bytes a world whose memory is `memory` holds beyond these
+    /// checkpoints: what it owns alone and the chunks none of them points
+    /// at.
+    pub(super) fn beyond(&self, memory: &Memory) -> usize {
+        let unshared = memory.chunks.iter().filter(|(id, _)| !self.chunks.contains_key(id));
+        memory.own + unshared.map(|&(_, bytes)| bytes).sum::<usize>()
+    }
+
+    /// What the newest checkpoint owns alone: right after it is taken, the
+    /// running world is a copy of it and holds that much beyond them all.
+    pub(super) fn newest_own(&self) -> usize {
+        self.list.last().map_or(0, |c| c.own)
     }
 }
 
@@ -222,7 +268,7 @@ mod tests {
 
     #[test]
     fn recent_slots_are_all_kept_and_older_ones_thin_out_by_doubling() {
-        let s = Spacing { every: 10, recent: 4, budget: None };
+        let s = Spacing { every: 10, recent: 4, longest: u64::MAX, budget: None };
         let k = kept(s, 40);
         assert!(k.ends_with(&[37, 38, 39, 40]), "the newest 4 stay: {k:?}");
         // ages 4..8 keep every 2nd slot, 8..16 every 4th, 16..32 every 8th, 32.. every 16th
@@ -232,39 +278,55 @@ mod tests {
 
     #[test]
     fn a_dropped_checkpoint_is_never_needed_again() {
-        let s = Spacing { every: 1, recent: 3, budget: None };
-        for newest in 1..300 {
-            let before = kept(s, newest - 1);
-            let after = kept(s, newest);
-            assert!(
-                after.iter().all(|x| *x == newest || before.contains(x)),
-                "slot newest={newest}: {after:?} keeps something {before:?} had dropped"
-            );
-        }
-    }
-
-    #[test]
-    fn the_count_stays_under_the_stated_bound() {
-        for recent in [2, 3, 4, 16, 64] {
-            let s = Spacing { every: 1, recent, budget: None };
-            for newest in 0..2000 {
-                let n = kept(s, newest).len();
+        for longest in [4, u64::MAX] {
+            let s = Spacing { every: 1, recent: 3, longest, budget: None };
+            for newest in 1..300 {
+                let before = kept(s, newest - 1);
+                let after = kept(s, newest);
                 assert!(
-                    n <= s.max_checkpoints(newest),
-                    "recent={recent} newest={newest}: {n} > {}",
-                    s.max_checkpoints(newest)
+                    after.iter().all(|x| *x == newest || before.contains(x)),
+                    "slot newest={newest}: {after:?} keeps something {before:?} had dropped"
                 );
             }
         }
     }
 
     #[test]
+    fn the_count_stays_under_the_stated_bound() {
+        for recent in [2, 3, 4, 16, 64] {
+            for longest in [1, 8, 100, u64::MAX] {
+                let s = Spacing { every: 1, recent, longest, budget: None };
+                for newest in 0..2000 {
+                    let n = kept(s, newest).len();
+                    assert!(
+                        n <= s.max_checkpoints(newest),
+                        "recent={recent} longest={longest} newest={newest}: {n} > {}",
+                        s.max_checkpoints(newest)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thinning_never_leaves_a_gap_longer_than_longest() {
+        let s = Spacing { every: 10, recent: 4, longest: 85, budget: None };
+        for newest in 1..500 {
+            let k = kept(s, newest);
+            let widest = k.windows(2).map(|w| (w[1] - w[0]) * s.every).max().unwrap();
+            assert!(widest <= 80, "newest={newest}: a gap of {widest} events in {k:?}");
+        }
+        // Far from the present, kept slots are exactly 8 apart (80 events).
+        assert_eq!(kept(s, 400)[..4], [0, 8, 16, 24]);
+    }
+
+    #[test]
     fn bad_spacing_is_refused_with_a_reason() {
-        assert!(Spacing { every: 0, recent: 4, budget: None }
+        assert!(Spacing { every: 0, recent: 4, longest: 100, budget: None }
             .validate()
             .unwrap_err()
             .contains("1 event"));
-        assert!(Spacing { every: 5, recent: 1, budget: None }
+        assert!(Spacing { every: 5, recent: 1, longest: 100, budget: None }
             .validate()
             .unwrap_err()
             .contains("2 newest"));

@@ -19,27 +19,28 @@
 //!
 //! A seek costs one copy of a checkpoint plus the replay of the events
 //! between it and the target (at most [`Spacing::every`] near the present,
-//! more further back as checkpoints thin out); playing forward costs
-//! nothing extra. Memory is the checkpoints: at most
-//! [`Spacing::max_checkpoints`] per branch and at most [`Spacing::budget`]
-//! bytes in all, each a whole [`Sim`]. `timeline-bench` measures both.
+//! at most [`Spacing::longest`] further back); playing forward costs
+//! nothing extra. Memory is the running world, the recorded actions and
+//! the checkpoints: at most [`Spacing::max_checkpoints`] per branch, each
+//! a whole [`Sim`], and at most [`Spacing::budget`] bytes in all (by
+//! [`Timeline::bytes_held`], an estimate that stays a few percent above
+//! the real bytes: `tests/timeline_memory.rs` checks it with a counting
+//! allocator). `timeline-bench` measures both.
 //!
-//! Copies are cheap because they share: logs and the safety checker's
-//! per-entry records keep their items in sealed chunks behind `Arc` (see
-//! [`raft::Chunked`]), so a copy copies chunk pointers and each list's
-//! short tail, and [`Spacing::budget`] counts a chunk shared by several
-//! checkpoints of a branch once. Measured (soak profile, two shared
-//! cores), a 10-minute session with a client putting every 100 ms
-//! commits 6,000 entries: a world holds 9.6 MB were it alone, a copy owns
-//! 0.9 MB of it and takes about 1 ms; the default spacing keeps about 460
-//! checkpoints within the 256 MB budget (265 MB of heap measured), and a
-//! random seek takes 1.9 ms median, 5.3 ms at most (it was 185 ms median
-//! and 7.9 s at most with whole copies). What a copy still owns is mostly
-//! the client history (one row per operation, not chunked).
+//! Copies are cheap because they share: logs, the safety checker's
+//! per-entry records, the client history and queues keep their items in
+//! sealed chunks behind `Arc` (see [`raft::Chunked`]), so a copy copies
+//! chunk pointers and each list's short tail, and a chunk shared by
+//! several copies of a branch is counted once. What a checkpoint owns
+//! alone is mostly those pointer lists (16 bytes per 64 items per list,
+//! growing with the session), the 400 recent trace entries and each
+//! server's key-value store: 0.2 MB at a put every 100 ms, 0.4 MB at a put
+//! every 10 ms, after 10 minutes.
 
 mod branch;
 mod checkpoints;
 mod footprint;
+pub mod heap;
 mod marks;
 mod moment;
 mod origin;
@@ -81,6 +82,8 @@ pub struct Timeline {
     spacing: Spacing,
     /// How many times a checkpoint was copied to replay from.
     restores: Cell<u64>,
+    /// How many recorded events were processed again, in all.
+    replayed_events: Cell<u64>,
 }
 
 impl Timeline {
@@ -126,6 +129,7 @@ impl Timeline {
             marks: vec![Marks::default()],
             spacing,
             restores: Cell::new(0),
+            replayed_events: Cell::new(0),
         })
     }
 
@@ -214,6 +218,13 @@ impl Timeline {
         self.restores.get()
     }
 
+    /// How many recorded events have been processed again, by seeks and
+    /// steps through recorded history, in all: what moving through the
+    /// past costs (a live step is not counted).
+    pub fn events_replayed(&self) -> u64 {
+        self.replayed_events.get()
+    }
+
     /// Estimated bytes the checkpoints of all branches hold (by
     /// [`footprint`]).
     pub fn checkpoint_bytes(&self) -> usize {
@@ -221,14 +232,19 @@ impl Timeline {
     }
 
     /// Estimated bytes held: every checkpoint and the current world (by
-    /// [`footprint`]) plus the recorded actions.
+    /// [`footprint`], a chunk the world shares with its branch's
+    /// checkpoints counted once) plus the recorded actions — what
+    /// [`Spacing::budget`] bounds.
     pub fn bytes_held(&self) -> usize {
-        let checkpoints = self.checkpoint_bytes();
+        let world = self.branch().checkpoints.beyond(&footprint::memory(&self.cursor.sim));
+        self.checkpoint_bytes() + world + self.records_bytes()
+    }
+
+    /// Estimated bytes of the branches' own records: their actions and
+    /// bookkeeping.
+    fn records_bytes(&self) -> usize {
         let actions: usize = self.branches.iter().map(|b| b.actions.len()).sum();
-        checkpoints
-            + footprint(&self.cursor.sim)
-            + actions * (size_of::<Recorded>() + ACTION_HEAP)
-            + self.branches.len() * size_of::<Branch>()
+        actions * (size_of::<Recorded>() + ACTION_HEAP) + self.branches.len() * size_of::<Branch>()
     }
 
     /// The virtual time of event `n` of the current branch (0 for event 0,
@@ -454,7 +470,9 @@ impl Timeline {
         let ahead = goal.not_before(self.cursor.at, self.cursor.at_event());
         if ahead && checkpoint.at <= self.cursor.at {
             let b = &self.branches[self.branch.0 as usize];
+            let from = self.cursor.at.event;
             self.cursor.replay(&b.actions, b.end, goal, false)?;
+            self.count_replayed(from, self.cursor.at.event);
         } else {
             self.cursor = self.replayed(goal, false)?.0;
         }
@@ -471,8 +489,15 @@ impl Timeline {
         let b = self.branch();
         self.restores.set(self.restores.get() + 1);
         let mut cursor = Cursor::from_checkpoint(self.checkpoint_before(goal), &b.actions);
+        let from = cursor.at.event;
         let stopped = cursor.replay(&b.actions, b.end, goal, stop_at_violation)?;
+        self.count_replayed(from, cursor.at.event);
         Ok((cursor, stopped))
+    }
+
+    /// Count the recorded events from `from` to `to` as replayed.
+    fn count_replayed(&self, from: u64, to: u64) {
+        self.replayed_events.set(self.replayed_events.get() + to - from);
     }
 
     /// The latest checkpoint of the current branch at or before `goal`:
@@ -507,7 +532,9 @@ impl Timeline {
         if self.spacing.is_slot(at.event) {
             b.checkpoints.push(Checkpoint::new(at, self.cursor.sim.clone()), self.spacing);
             if let Some(budget) = self.spacing.budget {
-                self.keep_within(budget);
+                // The running world is a copy of the newest checkpoint.
+                let world = self.branch().checkpoints.newest_own();
+                self.keep_within(budget.saturating_sub(world + self.records_bytes()));
             }
         }
         true
@@ -542,7 +569,10 @@ impl Timeline {
         let end = self.end();
         let b = &self.branches[self.branch.0 as usize];
         let goal = if time <= end.time { Goal::Time(time) } else { Goal::At(end) };
-        if let Some(t) = self.cursor.replay(&b.actions, b.end, goal, stop_at_violation)? {
+        let from = self.cursor.at.event;
+        let stopped = self.cursor.replay(&b.actions, b.end, goal, stop_at_violation)?;
+        self.count_replayed(from, self.cursor.at.event);
+        if let Some(t) = stopped {
             return Ok(Some(t));
         }
         if time <= end.time {

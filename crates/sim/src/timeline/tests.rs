@@ -15,8 +15,11 @@ fn put(i: u32) -> Action {
 }
 
 fn timeline() -> Timeline {
-    Timeline::with_spacing(SimConfig::default(), Spacing { every: 20, recent: 4, budget: None })
-        .unwrap()
+    Timeline::with_spacing(
+        SimConfig::default(),
+        Spacing { every: 20, recent: 4, longest: u64::MAX, budget: None },
+    )
+    .unwrap()
 }
 
 #[test]
