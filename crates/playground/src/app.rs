@@ -10,7 +10,7 @@ use crate::components::alerts::{
 use crate::components::client_box::ClientBox;
 use crate::components::client_history::ClientHistory;
 use crate::components::cluster::ClusterView;
-use crate::components::controls::{clock, BreakRaft, ClockProps, Controls, FeatureToggles};
+use crate::components::controls::{clock, BreakRaft, ClockProps, Controls};
 use crate::components::embed_bar::{embed_bar, EmbedBarProps};
 use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
@@ -886,7 +886,6 @@ impl App {
                         { clock(&ClockProps { time_ms: self.playback.shown() as u64, leader }) }
                     </div>
                     <div class="options">
-                        <FeatureToggles config={Rc::clone(config)} on_act={cb.act.clone()} />
                         <SettingsPanel config={Rc::clone(config)} on_act={cb.act.clone()} />
                         <NetworkEditor
                             config={Rc::clone(config)}

@@ -2,9 +2,10 @@
 //! Reset, healing cut links; and the clock showing virtual time and the leader.
 
 use crate::components::counterexample::CounterexampleSearch;
+use crate::components::info::{info_toggle, Info};
 use crate::playback::speed;
 use crate::start::Start;
-use raft::{Bug, Feature, NodeId, Term};
+use raft::{Bug, NodeId, Term};
 use sim::{Action, SimConfig};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -50,7 +51,10 @@ pub struct ControlsProps {
 }
 
 /// A checkbox's change handler: `make` turns its new state into an action.
-fn on_checked(make: impl Fn(bool) -> Action + 'static, cb: &Callback<Action>) -> Callback<Event> {
+pub(crate) fn on_checked(
+    make: impl Fn(bool) -> Action + 'static,
+    cb: &Callback<Action>,
+) -> Callback<Event> {
     let cb = cb.clone();
     Callback::from(move |e: Event| {
         if let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
@@ -98,9 +102,39 @@ fn reset_icon() -> Html {
     }
 }
 
+/// What the toolbar's controls do, `(id, control, explanation)`: the
+/// lines of its info toggle, each named by its control's
+/// `aria-describedby`.
+const NOTES: &[(&str, &str, &str)] = &[
+    ("note-play", "Play", "Play or pause virtual time (Space)."),
+    ("note-step-back", "Step back", "Go back one event, then pause."),
+    ("note-step", "Step", "Process the next event, then pause."),
+    (
+        "note-speed",
+        "Speed",
+        "How fast virtual time runs, as a multiple of real time (the readout beside it).",
+    ),
+    ("note-servers", "Servers", "Changing the size starts a fresh cluster."),
+    ("note-reset", "Reset", "Start a new cluster with a new random seed."),
+    (
+        "note-start",
+        "Start",
+        "What a new cluster starts as: fresh, or a ready-made situation to watch.",
+    ),
+    (
+        "note-add",
+        "Add server",
+        "Add a server to the running cluster: it joins as a learner and is promoted once \
+         caught up (§6).",
+    ),
+    ("note-seed", "seed", "A link that starts this same cluster again."),
+    ("note-heal", "Heal links", "Shown while a link is cut: reconnect every cut link."),
+];
+
 /// The toolbar.
 #[function_component(Controls)]
 pub fn controls(p: &ControlsProps) -> Html {
+    let open = use_state(bool::default);
     let speed = speed::speed_at(p.speed_pos);
     let on_speed = {
         let cb = p.on_speed.clone();
@@ -125,15 +159,15 @@ pub fn controls(p: &ControlsProps) -> Html {
         <div class="controls">
             <div class="group playback" role="group" aria-label="Playback">
                 <button type="button" class={classes!("play", p.playing.then_some("playing"))} onclick={toggle}
-                        title="Play or pause virtual time (Space)">
+                        aria-describedby="note-play">
                     { if p.playing { icon("M3.5 2h3.2v12H3.5zM9.3 2h3.2v12H9.3z") } else { icon("M4 2.2 13.5 8 4 13.8z") } }
                     { if p.playing { "Pause" } else { "Play" } }
                 </button>
                 <button type="button" onclick={step_back} disabled={!p.can_step_back}
-                        title="Go back one event, then pause">
+                        aria-describedby="note-step-back">
                     { icon("M13.5 2.2 6 8l7.5 5.8zM2.2 2.2H5v11.6H2.2z") }{ "Step back" }
                 </button>
-                <button type="button" onclick={step} title="Process the next event, then pause">
+                <button type="button" onclick={step} aria-describedby="note-step">
                     { icon("M2.5 2.2 10 8l-7.5 5.8zM11 2.2h2.8v11.6H11z") }{ "Step" }
                 </button>
                 <label class="range">
@@ -141,6 +175,7 @@ pub fn controls(p: &ControlsProps) -> Html {
                     <input type="range" aria-label="Speed" min="0" max={speed::SLIDER_MAX.to_string()}
                            step="1" value={p.speed_pos.to_string()} oninput={on_speed}
                            aria-valuetext={speed::describe(speed)}
+                           aria-describedby="note-speed"
                            title={speed::describe_stretch(speed)} />
                     <output class="readout">{ speed::describe(speed) }</output>
                 </label>
@@ -149,82 +184,37 @@ pub fn controls(p: &ControlsProps) -> Html {
                 <label class="select">
                     <span class="caption">{ "Servers" }</span>
                     <select aria-label="Servers" onchange={on_servers}
-                            title="Changing the size starts a fresh cluster">
+                            aria-describedby="note-servers">
                         { for (1..=sim::MAX_SERVERS).map(|n| html! {
                             <option value={n.to_string()} selected={n == p.servers}>{ n }</option>
                         }) }
                     </select>
                 </label>
-                <button type="button" onclick={reset} title="Start a new cluster with a new random seed">
+                <button type="button" onclick={reset} aria-describedby="note-reset">
                     { reset_icon() }{ "Reset" }
                 </button>
                 <label class="select">
                     <span class="caption">{ "Start" }</span>
                     <select aria-label="Start" onchange={on_start}
-                            title="What a new cluster starts as: fresh, or a ready-made situation to watch">
+                            aria-describedby="note-start">
                         { for Start::menu().map(|s| html! {
                             <option value={s.name()} selected={s == p.start}>{ s.label() }</option>
                         }) }
                     </select>
                 </label>
                 <button type="button" onclick={p.on_add.reform(|_: MouseEvent| ())}
-                        title="Add a server to the running cluster: it joins as a learner and is promoted once caught up (§6)">
+                        aria-describedby="note-add">
                     { "Add server" }
                 </button>
-                <a class="seed" href={link} title="A link that starts this same cluster again">
+                <a class="seed" href={link} aria-describedby="note-seed">
                     { format!("seed {}", p.seed) }
                 </a>
                 if p.links_cut {
                     <button type="button" class="heal" onclick={p.on_heal.reform(|_: MouseEvent| ())}
-                            title="Reconnect every cut link">{ "Heal links" }</button>
+                            aria-describedby="note-heal">{ "Heal links" }</button>
                 }
             </div>
-
-        </div>
-    }
-}
-
-/// Props of [`FeatureToggles`].
-#[derive(Properties, PartialEq)]
-pub struct FeatureProps {
-    /// The cluster's settings now.
-    pub config: Rc<SimConfig>,
-    /// A box was ticked or unticked (a `SetFeature` action).
-    pub on_act: Callback<Action>,
-}
-
-/// What each protocol extension does, for its checkbox's tooltip.
-fn feature_title(feature: Feature) -> &'static str {
-    match feature {
-        Feature::PreVote => {
-            "PreVote (thesis §9.6): ask whether you could win before raising your term"
-        }
-        Feature::CheckQuorum => {
-            "CheckQuorum (thesis §6.2): a leader that stops hearing from a majority steps down"
-        }
-        Feature::FastBacktrack => {
-            "Fast log backtracking: a rejection names the conflicting term and its first index, \
-             so the leader skips a whole term per round trip instead of one entry"
-        }
-    }
-}
-
-/// Switches for the protocol extensions of the Raft thesis (a component,
-/// so it is redrawn only when the settings change, not every frame).
-#[function_component(FeatureToggles)]
-pub fn feature_toggles(p: &FeatureProps) -> Html {
-    html! {
-        <div class="features" role="group" aria-label="Protocol extensions">
-            { for Feature::ALL.iter().map(|&feature| {
-                let on = p.config.raft.feature(feature);
-                let onchange = on_checked(move |on| Action::SetFeature { feature, on }, &p.on_act);
-                html! {
-                    <label class="check" title={feature_title(feature)}>
-                        <input type="checkbox" checked={on} {onchange} />
-                        { if feature == Feature::FastBacktrack { "Fast backtrack" } else { feature.name() } }
-                    </label>
-                }
-            }) }
+            { info_toggle(Info { label: "About the controls", id: "control-notes", notes: NOTES, open }) }
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! cluster is joint (C_old,new), and a form that asks the leader to change
 //! the voters through joint consensus (§6).
 
+use crate::components::info::{info_toggle, Info};
 use crate::config_view::ConfigView;
 use raft::NodeId;
 use sim::Action;
@@ -34,10 +35,37 @@ fn list(ids: &[NodeId]) -> String {
     ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(" ")
 }
 
+/// What the configuration's notes and its form mean, `(id, term,
+/// explanation)`: the lines of the panel's info toggle, each named by its
+/// note's `aria-describedby`.
+const NOTES: &[(&str, &str, &str)] = &[
+    (
+        "config-note-joint",
+        "joint",
+        "Joint consensus: every decision needs a majority of C_old and a majority of C_new (§6).",
+    ),
+    (
+        "config-note-learners",
+        "learners",
+        "Learners receive the log but neither vote nor count toward commitment.",
+    ),
+    (
+        "config-note-pending",
+        "not yet committed",
+        "A new change may start once this configuration entry commits.",
+    ),
+    (
+        "config-note-change",
+        "Change voters",
+        "Ask the leader to move to these voters through the joint configuration C_old,new (§6).",
+    ),
+];
+
 /// Who is in the cluster, and the "Change voters" form.
 #[function_component(MembershipPanel)]
 pub fn membership_panel(p: &MembershipProps) -> Html {
     let c = &p.config;
+    let open = use_state(bool::default);
     // The voters ticked in the form; starts as the current voters and is
     // reset whenever the configuration changes.
     let chosen = use_state(|| set_of(&c.voters));
@@ -77,22 +105,30 @@ pub fn membership_panel(p: &MembershipProps) -> Html {
     };
     html! {
         <section class="membership-panel" aria-label="Configuration">
-            <h2>{ "Configuration" }<span class="hint">{ format!(" — {source}") }</span></h2>
+            <div class="config-head">
+                <h2>{ "Configuration" }<span class="hint">{ format!(" — {source}") }</span></h2>
+                { info_toggle(Info {
+                    label: "About configurations",
+                    id: "config-notes",
+                    notes: NOTES,
+                    open,
+                }) }
+            </div>
             <p class="config-line" data-config={if c.is_joint() { "joint" } else { "simple" }}>
                 if c.is_joint() {
-                    <span class="joint" title="Joint consensus: every decision needs a majority of C_old and a majority of C_new (§6)">
+                    <span class="joint" aria-describedby="config-note-joint">
                         { format!("joint: C_old {{{}}} + C_new {{{}}}", list(&c.outgoing), list(&c.voters)) }
                     </span>
                 } else {
                     <span>{ format!("voters {{{}}}", list(&c.voters)) }</span>
                 }
                 if !c.learners.is_empty() {
-                    <span class="learners" title="Learners receive the log but neither vote nor count toward commitment">
+                    <span class="learners" aria-describedby="config-note-learners">
                         { format!(" · learners {}", list(&c.learners)) }
                     </span>
                 }
                 if !c.committed {
-                    <span class="pending" title="A new change may start once this configuration entry commits">
+                    <span class="pending" aria-describedby="config-note-pending">
                         { " · not yet committed" }
                     </span>
                 }
@@ -106,7 +142,7 @@ pub fn membership_panel(p: &MembershipProps) -> Html {
                     </label>
                 }) }
                 <button type="button" onclick={apply} disabled={unchanged || chosen.is_empty()}
-                        title="Ask the leader to move to these voters through the joint configuration C_old,new (§6)">
+                        aria-describedby="config-note-change">
                     { "Change voters" }
                 </button>
             </div>

@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod controls;
 pub mod counterexample;
 pub mod embed_bar;
+pub mod info;
 pub mod legend;
 pub mod log_table;
 pub mod membership;

@@ -2,6 +2,7 @@
 //! its state in Figure 2's names (currentTerm, votedFor, commitIndex,
 //! lastApplied, and a leader's nextIndex/matchIndex per follower).
 
+use crate::components::info::{info_toggle, Info};
 use crate::geometry::{self, CENTER, TIMER_R, VIEW_H, VIEW_W};
 use crate::view_model::details::NodeDetails;
 use crate::view_model::roles::RoleView;
@@ -42,6 +43,30 @@ impl MenuPlacement {
     }
 }
 
+/// The gap kept between a clamped menu and the viewport's edges, px.
+const EDGE: f64 = 4.0;
+
+/// How far to move a menu whose box (drawn where its placement puts it)
+/// is `(left, top, right, bottom)` so that it lies inside a `width` ×
+/// `height` viewport, whole pixels `(dx, dy)`. A menu larger than the
+/// viewport keeps its top left corner on screen (its title and first
+/// buttons).
+pub fn clamp_shift(
+    (left, top, right, bottom): (f64, f64, f64, f64),
+    (width, height): (f64, f64),
+) -> (i32, i32) {
+    let axis = |low: f64, high: f64, size: f64| {
+        if low < EDGE || high - low > size - 2.0 * EDGE {
+            EDGE - low
+        } else if high > size - EDGE {
+            size - EDGE - high
+        } else {
+            0.0
+        }
+    };
+    (axis(left, right, width).round() as i32, axis(top, bottom, height).round() as i32)
+}
+
 /// Props of [`ServerMenu`].
 #[derive(Properties, PartialEq)]
 pub struct MenuProps {
@@ -64,6 +89,51 @@ fn show_node(n: Option<NodeId>) -> String {
     n.map_or_else(|| "none".to_string(), |n| n.to_string())
 }
 
+/// What the menu's buttons and rows mean, `(id, control, explanation)`:
+/// the lines of its info toggle, each named by its control's
+/// `aria-describedby`.
+const NOTES: &[(&str, &str, &str)] = &[
+    ("menu-note-crash", "Crash", "Stop it: everything but its disk is lost."),
+    ("menu-note-restart", "Restart", "Start it again from its disk."),
+    (
+        "menu-note-timeout",
+        "Time out",
+        "Make its election timeout fire now (a leader or a crashed server has none).",
+    ),
+    (
+        "menu-note-isolate",
+        "Isolate",
+        "Cut every link between it and the others (a network partition); Reconnect heals them.",
+    ),
+    (
+        "menu-note-lead",
+        "Make leader",
+        "Ask the leader to hand leadership to it (TimeoutNow, thesis §3.10).",
+    ),
+    (
+        "menu-note-snapshot",
+        "Snapshot",
+        "Fold its applied entries into a snapshot and drop them from its log (§7).",
+    ),
+    (
+        "menu-note-inspect",
+        "Inspect",
+        "Its whole Figure 2 state: every log entry, nextIndex/matchIndex, its election deadline.",
+    ),
+    (
+        "menu-note-remove",
+        "Remove",
+        "Ask the leader to remove it from the configuration (§6); only for a member.",
+    ),
+    (
+        "menu-note-next",
+        "nextIndex",
+        "A leader's next entry to send each follower; coloured while probing for where the \
+         logs agree.",
+    ),
+    ("menu-note-match", "matchIndex", "Known to be replicated on that follower up to here."),
+];
+
 /// The server menu.
 #[function_component(ServerMenu)]
 pub fn server_menu(p: &MenuProps) -> Html {
@@ -72,6 +142,29 @@ pub fn server_menu(p: &MenuProps) -> Html {
     let crashed = d.role == RoleView::Crashed;
     let leader = d.role == RoleView::Leader;
     let actions = use_node_ref();
+    let open = use_state(bool::default);
+    // Kept inside the viewport: after each draw, measure the menu and move
+    // it by whatever part of it would be off screen.
+    let menu = use_node_ref();
+    let shift = use_state(|| (0, 0));
+    {
+        let (menu, shift) = (menu.clone(), shift.clone());
+        use_effect(move || {
+            let view = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .map(|root| (f64::from(root.client_width()), f64::from(root.client_height())));
+            if let (Some(el), Some(view)) = (menu.cast::<web_sys::Element>(), view) {
+                let r = el.get_bounding_client_rect();
+                let (dx, dy) = (f64::from(shift.0), f64::from(shift.1));
+                let drawn = (r.left() - dx, r.top() - dy, r.right() - dx, r.bottom() - dy);
+                let wanted = clamp_shift(drawn, view);
+                if wanted != *shift {
+                    shift.set(wanted);
+                }
+            }
+        });
+    }
     {
         // Put the focus on the first button that can be pressed when the
         // menu opens, and again after Crash/Restart disabled the one used.
@@ -98,53 +191,53 @@ pub fn server_menu(p: &MenuProps) -> Html {
     };
     let can_lead = !crashed && !leader && d.other_leader;
     let pl = p.placement;
-    let style = format!("left:{}%;top:{}%", fixed(pl.left_pct, 2), fixed(pl.top_pct, 2));
+    let style = format!(
+        "left:{}%;top:{}%;translate:{}px {}px",
+        fixed(pl.left_pct, 2),
+        fixed(pl.top_pct, 2),
+        fixed(f64::from(shift.0), 0),
+        fixed(f64::from(shift.1), 0)
+    );
     let class = classes!(
         "server-menu",
         pl.leftwards.then_some("leftwards"),
         pl.upwards.then_some("upwards")
     );
-    let timeout_title = if crashed {
-        "A crashed server has no timer"
-    } else if leader {
-        "A leader has no election timer"
-    } else {
-        "Make its election timeout fire now"
-    };
     html! {
-        <div {class} {style} role="dialog" aria-label={format!("{id} actions")}>
+        <div {class} {style} ref={menu} role="dialog" aria-label={format!("{id} actions")}>
             <div class="menu-head">
                 <strong>{ id.to_string() }</strong>
                 <span class={classes!("chip", d.role.name())}>{ d.role.name() }</span>
+                { info_toggle(Info { label: "About these buttons", id: "menu-notes", notes: NOTES, open }) }
                 <button type="button" class="close" aria-label="Close" onclick={close}>{ "×" }</button>
             </div>
             <div class="menu-actions" ref={actions}>
                 <button type="button" disabled={crashed} onclick={act(Action::Crash)}
-                        title="Stop it: everything but its disk is lost">{ "Crash" }</button>
+                        aria-describedby="menu-note-crash">{ "Crash" }</button>
                 <button type="button" disabled={!crashed} onclick={act(Action::Restart)}
-                        title="Start it again from its disk">{ "Restart" }</button>
+                        aria-describedby="menu-note-restart">{ "Restart" }</button>
                 <button type="button" disabled={crashed || leader} onclick={act(Action::TimeOut)}
-                        title={timeout_title}>{ "Time out" }</button>
+                        aria-describedby="menu-note-timeout">{ "Time out" }</button>
             </div>
             <div class="menu-actions secondary">
                 <button type="button" onclick={isolate}
-                        title={if isolated { "Heal every link between it and the others" } else { "Cut every link between it and the others (a network partition)" }}>
+                        aria-describedby="menu-note-isolate">
                     { if isolated { "Reconnect" } else { "Isolate" } }
                 </button>
                 <button type="button" disabled={!can_lead} onclick={act(Action::TransferLeadership)}
-                        title="Ask the leader to hand leadership to it (TimeoutNow, thesis §3.10)">
+                        aria-describedby="menu-note-lead">
                     { "Make leader" }
                 </button>
                 <button type="button" disabled={crashed} onclick={act(Action::Snapshot)}
-                        title="Fold its applied entries into a snapshot and drop them from its log (§7)">
+                        aria-describedby="menu-note-snapshot">
                     { "Snapshot" }
                 </button>
                 <button type="button" onclick={p.on_inspect.reform(move |_: MouseEvent| id)}
-                        title="Its whole Figure 2 state: every log entry, nextIndex/matchIndex, its election deadline">
+                        aria-describedby="menu-note-inspect">
                     { "Inspect" }
                 </button>
                 <button type="button" disabled={!d.member} onclick={act(Action::RemoveServer)}
-                        title={if d.member { "Ask the leader to remove it from the configuration (§6)" } else { "It is not in the leader's configuration" }}>
+                        aria-describedby="menu-note-remove">
                     { "Remove" }
                 </button>
             </div>
@@ -202,20 +295,43 @@ pub fn server_menu(p: &MenuProps) -> Html {
                             { for d.progress.iter().map(|r| html! { <th scope="col">{ r.peer.to_string() }</th> }) }
                         </tr>
                         <tr>
-                            <th scope="row" title="the next entry to send it">{ "nextIndex" }</th>
+                            <th scope="row" aria-describedby="menu-note-next">{ "nextIndex" }</th>
                             { for d.progress.iter().map(|r| html! {
-                                <td class={r.state} title={if r.state == "probe" { "probing: looking for where the logs agree" } else { "replicating" }}>
+                                <td class={r.state}>
                                     { r.next_index }
                                 </td>
                             }) }
                         </tr>
                         <tr>
-                            <th scope="row" title="known to be replicated on it up to here">{ "matchIndex" }</th>
+                            <th scope="row" aria-describedby="menu-note-match">{ "matchIndex" }</th>
                             { for d.progress.iter().map(|r| html! { <td>{ r.match_index }</td> }) }
                         </tr>
                     </tbody>
                 </table>
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_menu_inside_the_viewport_stays_put() {
+        assert_eq!(clamp_shift((10.0, 20.0, 254.0, 300.0), (720.0, 560.0)), (0, 0));
+    }
+
+    #[test]
+    fn a_menu_off_an_edge_moves_in_by_what_is_off_plus_the_gap() {
+        // Off the left and the top (a server on the left, menu leftwards).
+        assert_eq!(clamp_shift((-61.0, -15.0, 183.0, 251.0), (720.0, 560.0)), (65, 19));
+        // Off the right and the bottom.
+        assert_eq!(clamp_shift((500.0, 400.0, 744.0, 600.0), (720.0, 560.0)), (-28, -44));
+    }
+
+    #[test]
+    fn a_menu_larger_than_the_viewport_keeps_its_top_left_corner_on_screen() {
+        assert_eq!(clamp_shift((-30.0, 100.0, 400.0, 1000.0), (390.0, 844.0)), (34, -96));
     }
 }

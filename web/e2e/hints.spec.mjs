@@ -1,0 +1,178 @@
+// A page for every reader, "no hover needed" (issue 11 §3) and the embed
+// layout's fit (§2): every explanation is visible text, reached by a tap
+// or a key (a line under each switch in Settings; an "i" toggle, a real
+// button with aria-expanded, for the dense toolbar, the server menu and the
+// configuration panel), each control's aria-describedby names it; a
+// server's menu stays inside the viewport wherever its server is drawn; and
+// `?embed` with a tour open still shows the ring, the logs and the Command box.
+import { test, expect } from '@playwright/test';
+import { watchErrors } from './helpers.mjs';
+
+/** Is the element's whole box inside the viewport? */
+async function inView(page, locator) {
+  const box = await locator.boundingBox();
+  const { width, height } = page.viewportSize();
+  expect(box, 'drawn').not.toBeNull();
+  return box.x >= 0 && box.y >= 0 && box.x + box.width <= width + 0.5 && box.y + box.height <= height + 0.5;
+}
+
+/** The controls under `scope` whose aria-describedby names an element
+ * that is not drawn, or has no text (empty when all is well). */
+async function undescribed(scope) {
+  return scope.evaluate((root) => [...root.querySelectorAll('[aria-describedby]')]
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => {
+      const note = document.getElementById(el.getAttribute('aria-describedby'));
+      return !note || note.getClientRects().length === 0 || note.textContent.trim().length < 10;
+    })
+    .map((el) => `${el.tagName.toLowerCase()} ${el.getAttribute('aria-label') || el.textContent.trim()}`));
+}
+
+test('Settings shows every switch\'s explanation as text under it, named by aria-describedby', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.goto('/?seed=42&paused');
+  await page.locator('summary', { hasText: /^Settings$/ }).click();
+  const settings = page.getByRole('group', { name: 'Settings' });
+  await expect(settings).toBeVisible();
+  for (const [name, text] of [['PreVote', 'before raising your term'], ['CheckQuorum', 'steps down'],
+    ['Fast backtrack', 'whole term per round trip'], ['Reads', 'leader lease'], ['Snapshots', '§7'],
+    ['Entries per AppendEntries', 'batching'], ['AppendEntries in flight', 'flow control']]) {
+    const control = settings.getByLabel(name, { exact: true });
+    await expect(control).toHaveAccessibleDescription(new RegExp(text.replace(/[().§]/g, '\\$&')));
+    const note = page.locator(`#${await control.getAttribute('aria-describedby')}`);
+    await expect(note).toBeVisible();
+    await expect(note).toContainText(text);
+  }
+  expect(await undescribed(settings)).toEqual([]);
+  // The switches still work from there.
+  await settings.getByLabel('PreVote').check();
+  await expect(settings.getByLabel('PreVote')).toBeChecked();
+  expect(problems).toEqual([]);
+});
+
+test('the toolbar, a server menu and the configuration explain themselves behind an "i" button', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.goto('/?seed=42&paused');
+  await expect(page.locator('[data-node]')).toHaveCount(5);
+
+  const about = page.getByRole('button', { name: 'About the controls' });
+  await expect(about).toHaveAttribute('aria-expanded', 'false');
+  const notes = page.locator('#control-notes');
+  await expect(notes).toBeHidden();
+  await about.press('Enter'); // by keyboard
+  await expect(about).toHaveAttribute('aria-expanded', 'true');
+  await expect(notes).toContainText('it joins as a learner and is promoted once caught up');
+  await expect(notes).toContainText('as a multiple of real time');
+  expect(await undescribed(page.locator('.controls'))).toEqual([]);
+  await expect(page.getByRole('button', { name: 'Reset' })).toHaveAccessibleDescription(/new random seed/);
+  await about.click();
+  await expect(notes).toBeHidden();
+
+  await page.locator('[data-node=S1] .body').click();
+  const menu = page.getByRole('dialog', { name: 'S1 actions' });
+  await menu.getByRole('button', { name: 'About these buttons' }).click();
+  await expect(menu.locator('#menu-notes')).toContainText('everything but its disk is lost');
+  expect(await undescribed(menu)).toEqual([]);
+  expect(await inView(page, menu)).toBe(true);
+  await menu.getByRole('button', { name: 'Close' }).click();
+
+  const config = page.getByRole('region', { name: 'Configuration' });
+  await config.getByRole('button', { name: 'About configurations' }).click();
+  await expect(config.locator('#config-notes')).toContainText('Joint consensus: every decision needs a majority');
+  expect(await undescribed(config)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('a tap shows what was a hover hint: a switch\'s explanation, a menu button\'s, a control\'s', async ({ page }) => {
+    const problems = watchErrors(page);
+    await page.goto('/?seed=42&paused');
+    await expect(page.locator('[data-node]')).toHaveCount(5);
+    await page.locator('summary', { hasText: /^Settings$/ }).tap();
+    const prevote = page.locator('#about-prevote');
+    await expect(prevote).toBeVisible();
+    await expect(prevote).toContainText('ask whether you could win before raising your term');
+    expect(await inView(page, prevote)).toBe(true);
+    await page.locator('summary', { hasText: /^Settings$/ }).tap();
+
+    const about = page.getByRole('button', { name: 'About the controls' });
+    const box = await about.boundingBox();
+    expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(24);
+    await about.tap();
+    await expect(page.locator('#note-add')).toBeVisible();
+
+    await page.locator('[data-node=S2] .body').tap();
+    const menu = page.getByRole('dialog', { name: 'S2 actions' });
+    await menu.getByRole('button', { name: 'About these buttons' }).tap();
+    await expect(menu.locator('#menu-note-snapshot')).toBeVisible();
+    await expect(menu.locator('#menu-note-snapshot')).toContainText('drop them from its log');
+    expect(await inView(page, menu)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
+
+// Every server's menu lies inside the viewport, wherever on the ring its
+// server is drawn, and its buttons take a real click there.
+for (const [label, size, query, touch] of [
+  ['720×560 ?embed', { width: 720, height: 560 }, '?embed&', false],
+  ['390×844', { width: 390, height: 844 }, '?', true],
+]) {
+  test.describe(`at ${label}`, () => {
+    test.use({ viewport: size, hasTouch: touch, isMobile: touch });
+    for (const servers of [5, 9]) {
+      test(`each of ${servers} servers' menus opens inside the viewport`, async ({ page }) => {
+        const problems = watchErrors(page);
+        await page.goto(`/${query}seed=42&servers=${servers}&paused`);
+        await expect(page.locator('[data-node]')).toHaveCount(servers);
+        for (let i = 1; i <= servers; i++) {
+          await page.locator(`[data-node=S${i}] .body`).click();
+          const menu = page.getByRole('dialog', { name: `S${i} actions` });
+          await expect(menu).toBeVisible();
+          await expect.poll(() => inView(page, menu), { message: `S${i}'s menu inside the viewport` }).toBe(true);
+          for (const name of ['Crash', 'Time out', 'Isolate', 'Snapshot', 'Inspect', 'About these buttons']) {
+            // A trial click: Playwright's own checks that this spot takes the
+            // click (visible, stable, not covered), without acting.
+            await menu.getByRole('button', { name, exact: true }).click({ trial: true });
+          }
+          await menu.getByRole('button', { name: 'Close' }).click();
+          await expect(menu).toHaveCount(0);
+        }
+        expect(problems).toEqual([]);
+      });
+    }
+  });
+}
+
+// `?embed` at 720×560 with a tour open and closed: the ring, every log row
+// and the Command box without scrolling. (The biggest tour has 7 servers;
+// 9 servers without a tour are in embed.spec.mjs.)
+for (const tour of ['figure-8', 'figure-7']) {
+  test(`?embed at 720×560 with the ${tour} tour open, then closed, shows the ring, the logs and the Command box`, async ({ page }) => {
+    const problems = watchErrors(page);
+    await page.setViewportSize({ width: 720, height: 560 });
+    await page.goto(`/?embed&tour=${tour}`);
+    const panel = page.getByRole('region', { name: 'Tour' });
+    await expect(panel).toContainText('Step 1 of');
+    for (const open of [true, false]) {
+      const servers = await page.locator('[data-node]').count();
+      expect(servers).toBeGreaterThanOrEqual(5);
+      const unscrolled = await page.evaluate(() =>
+        document.scrollingElement.scrollHeight <= innerHeight && document.scrollingElement.scrollWidth <= innerWidth);
+      expect(unscrolled, 'nothing to scroll').toBe(true);
+      expect(await inView(page, page.locator('svg.cluster'))).toBe(true);
+      const rows = page.locator('[data-log-node]');
+      await expect(rows).toHaveCount(servers);
+      for (const r of await rows.all()) expect(await inView(page, r.locator('th, td').first())).toBe(true);
+      expect(await inView(page, page.getByLabel('Command'))).toBe(true);
+      if (open) {
+        expect(await inView(page, panel.getByRole('button', { name: 'Next' }))).toBe(true);
+        await page.screenshot({ path: `web/test-results/embed-tour-${tour}.png` });
+        await panel.getByRole('button', { name: 'Close the tour' }).click();
+        await expect(panel).toHaveCount(0);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+}
