@@ -129,6 +129,7 @@ const NOTES: &[(&str, &str, &str)] = &[
     ),
     ("note-seed", "seed", "A link that starts this same cluster again."),
     ("note-heal", "Heal links", "Shown while a link is cut: reconnect every cut link."),
+    ("note-clock", "t = … ms", "Virtual time since the cluster started."),
 ];
 
 /// The toolbar.
@@ -302,7 +303,7 @@ pub struct ClockProps {
 pub fn clock(p: &ClockProps) -> Html {
     html! {
         <p class="clock">
-            <span class="time" title="Virtual time since the cluster started">
+            <span class="time" aria-describedby="note-clock">
                 { format!("t = {} ms", p.time_ms) }
             </span>
             <span class={classes!("who-leads", p.leader.is_none().then_some("none"))}>

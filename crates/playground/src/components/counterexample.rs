@@ -91,8 +91,11 @@ impl Component for CounterexampleSearch {
         let (before, after) = self.sizes();
         html! {
             <div class="counterexample">
+                <p class="hint" id="cex-about">
+                    { "Runs swarm seeds with the mistake until one breaks a property of Raft, then shrinks that run to the fewest faults and events." }
+                </p>
                 <button type="button" class="find-counterexample" disabled={running}
-                        title="Run swarm seeds with the switched-on mistake until one breaks a property of Raft, then shrink that run to the fewest faults and events"
+                        aria-describedby="cex-about"
                         onclick={link.callback(|_| CexMsg::Start)}>{ "Find a counterexample" }</button>
                 if running {
                     <button type="button" onclick={link.callback(|_| CexMsg::Stop)}>{ "Stop" }</button>

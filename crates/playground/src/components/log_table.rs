@@ -59,7 +59,9 @@ pub fn log_table(p: &LogTableProps) -> Html {
                 <p class="hint">
                     <span class="swatch committed" aria-hidden="true"></span>{ "committed " }
                     <span class="swatch uncommitted" aria-hidden="true"></span>{ "not yet committed " }
-                    <span class="swatch commit-bar" aria-hidden="true"></span>{ "commitIndex" }
+                    <span class="swatch commit-bar" aria-hidden="true"></span>{ "commitIndex " }
+                    <span class="mark-key">{ "match" }</span>{ "/" }<span class="mark-key">{ "next" }</span>
+                    { ": the leader's matchIndex and nextIndex for that server (§5.3); a snapshot box: entries compacted (§7)" }
                 </p>
                 if first > 1 {
                     <p class="hint log-window">

@@ -4,6 +4,7 @@
 //! Every change is a simulator action; a value the simulator would refuse
 //! is announced (`role="alert"`, `aria-invalid`) and changes nothing.
 
+use crate::components::info::{info_toggle, Info};
 use crate::view_model::network::{partition, Preset, GROUPS};
 use raft::NodeId;
 use sim::config::{check_chance, check_latency};
@@ -54,8 +55,36 @@ fn chosen(e: &Event) -> Option<usize> {
 }
 
 /// The panel.
+/// What the partition buttons do, shown by the editor's "i" button (each
+/// button names its line in `aria-describedby`).
+const NOTES: &[(&str, &str, &str)] = &[
+    ("note-apply", "Apply partition", "Cut every link between servers in different groups."),
+    ("note-heal-all", "Heal all", "Reconnect every cut link."),
+    (
+        "note-isolate-leader",
+        "Isolate the leader",
+        "Cut the leader off from everyone: the others elect a new leader (§5.2).",
+    ),
+    (
+        "note-leader-minority",
+        "Leader with a minority",
+        "The majority elects a new leader; the old one can no longer commit (§5.4).",
+    ),
+    (
+        "note-majority-minority",
+        "Majority / minority",
+        "The leader keeps a majority and goes on committing; the minority cannot elect anyone.",
+    ),
+    (
+        "note-one-way",
+        "Cut one way",
+        "The first server's messages to the second are lost; the other way still works.",
+    ),
+];
+
 #[function_component(NetworkEditor)]
 pub fn network_editor(p: &NetworkProps) -> Html {
+    let open = use_state(bool::default);
     let draft = use_state(|| None::<Vec<usize>>);
     let error = use_state(|| None::<(Input, String)>);
     let refs = use_memo((), |_| [(); 6].map(|_| NodeRef::default()));
@@ -184,7 +213,10 @@ pub fn network_editor(p: &NetworkProps) -> Html {
             <div class="settings-list network-list">
                 <fieldset class="partition" aria-label="Partition">
                     <legend>{ "Partition" }</legend>
-                    <p class="hint">{ "Servers in different groups cannot reach each other." }</p>
+                    <p class="hint">
+                        { "Servers in different groups cannot reach each other." }
+                        { info_toggle(Info { label: "About the partition buttons", id: "network-notes", notes: NOTES, open }) }
+                    </p>
                     <div class="groups">
                         { for groups.iter().enumerate().map(|(i, &g)| html! {
                             <label class="group-pick">
@@ -199,16 +231,16 @@ pub fn network_editor(p: &NetworkProps) -> Html {
                     </div>
                     <div class="net-buttons">
                         <button type="button" onclick={apply} disabled={draft.is_none()}
-                                title="Cut every link between servers in different groups">{ "Apply partition" }</button>
+                                aria-describedby="note-apply">{ "Apply partition" }</button>
                         <button type="button" onclick={heal} disabled={!p.links_cut}
-                                title="Reconnect every cut link">{ "Heal all" }</button>
+                                aria-describedby="note-heal-all">{ "Heal all" }</button>
                     </div>
                     <div class="net-buttons presets">
                         { for Preset::ALL.iter().map(|&preset| {
                             let cb = p.on_preset.clone();
                             html! {
                                 <button type="button" disabled={!p.has_leader}
-                                        title={if p.has_leader { preset.title() } else { "There is no leader to partition around" }}
+                                        aria-describedby={preset.note()}
                                         onclick={Callback::from(move |_: MouseEvent| cb.emit(preset))}>
                                     { preset.label() }
                                 </button>
@@ -222,7 +254,7 @@ pub fn network_editor(p: &NetworkProps) -> Html {
                             <span aria-hidden="true">{ "→" }</span>
                             { server_select("One-way cut to".to_string(), one_way.1, pick_end(true)) }
                             <button type="button" onclick={cut_one_way}
-                                    title="The first server's messages to the second are lost; the other way still works">
+                                    aria-describedby="note-one-way">
                                 { "Cut one way" }
                             </button>
                         </div>

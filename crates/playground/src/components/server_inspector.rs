@@ -100,7 +100,7 @@ pub fn server_inspector(p: &InspectorProps) -> Html {
                             <th scope="col">{ "server" }</th>
                             <th scope="col">{ "nextIndex" }</th>
                             <th scope="col">{ "matchIndex" }</th>
-                            <th scope="col" title="probe: looking for where the logs agree, one AppendEntries at a time; replicate: streaming entries">{ "state" }</th>
+                            <th scope="col" aria-describedby="progress-states">{ "state" }</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -117,6 +117,9 @@ pub fn server_inspector(p: &InspectorProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                <p class="hint" id="progress-states">
+                    { "state: probe looks for where the logs agree, one AppendEntries at a time; replicate streams entries." }
+                </p>
             }
             <div class="inspect-log-head">
                 <span class="caption">{ "log " }<span class="hint">{ shown.clone() }</span></span>

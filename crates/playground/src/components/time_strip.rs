@@ -4,6 +4,7 @@
 //! and the "Time" slider that shows any moment of it. On the slider the
 //! arrows move one event, Shift+arrows 100 ms, Home and End to either end.
 
+use crate::components::info::{info_toggle, Info};
 use crate::playback::SEEK_JUMP_MS;
 use crate::view_model::strip::StripView;
 use sim::decimal::fixed;
@@ -139,9 +140,26 @@ fn prevent_then(e: &KeyboardEvent, then: impl FnOnce()) {
     then();
 }
 
+/// What the time-travel controls do, shown by the strip's "i" button.
+const NOTES: &[(&str, &str, &str)] = &[
+    (
+        "note-time",
+        "Time",
+        "Drag to see any moment; arrows: one event, Shift+arrows: 100 ms, Home/End. \
+         Acting in the past starts a new branch from there.",
+    ),
+    ("note-other-future", "Back to the other future", "Return to the future you left when you acted in the past."),
+    (
+        "note-skip-quiet",
+        "Skip quiet time",
+        "At slow speeds, jump over stretches where nothing is in flight and no timer is about to fire.",
+    ),
+];
+
 /// The strip, the Time slider, and the time-travel buttons.
 #[function_component(TimeStrip)]
 pub fn time_strip(p: &TimeStripProps) -> Html {
+    let open = use_state(bool::default);
     let end = p.end;
     let shown = (p.shown.floor() as u64).min(end);
     let on_input = {
@@ -176,7 +194,7 @@ pub fn time_strip(p: &TimeStripProps) -> Html {
                 <input type="range" class="time" aria-label="Time" min="0" max={end.to_string()} step="1"
                        value={shown.to_string()} oninput={on_input} onkeydown={on_key(p)}
                        aria-valuetext={format!("{shown} ms of {end} ms")}
-                       title="Drag to see any moment; arrows: one event, Shift+arrows: 100 ms, Home/End" />
+                       aria-describedby="note-time" />
             </div>
             <div class="strip-row">
                 <span class="caption">{ format!("Time {shown} / {end} ms") }</span>
@@ -184,15 +202,15 @@ pub fn time_strip(p: &TimeStripProps) -> Html {
                     <span class="caption">{ format!("({unmarked} client operations not marked)") }</span>
                 }
                 if p.other_future {
-                    <button type="button" onclick={other}
-                            title="Return to the future you left when you acted in the past">
+                    <button type="button" onclick={other} aria-describedby="note-other-future">
                         { "Back to the other future" }
                     </button>
                 }
-                <label class="check" title="At slow speeds, jump over stretches where nothing is in flight and no timer is about to fire">
-                    <input type="checkbox" checked={p.skip_quiet} onchange={on_skip} />
+                <label class="check">
+                    <input type="checkbox" checked={p.skip_quiet} onchange={on_skip} aria-describedby="note-skip-quiet" />
                     { "Skip quiet time" }
                 </label>
+                { info_toggle(Info { label: "About time travel", id: "time-notes", notes: NOTES, open }) }
             </div>
         </div>
     }

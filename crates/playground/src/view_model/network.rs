@@ -39,20 +39,12 @@ impl Preset {
         }
     }
 
-    /// What to expect, for the button's title.
-    pub fn title(self) -> &'static str {
+    /// The id of its explanation in the network editor's notes.
+    pub fn note(self) -> &'static str {
         match self {
-            Preset::IsolateLeader => {
-                "Cut the leader off from everyone: the others elect a new leader (§5.2)"
-            }
-            Preset::LeaderWithMinority => {
-                "The leader keeps only a minority: the majority elects a new leader, the old \
-                 one can no longer commit (§5.4)"
-            }
-            Preset::MajorityMinority => {
-                "The leader keeps a majority and goes on committing; the minority cannot elect \
-                 anyone"
-            }
+            Preset::IsolateLeader => "note-isolate-leader",
+            Preset::LeaderWithMinority => "note-leader-minority",
+            Preset::MajorityMinority => "note-majority-minority",
         }
     }
 
