@@ -10,8 +10,7 @@ use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet, PacketKind};
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, Time};
-use std::collections::{BTreeMap, BTreeSet};
+use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, SortedMap, Time};
 
 mod actions;
 mod steer;
@@ -29,14 +28,14 @@ pub struct Sim {
     servers: Vec<Option<Server>>,
     disks: Vec<PersistentState<KvCommand>>,
     network: Network,
-    clients: BTreeMap<ClientId, Client>,
+    clients: SortedMap<ClientId, Client>,
     history: History,
     checker: Checker,
     violations: Vec<Violation>,
     /// (property, servers, index) of every violation reported, so that a
     /// break is reported once, when it first happens, and not again at
     /// every later event that looks at the same servers.
-    reported: BTreeSet<(Invariant, Vec<NodeId>, Option<LogIndex>)>,
+    reported: SortedMap<(Invariant, Vec<NodeId>, Option<LogIndex>), ()>,
     trace: Trace,
     /// What the world is handling now, so that what is sent knows why.
     input: Input,
@@ -107,11 +106,11 @@ impl Sim {
             rng,
             servers,
             network: Network::default(),
-            clients: BTreeMap::new(),
+            clients: SortedMap::new(),
             history: History::default(),
             checker: Checker::new(bootstrap),
             violations: Vec::new(),
-            reported: BTreeSet::new(),
+            reported: SortedMap::new(),
             trace: Trace::default(),
             input: Input::Other(Cause::Action),
             spare: Ready::default(),
@@ -145,7 +144,7 @@ impl Sim {
         &self.network
     }
     /// The clients.
-    pub fn clients(&self) -> &BTreeMap<ClientId, Client> {
+    pub fn clients(&self) -> &SortedMap<ClientId, Client> {
         &self.clients
     }
     /// Every client operation and its outcome.
@@ -338,7 +337,7 @@ impl Sim {
     fn violation(&mut self, v: Violation) {
         let mut nodes = v.nodes.clone();
         nodes.sort_unstable();
-        if !self.reported.insert((v.invariant, nodes, v.index)) {
+        if self.reported.insert((v.invariant, nodes, v.index), ()).is_some() {
             return;
         }
         self.trace.push(self.now, TraceEvent::Violation(v.clone()));
