@@ -246,48 +246,30 @@ impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for S
 }
 
 /// A set of server ids, kept sorted.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct PeerSet(Vec<NodeId>);
+pub type PeerSet = SortedSet<NodeId>;
 
-impl PeerSet {
+/// A set kept as a sorted vector, for the same small sets [`SortedMap`] is
+/// for (a configuration's voters, the network's cut links).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SortedSet<T>(Vec<T>);
+
+impl<T> SortedSet<T> {
     /// The empty set.
     pub const fn new() -> Self {
-        PeerSet(Vec::new())
+        SortedSet(Vec::new())
     }
 
-    /// Is `id` in the set?
-    pub fn contains(&self, id: &NodeId) -> bool {
-        self.0.binary_search(id).is_ok()
+    /// Keep only the members `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.0.retain(|x| keep(x));
     }
 
-    /// Add `id`; false if it was already there.
-    pub fn insert(&mut self, id: NodeId) -> bool {
-        match self.0.binary_search(&id) {
-            Ok(_) => false,
-            Err(i) => {
-                self.0.insert(i, id);
-                true
-            }
-        }
+    /// Forget every member.
+    pub fn clear(&mut self) {
+        self.0.clear();
     }
 
-    /// Take `id` out; false if it was not there.
-    pub fn remove(&mut self, id: &NodeId) -> bool {
-        match self.0.binary_search(id) {
-            Ok(i) => {
-                self.0.remove(i);
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// Keep only the ids `keep` accepts.
-    pub fn retain(&mut self, mut keep: impl FnMut(&NodeId) -> bool) {
-        self.0.retain(|id| keep(id));
-    }
-
-    /// How many servers the set holds.
+    /// How many members the set holds.
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -297,101 +279,136 @@ impl PeerSet {
         self.0.is_empty()
     }
 
-    /// The ids in ascending order.
-    pub fn iter(&self) -> std::slice::Iter<'_, NodeId> {
+    /// The members in ascending order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.0.iter()
     }
 
-    /// The ids in ascending order, as a slice.
-    pub fn as_slice(&self) -> &[NodeId] {
+    /// The members in ascending order, as a slice.
+    pub fn as_slice(&self) -> &[T] {
         &self.0
     }
 }
 
-impl Extend<NodeId> for PeerSet {
-    /// Ids in ascending order are appended without a search.
-    fn extend<I: IntoIterator<Item = NodeId>>(&mut self, ids: I) {
-        let ids = ids.into_iter();
-        self.0.reserve(ids.size_hint().0);
-        for id in ids {
-            if self.0.last().is_none_or(|last| *last < id) {
-                self.0.push(id);
+impl<T: Ord> SortedSet<T> {
+    /// Is `x` in the set?
+    pub fn contains(&self, x: &T) -> bool {
+        self.0.binary_search(x).is_ok()
+    }
+
+    /// Add `x`; false if it was already there.
+    pub fn insert(&mut self, x: T) -> bool {
+        match self.0.binary_search(&x) {
+            Ok(_) => false,
+            Err(i) => {
+                self.0.insert(i, x);
+                true
+            }
+        }
+    }
+
+    /// Take `x` out; false if it was not there.
+    pub fn remove(&mut self, x: &T) -> bool {
+        match self.0.binary_search(x) {
+            Ok(i) => {
+                self.0.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+impl<T> Default for SortedSet<T> {
+    fn default() -> Self {
+        SortedSet::new()
+    }
+}
+
+impl<T: Ord> Extend<T> for SortedSet<T> {
+    /// Members in ascending order are appended without a search.
+    fn extend<I: IntoIterator<Item = T>>(&mut self, xs: I) {
+        let xs = xs.into_iter();
+        self.0.reserve(xs.size_hint().0);
+        for x in xs {
+            if self.0.last().is_none_or(|last| *last < x) {
+                self.0.push(x);
             } else {
-                self.insert(id);
+                self.insert(x);
             }
         }
     }
 }
 
-impl<'a> Extend<&'a NodeId> for PeerSet {
-    fn extend<I: IntoIterator<Item = &'a NodeId>>(&mut self, ids: I) {
-        self.extend(ids.into_iter().copied());
+impl<'a, T: Ord + Copy + 'a> Extend<&'a T> for SortedSet<T> {
+    fn extend<I: IntoIterator<Item = &'a T>>(&mut self, xs: I) {
+        self.extend(xs.into_iter().copied());
     }
 }
 
-impl FromIterator<NodeId> for PeerSet {
-    fn from_iter<I: IntoIterator<Item = NodeId>>(ids: I) -> Self {
-        let mut s = PeerSet::new();
-        s.extend(ids);
+impl<T: Ord> FromIterator<T> for SortedSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(xs: I) -> Self {
+        let mut s = SortedSet::new();
+        s.extend(xs);
         s
     }
 }
 
-impl<const N: usize> From<[NodeId; N]> for PeerSet {
-    fn from(ids: [NodeId; N]) -> Self {
-        ids.into_iter().collect()
+impl<T: Ord, const N: usize> From<[T; N]> for SortedSet<T> {
+    fn from(xs: [T; N]) -> Self {
+        xs.into_iter().collect()
     }
 }
 
-impl IntoIterator for PeerSet {
-    type Item = NodeId;
-    type IntoIter = std::vec::IntoIter<NodeId>;
+impl<T> IntoIterator for SortedSet<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
 }
 
-impl<'a> IntoIterator for &'a PeerSet {
-    type Item = &'a NodeId;
-    type IntoIter = std::slice::Iter<'a, NodeId>;
+impl<'a, T> IntoIterator for &'a SortedSet<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
     }
 }
 
-impl fmt::Debug for PeerSet {
+impl<T: fmt::Debug> fmt::Debug for SortedSet<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()
     }
 }
 
-impl Serialize for PeerSet {
-    /// As serde serializes a `BTreeSet`: a sequence of ids, ascending.
+impl<T: Serialize> Serialize for SortedSet<T> {
+    /// As serde serializes a `BTreeSet`: a sequence, ascending.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
     }
 }
 
-impl<'de> Deserialize<'de> for PeerSet {
+impl<'de, T: Ord + Deserialize<'de>> Deserialize<'de> for SortedSet<T> {
     /// As serde reads a `BTreeSet`: any order, repeats dropped.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct SetVisitor;
-        impl<'de> Visitor<'de> for SetVisitor {
-            type Value = PeerSet;
+        struct SetVisitor<T>(PhantomData<T>);
+        impl<'de, T: Ord + Deserialize<'de>> Visitor<'de> for SetVisitor<T> {
+            type Value = SortedSet<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a sequence of server ids")
+                f.write_str("a sequence")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut s = PeerSet::new();
-                while let Some(id) = access.next_element()? {
-                    s.insert(id);
+                let mut s = SortedSet::new();
+                while let Some(x) = access.next_element()? {
+                    s.insert(x);
                 }
                 Ok(s)
             }
         }
-        d.deserialize_seq(SetVisitor)
+        d.deserialize_seq(SetVisitor(PhantomData))
     }
 }
 
@@ -434,6 +451,28 @@ mod tests {
         assert!(!s.insert(NodeId(2)));
         assert!(s.remove(&NodeId(5)));
         assert!(!s.contains(&NodeId(5)));
+    }
+
+    #[test]
+    fn a_sorted_map_of_strings_is_read_by_str_and_hashes_as_a_btree_map() {
+        let mut m = SortedMap::new();
+        m.insert("y".to_string(), 2);
+        m.insert("x".to_string(), 1);
+        assert_eq!(m.get("x"), Some(&1));
+        assert_eq!(m.remove("y"), Some(2));
+        assert!(!m.contains_key("y"));
+        let b: BTreeMap<String, u32> = [("x".to_string(), 1)].into();
+        assert_eq!(hash(&m), hash(&b));
+        assert_eq!(format!("{m:?}"), format!("{b:?}"));
+    }
+
+    #[test]
+    fn a_sorted_set_of_pairs_orders_like_a_btree_set() {
+        let pairs = [(2u8, 1u8), (1, 9), (2, 0), (1, 9)];
+        let s: SortedSet<(u8, u8)> = pairs.into_iter().collect();
+        let b: BTreeSet<(u8, u8)> = pairs.into_iter().collect();
+        assert_eq!(s.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
+        assert_eq!(hash(&s), hash(&b));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet, PacketKind};
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, SortedMap, Time};
+use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, SortedMap, SortedSet, Time};
 
 mod actions;
 mod steer;
@@ -35,7 +35,7 @@ pub struct Sim {
     /// (property, servers, index) of every violation reported, so that a
     /// break is reported once, when it first happens, and not again at
     /// every later event that looks at the same servers.
-    reported: SortedMap<(Invariant, Vec<NodeId>, Option<LogIndex>), ()>,
+    reported: SortedSet<(Invariant, Vec<NodeId>, Option<LogIndex>)>,
     trace: Trace,
     /// What the world is handling now, so that what is sent knows why.
     input: Input,
@@ -110,7 +110,7 @@ impl Sim {
             history: History::default(),
             checker: Checker::new(bootstrap),
             violations: Vec::new(),
-            reported: SortedMap::new(),
+            reported: SortedSet::new(),
             trace: Trace::default(),
             input: Input::Other(Cause::Action),
             spare: Ready::default(),
@@ -337,7 +337,7 @@ impl Sim {
     fn violation(&mut self, v: Violation) {
         let mut nodes = v.nodes.clone();
         nodes.sort_unstable();
-        if self.reported.insert((v.invariant, nodes, v.index), ()).is_some() {
+        if !self.reported.insert((v.invariant, nodes, v.index)) {
             return;
         }
         self.trace.push(self.now, TraceEvent::Violation(v.clone()));
