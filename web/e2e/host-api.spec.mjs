@@ -31,6 +31,10 @@ test('the example post crashes the leader and partitions S1 and S2 through the A
   await expect(frame.locator('.cut-link')).toHaveCount(6);
   await page.getByRole('button', { name: 'Write x = 1' }).click();
   await expect(live).toContainText(/Entry \d+ is committed/, { timeout: 15_000 });
+  // An action without fields (heal) is read with fields it does not name, too.
+  await page.evaluate(() => document.getElementById('playground').contentWindow
+    .postMessage({ type: 'raft-playground', action: 'heal', note: 'ignored' }, '*'));
+  await expect(frame.locator('.cut-link')).toHaveCount(0);
 
   // A bad message changes nothing and is answered with an error event.
   const answer = await page.evaluate(() => new Promise((resolve) => {
@@ -49,6 +53,14 @@ test('the example post crashes the leader and partitions S1 and S2 through the A
     frame.contentWindow.postMessage({ type: 'raft-playground', action: 'explode' }, '*');
   }));
   expect(unknown).toContain('explode');
+  const nameless = await page.evaluate(() => new Promise((resolve) => {
+    const frame = document.getElementById('playground');
+    window.addEventListener('message', (e) => {
+      if (e.source === frame.contentWindow && e.data.event === 'error') resolve(e.data.message);
+    });
+    frame.contentWindow.postMessage({ type: 'raft-playground', server: 1 }, '*');
+  }));
+  expect(nameless).toContain('"action"');
   expect(problems).toEqual([]);
 });
 

@@ -501,11 +501,11 @@ impl App {
             HostAction::Partition { groups } => Msg::Act(Action::Partition(
                 groups.into_iter().map(|g| g.into_iter().map(node).collect()).collect(),
             )),
-            HostAction::Heal => Msg::Act(Action::HealAll),
+            HostAction::Heal {} => Msg::Act(Action::HealAll),
             HostAction::Seek { time } => Msg::Seek(time),
             HostAction::Tour { id, step } => Msg::OpenTour(id, step.unwrap_or(1)),
-            HostAction::Play | HostAction::Pause => {
-                if self.playback.is_playing() == (action == HostAction::Pause) {
+            HostAction::Play {} | HostAction::Pause {} => {
+                if self.playback.is_playing() == (action == HostAction::Pause {}) {
                     self.playback.toggle();
                 }
                 return true;

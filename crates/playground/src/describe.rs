@@ -3,10 +3,9 @@
 //! server's key-value state. Plain functions of simulator values, so they
 //! can be tested on the host.
 
-use raft::{Entry, Membership, Message, NodeId, Payload};
+use raft::{Entry, Membership, Message, NodeId, Payload, SortedMap};
 use sim::network::ClientReply;
 use sim::{InFlight, KvCommand, KvOp, Packet};
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// How a log entry's command is written in its box: `x←3`, `get x`,
@@ -80,7 +79,7 @@ pub fn server_label(id: NodeId, role: &str, term: u64, commit: u64, log_len: u64
 }
 
 /// A server's key-value state as "x = 3" pairs, in key order.
-pub fn kv_pairs(data: &BTreeMap<String, String>) -> Vec<String> {
+pub fn kv_pairs(data: &SortedMap<String, String>) -> Vec<String> {
     data.iter().map(|(k, v)| format!("{k} = {v}")).collect()
 }
 
@@ -233,7 +232,7 @@ mod tests {
 
     #[test]
     fn kv_pairs_are_in_key_order() {
-        let mut m = BTreeMap::new();
+        let mut m = SortedMap::new();
         assert!(kv_pairs(&m).is_empty());
         m.insert("y".to_string(), "2".to_string());
         m.insert("x".to_string(), "3".to_string());

@@ -20,9 +20,15 @@ use yew::Callback;
 /// The `type` of every message of the API, both ways.
 pub const MESSAGE_TYPE: &str = "raft-playground";
 
-/// What a host asks of the playground.
+/// What a host asks of the playground: the message's `action` names the
+/// variant, its other fields are the variant's (fields it does not name,
+/// such as `type`, are ignored). [`read`] hands serde the message as
+/// `{ACTION: message}`, so serde decodes it as an externally tagged enum:
+/// an internally tagged one (`#[serde(tag = "action")]`) would buffer the
+/// message in serde's catch-all `Content` first, which costs the page
+/// about 20 KB of code.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "action", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum HostAction {
     /// Crash server `server` (1 for S1).
     Crash { server: u8 },
@@ -37,13 +43,13 @@ pub enum HostAction {
     /// Cut the network into these groups of servers.
     Partition { groups: Vec<Vec<u8>> },
     /// Heal every cut link.
-    Heal,
+    Heal {},
     /// Show virtual time `time` (ms) of the run, paused.
     Seek { time: u64 },
     /// Play.
-    Play,
+    Play {},
     /// Pause.
-    Pause,
+    Pause {},
     /// Playback speed, virtual ms per wall ms.
     Speed { value: f64 },
     /// Open the guided tour `id` at `step` (from 1; 1 if absent), as
@@ -86,7 +92,12 @@ pub fn read(data: &JsValue) -> Result<Option<HostAction>, String> {
     if kind.as_deref() != Some(MESSAGE_TYPE) {
         return Ok(None);
     }
-    serde_wasm_bindgen::from_value(data.clone())
+    let action = js_sys::Reflect::get(data, &"action".into()).ok().and_then(|a| a.as_string());
+    let action = action.ok_or("the message cannot be used: it has no \"action\" string")?;
+    let tagged = js_sys::Object::new();
+    js_sys::Reflect::set(&tagged, &action.into(), data)
+        .map_err(|_| "the message cannot be used: it cannot be read".to_string())?;
+    serde_wasm_bindgen::from_value(tagged.into())
         .map(Some)
         .map_err(|e| format!("the message cannot be used: {e}"))
 }

@@ -44,7 +44,7 @@ pub use message::{
     RequestVote, RequestVoteReply, TimeoutNow,
 };
 pub use node::{LogWrite, ProposeError, RaftNode, ReadState, Ready};
-pub use peers::{PeerMap, PeerSet};
+pub use peers::{PeerMap, PeerSet, SortedMap, SortedSet};
 pub use progress::{Progress, ProgressState};
 pub use rng::Rng;
 pub use rule::Rule;

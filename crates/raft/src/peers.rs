@@ -9,7 +9,11 @@
 //! id order as `BTreeMap` and `BTreeSet` do, hash the same way, and
 //! serialize exactly as serde serializes those (a map of key/value pairs in
 //! ascending key order; a sequence of ids), so share links and determinism
-//! traces are byte-for-byte what they were.
+//! traces are byte-for-byte what they were. [`PeerMap`] is a
+//! [`SortedMap`] keyed by id; the simulator uses `SortedMap` for its own
+//! small maps (sessions, clients, requests waiting for their entries), so
+//! the page links one small map's code per key and value type instead of a
+//! B-tree's.
 
 use crate::types::NodeId;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
@@ -19,116 +23,154 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A map from server id to `V`, kept sorted by id.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct PeerMap<V>(Vec<(NodeId, V)>);
+pub type PeerMap<V> = SortedMap<NodeId, V>;
 
-impl<V> PeerMap<V> {
+/// A map kept as a vector sorted by key: for the small maps of Raft and of
+/// the simulator around it (a leader's progress table, the clients'
+/// sessions, a server's requests waiting for their entries), where a
+/// balanced tree would cost more code than its searches save.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SortedMap<K, V>(Vec<(K, V)>);
+
+impl<K, V> SortedMap<K, V> {
     /// The empty map.
     pub const fn new() -> Self {
-        PeerMap(Vec::new())
+        SortedMap(Vec::new())
     }
 
-    /// Where `id` is, or where it would go.
-    fn find(&self, id: NodeId) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.cmp(&id))
+    /// How many keys the map holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
-    /// The value for `id`.
-    pub fn get(&self, id: &NodeId) -> Option<&V> {
-        self.find(*id).ok().map(|i| &self.0[i].1)
+    /// Does the map hold no key?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
-    /// The value for `id`, to change.
-    pub fn get_mut(&mut self, id: &NodeId) -> Option<&mut V> {
-        self.find(*id).ok().map(|i| &mut self.0[i].1)
+    /// The entries in ascending key order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + '_ {
+        self.0.iter().map(|(k, v)| (k, v))
     }
 
-    /// Does the map hold `id`?
-    pub fn contains_key(&self, id: &NodeId) -> bool {
-        self.find(*id).is_ok()
+    /// The entries in ascending key order, values to change.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&K, &mut V)> + '_ {
+        self.0.iter_mut().map(|(k, v)| (&*k, v))
     }
 
-    /// Set `id`'s value; returns the value it replaces.
-    pub fn insert(&mut self, id: NodeId, value: V) -> Option<V> {
-        match self.find(id) {
+    /// The keys in ascending order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The values in ascending key order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + '_ {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// The entry with the smallest key.
+    pub fn first(&self) -> Option<(&K, &V)> {
+        self.0.first().map(|(k, v)| (k, v))
+    }
+
+    /// Keep only the entries `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.0.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// Forget every key.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl<K: Ord, V> SortedMap<K, V> {
+    /// Where `key` is, or where it would go.
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.0.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    /// The value for `key`.
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// The value for `key`, to change.
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &mut self.0[i].1)
+    }
+
+    /// Does the map hold `key`?
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.find(key).is_ok()
+    }
+
+    /// Set `key`'s value; returns the value it replaces.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
-                self.0.insert(i, (id, value));
+                self.0.insert(i, (key, value));
                 None
             }
         }
     }
 
-    /// The value for `id`, first inserting `make()` if there is none.
-    pub fn get_or_insert_with(&mut self, id: NodeId, make: impl FnOnce() -> V) -> &mut V {
-        let i = match self.find(id) {
+    /// The value for `key`, first inserting `make()` if there is none.
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(&key) {
             Ok(i) => i,
             Err(i) => {
-                self.0.insert(i, (id, make()));
+                self.0.insert(i, (key, make()));
                 i
             }
         };
         &mut self.0[i].1
     }
 
-    /// Take `id` out; returns its value.
-    pub fn remove(&mut self, id: &NodeId) -> Option<V> {
-        self.find(*id).ok().map(|i| self.0.remove(i).1)
-    }
-
-    /// Keep only the entries `keep` accepts.
-    pub fn retain(&mut self, mut keep: impl FnMut(&NodeId, &mut V) -> bool) {
-        self.0.retain_mut(|(k, v)| keep(k, v));
-    }
-
-    /// Forget every server.
-    pub fn clear(&mut self) {
-        self.0.clear();
-    }
-
-    /// How many servers the map holds.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Does the map hold no server?
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The entries in ascending id order.
-    pub fn iter(&self) -> impl Iterator<Item = (&NodeId, &V)> + '_ {
-        self.0.iter().map(|(k, v)| (k, v))
-    }
-
-    /// The values in ascending id order.
-    pub fn values(&self) -> impl Iterator<Item = &V> + '_ {
-        self.0.iter().map(|(_, v)| v)
+    /// Take `key` out; returns its value.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| self.0.remove(i).1)
     }
 }
 
-impl<V> Default for PeerMap<V> {
+impl<K, V> Default for SortedMap<K, V> {
     fn default() -> Self {
-        PeerMap::new()
+        SortedMap::new()
     }
 }
 
-impl<V> std::ops::Index<&NodeId> for PeerMap<V> {
+impl<K: Ord, V> std::ops::Index<&K> for SortedMap<K, V> {
     type Output = V;
 
-    /// The value for an id the caller knows is present (panics otherwise,
+    /// The value for a key the caller knows is present (panics otherwise,
     /// as `BTreeMap`'s index does).
-    fn index(&self, id: &NodeId) -> &V {
-        self.get(id).expect("no entry for that server in the PeerMap")
+    fn index(&self, key: &K) -> &V {
+        self.get(key).expect("no entry for that key in the SortedMap")
     }
 }
 
-impl<V> Extend<(NodeId, V)> for PeerMap<V> {
-    /// Later values for the same id replace earlier ones, as in a `BTreeMap`.
-    /// Ids that arrive in ascending order (the common case: a cluster's
-    /// servers, another map) are appended without a search, into room
-    /// reserved once.
-    fn extend<I: IntoIterator<Item = (NodeId, V)>>(&mut self, entries: I) {
+impl<K: Ord, V> Extend<(K, V)> for SortedMap<K, V> {
+    /// Later values for the same key replace earlier ones, as in a
+    /// `BTreeMap`. Keys that arrive in ascending order (the common case: a
+    /// cluster's servers, another map) are appended without a search, into
+    /// room reserved once.
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, entries: I) {
         let entries = entries.into_iter();
         self.0.reserve(entries.size_hint().0);
         for (k, v) in entries {
@@ -141,40 +183,37 @@ impl<V> Extend<(NodeId, V)> for PeerMap<V> {
     }
 }
 
-impl<V> FromIterator<(NodeId, V)> for PeerMap<V> {
-    fn from_iter<I: IntoIterator<Item = (NodeId, V)>>(entries: I) -> Self {
-        let mut m = PeerMap::new();
+impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
+        let mut m = SortedMap::new();
         m.extend(entries);
         m
     }
 }
 
-impl<V, const N: usize> From<[(NodeId, V); N]> for PeerMap<V> {
-    fn from(entries: [(NodeId, V); N]) -> Self {
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for SortedMap<K, V> {
+    fn from(entries: [(K, V); N]) -> Self {
         entries.into_iter().collect()
     }
 }
 
-impl<'a, V> IntoIterator for &'a PeerMap<V> {
-    type Item = (&'a NodeId, &'a V);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (NodeId, V)>,
-        fn(&'a (NodeId, V)) -> (&'a NodeId, &'a V),
-    >;
+impl<'a, K, V> IntoIterator for &'a SortedMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter().map(|(k, v)| (k, v))
     }
 }
 
-impl<V: fmt::Debug> fmt::Debug for PeerMap<V> {
+impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for SortedMap<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
     }
 }
 
-impl<V: Serialize> Serialize for PeerMap<V> {
-    /// As serde serializes a `BTreeMap`: the length, then the pairs by id.
+impl<K: Serialize, V: Serialize> Serialize for SortedMap<K, V> {
+    /// As serde serializes a `BTreeMap`: the length, then the pairs by key.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.len()))?;
         for (k, v) in self.iter() {
@@ -184,18 +223,18 @@ impl<V: Serialize> Serialize for PeerMap<V> {
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for PeerMap<V> {
-    /// As serde reads a `BTreeMap`: any order, a repeated id keeps its last
+impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for SortedMap<K, V> {
+    /// As serde reads a `BTreeMap`: any order, a repeated key keeps its last
     /// value.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct MapVisitor<V>(PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
-            type Value = PeerMap<V>;
+        struct MapVisitor<K, V>(PhantomData<(K, V)>);
+        impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for MapVisitor<K, V> {
+            type Value = SortedMap<K, V>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map from server id")
+                f.write_str("a map")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut m = PeerMap::new();
+                let mut m = SortedMap::new();
                 while let Some((k, v)) = access.next_entry()? {
                     m.insert(k, v);
                 }
@@ -207,48 +246,30 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for PeerMap<V> {
 }
 
 /// A set of server ids, kept sorted.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct PeerSet(Vec<NodeId>);
+pub type PeerSet = SortedSet<NodeId>;
 
-impl PeerSet {
+/// A set kept as a sorted vector, for the same small sets [`SortedMap`] is
+/// for (a configuration's voters, the network's cut links).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SortedSet<T>(Vec<T>);
+
+impl<T> SortedSet<T> {
     /// The empty set.
     pub const fn new() -> Self {
-        PeerSet(Vec::new())
+        SortedSet(Vec::new())
     }
 
-    /// Is `id` in the set?
-    pub fn contains(&self, id: &NodeId) -> bool {
-        self.0.binary_search(id).is_ok()
+    /// Keep only the members `keep` accepts.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.0.retain(|x| keep(x));
     }
 
-    /// Add `id`; false if it was already there.
-    pub fn insert(&mut self, id: NodeId) -> bool {
-        match self.0.binary_search(&id) {
-            Ok(_) => false,
-            Err(i) => {
-                self.0.insert(i, id);
-                true
-            }
-        }
+    /// Forget every member.
+    pub fn clear(&mut self) {
+        self.0.clear();
     }
 
-    /// Take `id` out; false if it was not there.
-    pub fn remove(&mut self, id: &NodeId) -> bool {
-        match self.0.binary_search(id) {
-            Ok(i) => {
-                self.0.remove(i);
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// Keep only the ids `keep` accepts.
-    pub fn retain(&mut self, mut keep: impl FnMut(&NodeId) -> bool) {
-        self.0.retain(|id| keep(id));
-    }
-
-    /// How many servers the set holds.
+    /// How many members the set holds.
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -258,101 +279,136 @@ impl PeerSet {
         self.0.is_empty()
     }
 
-    /// The ids in ascending order.
-    pub fn iter(&self) -> std::slice::Iter<'_, NodeId> {
+    /// The members in ascending order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.0.iter()
     }
 
-    /// The ids in ascending order, as a slice.
-    pub fn as_slice(&self) -> &[NodeId] {
+    /// The members in ascending order, as a slice.
+    pub fn as_slice(&self) -> &[T] {
         &self.0
     }
 }
 
-impl Extend<NodeId> for PeerSet {
-    /// Ids in ascending order are appended without a search.
-    fn extend<I: IntoIterator<Item = NodeId>>(&mut self, ids: I) {
-        let ids = ids.into_iter();
-        self.0.reserve(ids.size_hint().0);
-        for id in ids {
-            if self.0.last().is_none_or(|last| *last < id) {
-                self.0.push(id);
+impl<T: Ord> SortedSet<T> {
+    /// Is `x` in the set?
+    pub fn contains(&self, x: &T) -> bool {
+        self.0.binary_search(x).is_ok()
+    }
+
+    /// Add `x`; false if it was already there.
+    pub fn insert(&mut self, x: T) -> bool {
+        match self.0.binary_search(&x) {
+            Ok(_) => false,
+            Err(i) => {
+                self.0.insert(i, x);
+                true
+            }
+        }
+    }
+
+    /// Take `x` out; false if it was not there.
+    pub fn remove(&mut self, x: &T) -> bool {
+        match self.0.binary_search(x) {
+            Ok(i) => {
+                self.0.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+impl<T> Default for SortedSet<T> {
+    fn default() -> Self {
+        SortedSet::new()
+    }
+}
+
+impl<T: Ord> Extend<T> for SortedSet<T> {
+    /// Members in ascending order are appended without a search.
+    fn extend<I: IntoIterator<Item = T>>(&mut self, xs: I) {
+        let xs = xs.into_iter();
+        self.0.reserve(xs.size_hint().0);
+        for x in xs {
+            if self.0.last().is_none_or(|last| *last < x) {
+                self.0.push(x);
             } else {
-                self.insert(id);
+                self.insert(x);
             }
         }
     }
 }
 
-impl<'a> Extend<&'a NodeId> for PeerSet {
-    fn extend<I: IntoIterator<Item = &'a NodeId>>(&mut self, ids: I) {
-        self.extend(ids.into_iter().copied());
+impl<'a, T: Ord + Copy + 'a> Extend<&'a T> for SortedSet<T> {
+    fn extend<I: IntoIterator<Item = &'a T>>(&mut self, xs: I) {
+        self.extend(xs.into_iter().copied());
     }
 }
 
-impl FromIterator<NodeId> for PeerSet {
-    fn from_iter<I: IntoIterator<Item = NodeId>>(ids: I) -> Self {
-        let mut s = PeerSet::new();
-        s.extend(ids);
+impl<T: Ord> FromIterator<T> for SortedSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(xs: I) -> Self {
+        let mut s = SortedSet::new();
+        s.extend(xs);
         s
     }
 }
 
-impl<const N: usize> From<[NodeId; N]> for PeerSet {
-    fn from(ids: [NodeId; N]) -> Self {
-        ids.into_iter().collect()
+impl<T: Ord, const N: usize> From<[T; N]> for SortedSet<T> {
+    fn from(xs: [T; N]) -> Self {
+        xs.into_iter().collect()
     }
 }
 
-impl IntoIterator for PeerSet {
-    type Item = NodeId;
-    type IntoIter = std::vec::IntoIter<NodeId>;
+impl<T> IntoIterator for SortedSet<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
 }
 
-impl<'a> IntoIterator for &'a PeerSet {
-    type Item = &'a NodeId;
-    type IntoIter = std::slice::Iter<'a, NodeId>;
+impl<'a, T> IntoIterator for &'a SortedSet<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
     }
 }
 
-impl fmt::Debug for PeerSet {
+impl<T: fmt::Debug> fmt::Debug for SortedSet<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()
     }
 }
 
-impl Serialize for PeerSet {
-    /// As serde serializes a `BTreeSet`: a sequence of ids, ascending.
+impl<T: Serialize> Serialize for SortedSet<T> {
+    /// As serde serializes a `BTreeSet`: a sequence, ascending.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.iter())
     }
 }
 
-impl<'de> Deserialize<'de> for PeerSet {
+impl<'de, T: Ord + Deserialize<'de>> Deserialize<'de> for SortedSet<T> {
     /// As serde reads a `BTreeSet`: any order, repeats dropped.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct SetVisitor;
-        impl<'de> Visitor<'de> for SetVisitor {
-            type Value = PeerSet;
+        struct SetVisitor<T>(PhantomData<T>);
+        impl<'de, T: Ord + Deserialize<'de>> Visitor<'de> for SetVisitor<T> {
+            type Value = SortedSet<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a sequence of server ids")
+                f.write_str("a sequence")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut s = PeerSet::new();
-                while let Some(id) = access.next_element()? {
-                    s.insert(id);
+                let mut s = SortedSet::new();
+                while let Some(x) = access.next_element()? {
+                    s.insert(x);
                 }
                 Ok(s)
             }
         }
-        d.deserialize_seq(SetVisitor)
+        d.deserialize_seq(SetVisitor(PhantomData))
     }
 }
 
@@ -395,6 +451,28 @@ mod tests {
         assert!(!s.insert(NodeId(2)));
         assert!(s.remove(&NodeId(5)));
         assert!(!s.contains(&NodeId(5)));
+    }
+
+    #[test]
+    fn a_sorted_map_of_strings_is_read_by_str_and_hashes_as_a_btree_map() {
+        let mut m = SortedMap::new();
+        m.insert("y".to_string(), 2);
+        m.insert("x".to_string(), 1);
+        assert_eq!(m.get("x"), Some(&1));
+        assert_eq!(m.remove("y"), Some(2));
+        assert!(!m.contains_key("y"));
+        let b: BTreeMap<String, u32> = [("x".to_string(), 1)].into();
+        assert_eq!(hash(&m), hash(&b));
+        assert_eq!(format!("{m:?}"), format!("{b:?}"));
+    }
+
+    #[test]
+    fn a_sorted_set_of_pairs_orders_like_a_btree_set() {
+        let pairs = [(2u8, 1u8), (1, 9), (2, 0), (1, 9)];
+        let s: SortedSet<(u8, u8)> = pairs.into_iter().collect();
+        let b: BTreeSet<(u8, u8)> = pairs.into_iter().collect();
+        assert_eq!(s.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
+        assert_eq!(hash(&s), hash(&b));
     }
 
     #[test]

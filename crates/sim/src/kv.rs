@@ -9,8 +9,8 @@
 //! IDs ... so that the state machine's code can recognize whether a
 //! particular operation was executed before").
 
+use raft::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A client's identity, drawn as C1, C2, ….
@@ -106,8 +106,8 @@ impl fmt::Display for KvCommand {
 /// last sequence number and answer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KvStore {
-    data: BTreeMap<String, String>,
-    sessions: BTreeMap<ClientId, (u64, KvOutput)>,
+    data: SortedMap<String, String>,
+    sessions: SortedMap<ClientId, (u64, KvOutput)>,
 }
 
 impl KvStore {
@@ -151,7 +151,7 @@ impl KvStore {
     }
 
     /// The key-value pairs, in key order.
-    pub fn data(&self) -> &BTreeMap<String, String> {
+    pub fn data(&self) -> &SortedMap<String, String> {
         &self.data
     }
 }

@@ -6,9 +6,9 @@
 
 use crate::cause::Cause;
 use crate::kv::{ClientId, KvCommand, KvOp, KvOutput};
-use raft::{Family, Message, MessageKind, NodeId, Time};
+use raft::{Family, Message, MessageKind, NodeId, SortedSet, Time};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// One end of a message: a server or a client.
@@ -188,7 +188,7 @@ pub struct Network {
     free: Vec<usize>,
     next_id: u64,
     /// One-way cuts: (from, to) pairs that carry nothing.
-    cut: BTreeSet<(Endpoint, Endpoint)>,
+    cut: SortedSet<(Endpoint, Endpoint)>,
 }
 
 impl Network {

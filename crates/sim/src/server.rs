@@ -4,8 +4,7 @@
 
 use crate::kv::{ClientId, KvCommand, KvOp, KvOutput, KvStore};
 use crate::network::{ClientReply, ClientRequest};
-use raft::{Entry, LogIndex, Payload, RaftNode, Time};
-use std::collections::BTreeMap;
+use raft::{Entry, LogIndex, Payload, RaftNode, SortedMap, Time};
 
 /// A running server.
 #[derive(Clone, Debug)]
@@ -16,10 +15,10 @@ pub struct Server {
     pub kv: KvStore,
     /// Log index → the client request that put it there, answered once the
     /// entry is applied here.
-    waiting: BTreeMap<LogIndex, (ClientId, u64)>,
+    waiting: SortedMap<LogIndex, (ClientId, u64)>,
     /// Gets served without the log (ReadIndex, lease): tag → (client, seq,
     /// key, read index once confirmed).
-    reads: BTreeMap<u64, (ClientId, u64, String, Option<LogIndex>)>,
+    reads: SortedMap<u64, (ClientId, u64, String, Option<LogIndex>)>,
     next_read: u64,
 }
 
@@ -43,8 +42,8 @@ impl Server {
         Server {
             raft,
             kv: KvStore::default(),
-            waiting: BTreeMap::new(),
-            reads: BTreeMap::new(),
+            waiting: SortedMap::new(),
+            reads: SortedMap::new(),
             next_read: 0,
         }
     }

@@ -10,8 +10,7 @@ use crate::kv::{ClientId, KvCommand, KvStore};
 use crate::network::{ClientReply, ClientRequest, Endpoint, InFlight, Network, Packet, PacketKind};
 use crate::server::Server;
 use crate::trace::{Trace, TraceEvent};
-use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, Time};
-use std::collections::{BTreeMap, BTreeSet};
+use raft::{LogIndex, NodeId, PersistentState, Ready, Rng, Role, SortedMap, SortedSet, Time};
 
 mod actions;
 mod steer;
@@ -29,14 +28,14 @@ pub struct Sim {
     servers: Vec<Option<Server>>,
     disks: Vec<PersistentState<KvCommand>>,
     network: Network,
-    clients: BTreeMap<ClientId, Client>,
+    clients: SortedMap<ClientId, Client>,
     history: History,
     checker: Checker,
     violations: Vec<Violation>,
     /// (property, servers, index) of every violation reported, so that a
     /// break is reported once, when it first happens, and not again at
     /// every later event that looks at the same servers.
-    reported: BTreeSet<(Invariant, Vec<NodeId>, Option<LogIndex>)>,
+    reported: SortedSet<(Invariant, Vec<NodeId>, Option<LogIndex>)>,
     trace: Trace,
     /// What the world is handling now, so that what is sent knows why.
     input: Input,
@@ -107,11 +106,11 @@ impl Sim {
             rng,
             servers,
             network: Network::default(),
-            clients: BTreeMap::new(),
+            clients: SortedMap::new(),
             history: History::default(),
             checker: Checker::new(bootstrap),
             violations: Vec::new(),
-            reported: BTreeSet::new(),
+            reported: SortedSet::new(),
             trace: Trace::default(),
             input: Input::Other(Cause::Action),
             spare: Ready::default(),
@@ -145,7 +144,7 @@ impl Sim {
         &self.network
     }
     /// The clients.
-    pub fn clients(&self) -> &BTreeMap<ClientId, Client> {
+    pub fn clients(&self) -> &SortedMap<ClientId, Client> {
         &self.clients
     }
     /// Every client operation and its outcome.

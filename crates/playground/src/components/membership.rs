@@ -4,9 +4,8 @@
 
 use crate::components::info::{info_toggle, Info};
 use crate::config_view::ConfigView;
-use raft::NodeId;
+use raft::{NodeId, PeerSet};
 use sim::Action;
-use std::collections::BTreeSet;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -20,12 +19,9 @@ pub struct MembershipProps {
     pub on_act: Callback<Action>,
 }
 
-/// The servers `ids` as a set (built by `extend`: `collect` would add a
-/// sort to the page's wasm for this one set type).
-fn set_of(ids: &[NodeId]) -> BTreeSet<NodeId> {
-    let mut set = BTreeSet::new();
-    set.extend(ids);
-    set
+/// The servers `ids` as a set.
+fn set_of(ids: &[NodeId]) -> PeerSet {
+    ids.iter().copied().collect()
 }
 
 fn list(ids: &[NodeId]) -> String {

@@ -1,6 +1,6 @@
 //! Cut links between servers (a network partition drawn at a glance).
 
-use raft::NodeId;
+use raft::{NodeId, SortedSet};
 use sim::{Endpoint, Sim};
 
 /// Is the link between servers `a` and `b` cut in either direction?
@@ -25,13 +25,13 @@ pub struct CutLink {
 /// only the higher one's way is cut).
 pub fn cut_links(sim: &Sim) -> Vec<CutLink> {
     let net = sim.network();
-    // Built by `extend`, not `collect`: collecting into a BTreeSet brings a
-    // stable sort into the wasm (see the size notes in docs/architecture.md).
-    let mut pairs = std::collections::BTreeSet::new();
-    pairs.extend(net.cut_links().filter_map(|&(a, b)| match (a, b) {
-        (Endpoint::Server(a), Endpoint::Server(b)) => Some((a.min(b), a.max(b))),
-        _ => None,
-    }));
+    let pairs: SortedSet<(NodeId, NodeId)> = net
+        .cut_links()
+        .filter_map(|&(a, b)| match (a, b) {
+            (Endpoint::Server(a), Endpoint::Server(b)) => Some((a.min(b), a.max(b))),
+            _ => None,
+        })
+        .collect();
     let cut = |a, b| net.is_cut(Endpoint::Server(a), Endpoint::Server(b));
     pairs
         .into_iter()

@@ -2,19 +2,18 @@
 //! (§5.2).
 
 use super::{Invariant, Violation};
-use raft::{NodeId, Term, Time};
-use std::collections::BTreeMap;
+use raft::{NodeId, SortedMap, Term, Time};
 
 /// The first leader seen in each term.
 #[derive(Clone, Debug, Default)]
 pub(super) struct ElectionSafety {
-    leaders: BTreeMap<Term, NodeId>,
+    leaders: SortedMap<Term, NodeId>,
 }
 
 impl ElectionSafety {
     /// `id` leads `term` now: it must be the only one that ever did.
     pub(super) fn check(&mut self, now: Time, id: NodeId, term: Term) -> Option<Violation> {
-        let first = *self.leaders.entry(term).or_insert(id);
+        let first = *self.leaders.get_or_insert_with(term, || id);
         (first != id).then(|| Violation {
             invariant: Invariant::ElectionSafety,
             time: now,

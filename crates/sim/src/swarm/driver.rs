@@ -11,8 +11,8 @@ use crate::share::{RunRecord, VERSION};
 use crate::timeline::{Moment, Origin, Recorded};
 use crate::trace::TraceEvent;
 use crate::world::Sim;
-use raft::{Event, LogIndex, NodeId, Payload, PeerMap, Rng, Role, Time};
-use std::collections::{BTreeMap, BTreeSet};
+use raft::{Event, LogIndex, NodeId, Payload, PeerMap, Rng, Role, SortedMap, Time};
+use std::collections::BTreeSet;
 
 /// Where a run is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub struct Swarm {
     /// The last trace entry looked at.
     trace_seen: u64,
     /// How often each kind of fault struck.
-    pub(super) injected: BTreeMap<FaultKind, u32>,
+    pub(super) injected: SortedMap<FaultKind, u32>,
     /// Values written so far (each Put writes a new one).
     values: u64,
     /// Steps taken.
@@ -111,7 +111,7 @@ impl Swarm {
             next_fault_at: first,
             restart_at: PeerMap::new(),
             trace_seen: 0,
-            injected: BTreeMap::new(),
+            injected: SortedMap::new(),
             values: 0,
             steps: 0,
             deadline: 0,
@@ -137,7 +137,7 @@ impl Swarm {
         self.phase
     }
     /// How often each kind of fault has struck so far.
-    pub fn injected(&self) -> &BTreeMap<FaultKind, u32> {
+    pub fn injected(&self) -> &SortedMap<FaultKind, u32> {
         &self.injected
     }
     /// Where the run is: events processed and the virtual time.
@@ -457,7 +457,7 @@ impl Swarm {
         } else {
             self.note(action);
         }
-        *self.injected.entry(kind).or_default() += 1;
+        *self.injected.get_or_insert_with(kind, || 0) += 1;
     }
 
     fn client_op(&mut self) -> Action {

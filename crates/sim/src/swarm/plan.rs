@@ -3,8 +3,7 @@
 //! down).
 
 use crate::config::SimConfig;
-use raft::{Rng, Time};
-use std::collections::BTreeMap;
+use raft::{Rng, SortedMap, Time};
 
 /// A kind of fault (or stimulus) a swarm run can inject. Timed kinds strike
 /// at moments drawn from the seed; *triggered* kinds strike at a moment the
@@ -130,10 +129,10 @@ impl FaultKind {
 pub struct FaultMix {
     /// Relative weight of each timed kind; a kind absent or at 0 never
     /// strikes.
-    pub weights: BTreeMap<FaultKind, u32>,
+    pub weights: SortedMap<FaultKind, u32>,
     /// For each triggered kind, the chance in percent that it strikes when
     /// its moment comes; absent or 0 means never.
-    pub triggers: BTreeMap<FaultKind, u32>,
+    pub triggers: SortedMap<FaultKind, u32>,
     /// Timed faults come every 0..=2×`mean_gap` ms.
     pub mean_gap: Time,
     /// Highest message loss, in percent, a `Loss` fault sets.
@@ -223,13 +222,13 @@ impl Plan {
             snapshot_threshold: r.chance(33.0).then(|| r.range_inclusive(3, 40)),
             ..SimConfig::default()
         };
-        let mut weights = BTreeMap::new();
+        let mut weights = SortedMap::new();
         for kind in FaultKind::DRAWN_FIRST {
             if kind == FaultKind::ClientOp || r.chance(50.0) {
                 weights.insert(kind, r.range_inclusive(1, 10) as u32);
             }
         }
-        let mut triggers = BTreeMap::new();
+        let mut triggers = SortedMap::new();
         for kind in FaultKind::TRIGGERED {
             if r.chance(33.0) {
                 triggers.insert(kind, r.range_inclusive(5, 60) as u32);

@@ -7,8 +7,7 @@ use super::plan::{FaultKind, FaultMix};
 use crate::checker::Violation;
 use crate::kv::KvOp;
 use crate::world::Sim;
-use raft::{Bug, LogIndex, Term, Time};
-use std::collections::BTreeMap;
+use raft::{Bug, LogIndex, SortedMap, Term, Time};
 use std::fmt;
 
 /// The command that replays a seed; `{seed}` is replaced.
@@ -75,7 +74,7 @@ pub struct Outcome {
     /// The fault mix.
     pub mix: FaultMix,
     /// How many times each kind of fault actually struck.
-    pub injected: BTreeMap<FaultKind, u32>,
+    pub injected: SortedMap<FaultKind, u32>,
     /// Events processed.
     pub steps: u64,
     /// Virtual time at the end, ms.

@@ -307,7 +307,7 @@ impl Sim {
             self.known(id)?;
         }
         self.accept(said);
-        let c = self.clients.entry(client).or_insert_with(|| Client::new(client));
+        let c = self.clients.get_or_insert_with(client, || Client::new(client));
         c.queue.push((op, target));
         if c.pending.is_none() {
             self.client_start_next(client);
