@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Size budget for the release build: prints the raw and gzipped size of every
 # .wasm and .js file in dist/ and fails if their gzipped total is above the
-# budget (default 356 KB = 364544 bytes; override with SIZE_BUDGET_KB).
+# budget (default 362 KB = 370688 bytes; override with SIZE_BUDGET_KB).
 # Time travel took the page to 276.7 KB; the size work of the performance
 # issue brought it to 239.0 KB (no float formatting or parsing, no libm
 # sine/cosine, BTree maps built without a sort per type, wasm-opt
@@ -22,8 +22,11 @@
 # internally tagged one, which made serde buffer them in its catch-all
 # `Content` (about 20 KB), and raft::SortedMap / SortedSet (sorted vectors,
 # PeerMap and PeerSet generalised) for the simulator's and the page's
-# small maps and sets, each of which had linked a B-tree of its own. The
-# budget leaves about 2 KB of room; it stops growth, it is not the
+# small maps and sets, each of which had linked a B-tree of its own.
+# "No hover needed" (every explanation as visible text, in Settings and
+# behind info toggles, a server menu kept inside the viewport), the core's
+# in-place Ready hand-over and the page's keyed log and strip redraws then
+# added 5.9 KB (359.5 KB). The budget leaves about 2 KB of room; it stops growth, it is not the
 # performance issue's 220 KB target (see that issue's notes for what
 # stands in the way).
 # Run after `trunk build --release`.
@@ -31,7 +34,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dist=${1:-dist}
-budget_kb=${SIZE_BUDGET_KB:-356}
+budget_kb=${SIZE_BUDGET_KB:-362}
 budget=$((budget_kb * 1024))
 
 shopt -s nullglob

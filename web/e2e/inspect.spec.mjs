@@ -103,6 +103,27 @@ test('the log table opens at entry 1 on a phone', async ({ page }) => {
   expect(await scroll.evaluate((el) => el.scrollLeft)).toBe(0);
 });
 
+test('on a phone the log table follows new entries only while the reader is at its right end', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await open(page, 3);
+  await leaderOf(page);
+  const scroll = page.locator('.log-scroll');
+  const atRightEnd = () => scroll.evaluate((el) => el.scrollLeft + el.clientWidth >= el.scrollWidth - 4);
+  const put = (i) => send(page, `put k${i} ${i}`, `Put(k${i}, ${i}) → ok`);
+  for (let i = 0; i < 8; i += 1) await put(i); // past the table's 8 empty columns
+  await scroll.evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+  const widthBefore = await scroll.evaluate((el) => el.scrollWidth);
+  for (let i = 8; i < 12; i += 1) await put(i);
+  await expect.poll(() => scroll.evaluate((el) => el.scrollWidth)).toBeGreaterThan(widthBefore);
+  await expect.poll(atRightEnd).toBe(true);
+  // Scrolled back to entry 1, it stays there as the logs grow.
+  await scroll.evaluate((el) => { el.scrollLeft = 0; });
+  const widthThen = await scroll.evaluate((el) => el.scrollWidth);
+  for (let i = 12; i < 16; i += 1) await put(i);
+  await expect.poll(() => scroll.evaluate((el) => el.scrollWidth)).toBeGreaterThan(widthThen);
+  expect(await scroll.evaluate((el) => el.scrollLeft)).toBe(0);
+});
+
 test('partition presets cut the expected links, a new leader emerges in the majority, heal all', async ({ page }) => {
   const problems = watchErrors(page);
   await open(page, 8);

@@ -8,7 +8,10 @@
 use crate::view_model::logs::{columns, LogRow};
 use crate::view_model::roles::RoleView;
 use raft::LogIndex;
+use std::cell::Cell;
 use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Number of term colours before they repeat (see style.css, `.t0`…`.t7`).
@@ -17,6 +20,38 @@ pub const TERM_COLOURS: u64 = 8;
 /// listed in full in the server's "Inspect" dialog, so the row stays one
 /// line at 9 servers with many keys.
 const KV_SHOWN: usize = 3;
+
+/// Keeps the log scroller at its right end while the table widens, if the
+/// reader was at the right end before it widened.
+struct FollowNewest {
+    observer: web_sys::ResizeObserver,
+    _on_resize: Closure<dyn FnMut()>,
+}
+
+impl FollowNewest {
+    fn start(scroller: NodeRef, table: &NodeRef) -> Option<Self> {
+        let table = table.cast::<web_sys::Element>()?;
+        let last_width = Cell::new(0);
+        let on_resize: Closure<dyn FnMut()> = Closure::new(move || {
+            if let Some(el) = scroller.cast::<web_sys::Element>() {
+                let was = last_width.get();
+                if was > 0 && el.scroll_left() + el.client_width() >= was - 4 {
+                    el.set_scroll_left(el.scroll_width());
+                }
+                last_width.set(el.scroll_width());
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+        observer.observe(&table);
+        Some(FollowNewest { observer, _on_resize: on_resize })
+    }
+}
+
+impl Drop for FollowNewest {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
 
 /// Props of [`LogTable`].
 #[derive(Properties, PartialEq)]
@@ -35,21 +70,19 @@ pub fn log_table(p: &LogTableProps) -> Html {
     let shown = columns(p.rows.iter().map(|r| r.last).max().unwrap_or(0));
     let (first, columns) = (*shown.start(), *shown.end());
     let scroller = use_node_ref();
-    let last_width = use_mut_ref(|| 0);
+    let table = use_node_ref();
     {
         // A log reads from entry 1, so the table opens there (on a narrow
         // screen it does not fit). As logs grow it follows the newest
         // entries only if the reader was already at the right end, like a
         // terminal, instead of yanking the view away from what they read.
-        let (scroller, last_width) = (scroller.clone(), last_width.clone());
-        use_effect_with(columns, move |_| {
-            if let Some(el) = scroller.cast::<web_sys::Element>() {
-                let was = *last_width.borrow();
-                if was > 0 && el.scroll_left() + el.client_width() >= was - 4 {
-                    el.set_scroll_left(el.scroll_width());
-                }
-                *last_width.borrow_mut() = el.scroll_width();
-            }
+        // The table's widths are read when the browser has laid it out (a
+        // ResizeObserver), not straight after each redraw, which would force
+        // a layout of the whole page per new entry.
+        let (scroller, table) = (scroller.clone(), table.clone());
+        use_effect_with((), move |_| {
+            let follow = FollowNewest::start(scroller, &table);
+            move || drop(follow)
         });
     }
     html! {
@@ -72,7 +105,7 @@ pub fn log_table(p: &LogTableProps) -> Html {
             // Focusable, so a keyboard can scroll it sideways too.
             <div class="log-scroll" ref={scroller} tabindex="0" role="group"
                  aria-label="Log entries by index">
-                <table class="log-table">
+                <table class="log-table" ref={table}>
                     <thead>
                         <tr>
                             <th scope="col" class="who">{ "server" }</th>
