@@ -90,7 +90,7 @@ pub fn client_history(p: &ClientHistoryProps) -> Html {
                 if v.hidden > 0 {
                     <p class="hint">{ format!("{} earlier operations not shown · bars in order of events, not to scale", v.hidden) }</p>
                 } else {
-                    <p class="hint">{ "Bars in order of events, not to scale; hover one for its times." }</p>
+                    <p class="hint">{ "Bars in order of events, not to scale; each operation's times are in the client's list." }</p>
                 }
             }
         </section>

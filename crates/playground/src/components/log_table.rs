@@ -93,8 +93,10 @@ pub fn log_table(p: &LogTableProps) -> Html {
                     <span class="swatch committed" aria-hidden="true"></span>{ "committed " }
                     <span class="swatch uncommitted" aria-hidden="true"></span>{ "not yet committed " }
                     <span class="swatch commit-bar" aria-hidden="true"></span>{ "commitIndex " }
-                    <span class="mark-key">{ "match" }</span>{ "/" }<span class="mark-key">{ "next" }</span>
-                    { ": the leader's matchIndex and nextIndex for that server (§5.3); a snapshot box: entries compacted (§7)" }
+                    <span class="mark-legend">
+                        <span class="mark-key">{ "match" }</span>{ " " }<span class="mark-key">{ "next" }</span>
+                        { " the leader's matchIndex and nextIndex for that server (§5.3); a snapshot box: entries compacted (§7)" }
+                    </span>
                 </p>
                 if first > 1 {
                     <p class="hint log-window">
