@@ -28,6 +28,9 @@ for (const scheme of ['light', 'dark']) {
     test.use({ colorScheme: scheme });
 
     test('axe: the default page, the Inspect dialog and the Share dialog', async ({ page }) => {
+      // Three whole-page axe scans, each several seconds on a busy 2-core
+      // machine: twice the suite's 30 s, so the scans' length never fails it.
+      test.setTimeout(60_000);
       const problems = watchErrors(page);
       await openSettled(page, 'speed=0.5');
       expect(await axeProblems(page)).toEqual([]);
