@@ -127,8 +127,8 @@ fn check_time(what: &str, m: Moment) -> Result<(), String> {
     if m.time > MAX_TIME {
         return Err(format!(
             "{what} is at {} ms; a shared run lasts at most {} ms (24 hours)",
-            thousands(m.time as u64),
-            thousands(MAX_TIME as u64)
+            thousands(m.time),
+            thousands(MAX_TIME)
         ));
     }
     Ok(())
@@ -144,7 +144,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
