@@ -43,7 +43,7 @@ fn action(kind: u8, n: u8) -> Action {
         4 => Action::Reconnect(node),
         5 => Action::HealAll,
         6 => Action::SetLoss(f64::from(n % 50) / 3.0),
-        7 => Action::SetLink { a: node, b: NodeId(1 + (n / 5) % 5), cut: n % 2 == 0 },
+        7 => Action::SetLink { a: node, b: NodeId(1 + (n / 5) % 5), cut: n.is_multiple_of(2) },
         8 => Action::TransferLeadership(node),
         _ => put(u64::from(n)),
     }

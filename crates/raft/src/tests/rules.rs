@@ -61,11 +61,10 @@ fn commits_say_which_rule_let_them_advance() {
     c.deliver_all();
     let leader = events(&c, 1);
     let term = c.node(1).current_term();
-    assert!(leader.iter().any(|e| *e
-        == Event::CommitAdvanced {
-            commit_index: 2,
-            by: CommitBy::Majority { entry_term: term, current_term: term }
-        }));
+    assert!(leader.contains(&Event::CommitAdvanced {
+        commit_index: 2,
+        by: CommitBy::Majority { entry_term: term, current_term: term }
+    }));
     let follower = events(&c, 2);
     let commit = follower
         .iter()
