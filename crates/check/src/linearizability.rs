@@ -12,14 +12,14 @@
 //! order a correct run could break, because an operation invoked at time t
 //! cannot take effect before t + 1 (every message takes at least 1 ms).
 
-use sim::{ClientId, History, KvOp, KvOutput, Operation};
+use sim::{ClientId, History, KvOp, KvOutput, Operation, Token};
 use stateright::semantics::{ConsistencyTester, LinearizabilityTester, SequentialSpec};
 use std::collections::BTreeMap;
 
 /// The sequential specification: a map from keys to values, with Put, Get
 /// and Delete as the simulator's store runs them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct KvSpec(pub BTreeMap<String, String>);
+pub struct KvSpec(pub BTreeMap<Token, Token>);
 
 impl SequentialSpec for KvSpec {
     type Op = KvOp;

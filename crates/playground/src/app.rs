@@ -496,8 +496,10 @@ impl App {
             HostAction::Crash { server } => Msg::Act(Action::Crash(node(server))),
             HostAction::Restart { server } => Msg::Act(Action::Restart(node(server))),
             HostAction::TimeOut { server } => Msg::Act(Action::TimeOut(node(server))),
-            HostAction::Put { key, value } => Msg::Submit(KvOp::Put { key, value }, Target::Leader),
-            HostAction::Get { key } => Msg::Submit(KvOp::Get { key }, Target::Leader),
+            HostAction::Put { key, value } => {
+                Msg::Submit(KvOp::Put { key: key.into(), value: value.into() }, Target::Leader)
+            }
+            HostAction::Get { key } => Msg::Submit(KvOp::Get { key: key.into() }, Target::Leader),
             HostAction::Partition { groups } => Msg::Act(Action::Partition(
                 groups.into_iter().map(|g| g.into_iter().map(node).collect()).collect(),
             )),

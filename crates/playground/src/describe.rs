@@ -5,7 +5,7 @@
 
 use raft::{Entry, Membership, Message, NodeId, Payload, SortedMap};
 use sim::network::ClientReply;
-use sim::{InFlight, KvCommand, KvOp, Packet};
+use sim::{InFlight, KvCommand, KvOp, Packet, Token};
 use std::fmt::Write;
 
 /// How a log entry's command is written in its box: `x←3`, `get x`,
@@ -79,7 +79,7 @@ pub fn server_label(id: NodeId, role: &str, term: u64, commit: u64, log_len: u64
 }
 
 /// A server's key-value state as "x = 3" pairs, in key order.
-pub fn kv_pairs(data: &SortedMap<String, String>) -> Vec<String> {
+pub fn kv_pairs(data: &SortedMap<Token, Token>) -> Vec<String> {
     data.iter().map(|(k, v)| format!("{k} = {v}")).collect()
 }
 
@@ -234,8 +234,8 @@ mod tests {
     fn kv_pairs_are_in_key_order() {
         let mut m = SortedMap::new();
         assert!(kv_pairs(&m).is_empty());
-        m.insert("y".to_string(), "2".to_string());
-        m.insert("x".to_string(), "3".to_string());
+        m.insert("y".into(), "2".into());
+        m.insert("x".into(), "3".into());
         assert_eq!(kv_pairs(&m), vec!["x = 3", "y = 2"]);
     }
 

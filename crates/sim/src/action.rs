@@ -133,11 +133,17 @@ impl fmt::Display for Action {
             Action::Crash(n) => write!(f, "crash {n}"),
             Action::Restart(n) => write!(f, "restart {n}"),
             Action::TimeOut(n) => write!(f, "time out {n}"),
-            Action::Submit { client, op, target: Target::Leader } => {
-                write!(f, "{client} sends {op} to the leader")
-            }
-            Action::Submit { client, op, target: Target::Server(s) } => {
-                write!(f, "{client} sends {op} to {s}")
+            // Written piece by piece, not through one format string: a
+            // client's put comes through here every few ms, and its words
+            // are put together again for the trace each time.
+            Action::Submit { client, op, target } => {
+                fmt::Display::fmt(client, f)?;
+                f.write_str(" sends ")?;
+                fmt::Display::fmt(op, f)?;
+                match target {
+                    Target::Leader => f.write_str(" to the leader"),
+                    Target::Server(s) => write!(f, " to {s}"),
+                }
             }
             Action::SetLink { a, b, cut: true } => write!(f, "cut the link {a}–{b}"),
             Action::SetLink { a, b, cut: false } => write!(f, "heal the link {a}–{b}"),

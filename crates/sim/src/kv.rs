@@ -13,6 +13,9 @@ use raft::SortedMap;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod token;
+pub use token::{Token, INLINE_LEN};
+
 /// A client's identity, drawn as C1, C2, ….
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
 pub struct ClientId(pub u32);
@@ -29,19 +32,19 @@ pub enum KvOp {
     /// Put(K, V): set `key` to `value`.
     Put {
         /// The key.
-        key: String,
+        key: Token,
         /// The new value.
-        value: String,
+        value: Token,
     },
     /// Get(K): read `key`.
     Get {
         /// The key.
-        key: String,
+        key: Token,
     },
     /// Delete(K): remove `key`.
     Delete {
         /// The key.
-        key: String,
+        key: Token,
     },
 }
 
@@ -55,13 +58,23 @@ impl KvOp {
     }
 }
 
+/// `Put(x, 3)`, `Get(x)`, `Delete(x)`: the seeds' notation. Written piece
+/// by piece, not through a format string, as every command's words are
+/// put together for the trace.
 impl fmt::Display for KvOp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KvOp::Put { key, value } => write!(f, "Put({key}, {value})"),
-            KvOp::Get { key } => write!(f, "Get({key})"),
-            KvOp::Delete { key } => write!(f, "Delete({key})"),
+        let (verb, key) = match self {
+            KvOp::Put { key, .. } => ("Put(", key),
+            KvOp::Get { key } => ("Get(", key),
+            KvOp::Delete { key } => ("Delete(", key),
+        };
+        f.write_str(verb)?;
+        f.write_str(key)?;
+        if let KvOp::Put { value, .. } = self {
+            f.write_str(", ")?;
+            f.write_str(value)?;
         }
+        f.write_str(")")
     }
 }
 
@@ -71,7 +84,7 @@ pub enum KvOutput {
     /// A Put or Delete was applied.
     Done,
     /// A Get's answer: the value, or `None` if the key is absent.
-    Value(Option<String>),
+    Value(Option<Token>),
 }
 
 impl fmt::Display for KvOutput {
@@ -106,7 +119,7 @@ impl fmt::Display for KvCommand {
 /// last sequence number and answer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KvStore {
-    data: SortedMap<String, String>,
+    data: SortedMap<Token, Token>,
     sessions: SortedMap<ClientId, (u64, KvOutput)>,
 }
 
@@ -151,7 +164,7 @@ impl KvStore {
     }
 
     /// The key-value pairs, in key order.
-    pub fn data(&self) -> &SortedMap<String, String> {
+    pub fn data(&self) -> &SortedMap<Token, Token> {
         &self.data
     }
 }
@@ -248,6 +261,14 @@ mod tests {
     }
 
     #[test]
+    fn operations_are_written_in_the_seeds_notation() {
+        let (x, three) = (Token::from("x"), Token::from("3"));
+        assert_eq!(KvOp::Put { key: x.clone(), value: three }.to_string(), "Put(x, 3)");
+        assert_eq!(KvOp::Get { key: x.clone() }.to_string(), "Get(x)");
+        assert_eq!(KvOp::Delete { key: x }.to_string(), "Delete(x)");
+    }
+
+    #[test]
     fn parses_plain_and_seed_notation() {
         let put = KvOp::Put { key: "x".into(), value: "3".into() };
         assert_eq!(parse_command("put x 3"), Ok(put.clone()));
@@ -276,7 +297,7 @@ mod tests {
         kv.apply(&cmd(2, 1, KvOp::Put { key: "x".into(), value: "2".into() }));
         // C1's retry of seq 1 must not set x back to 1.
         assert_eq!(kv.apply(&put), (KvOutput::Done, true));
-        assert_eq!(kv.data().get("x").map(String::as_str), Some("2"));
+        assert_eq!(kv.data().get("x").map(Token::as_str), Some("2"));
         let get = cmd(1, 2, KvOp::Get { key: "x".into() });
         assert_eq!(kv.apply(&get).0, KvOutput::Value(Some("2".into())));
         assert_eq!(kv.saved_answer(ClientId(1), 2), Some(&KvOutput::Value(Some("2".into()))));

@@ -36,7 +36,7 @@ pub use checker::{Invariant, Violation};
 pub use client::{History, Operation, Target};
 pub use config::{SimConfig, MAX_SERVERS};
 pub use configuration::Configuration;
-pub use kv::{parse_command, ClientId, KvCommand, KvOp, KvOutput, KvStore};
+pub use kv::{parse_command, ClientId, KvCommand, KvOp, KvOutput, KvStore, Token};
 pub use network::{DropReason, Endpoint, InFlight, Packet, PacketKind};
 pub use pending::{Happening, PendingEvent, PendingId};
 pub use share::RunRecord;

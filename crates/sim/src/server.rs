@@ -2,7 +2,7 @@
 //! client requests it is waiting to answer. Everything here is volatile; the
 //! disk lives in the world and survives a crash.
 
-use crate::kv::{ClientId, KvCommand, KvOp, KvOutput, KvStore};
+use crate::kv::{ClientId, KvCommand, KvOp, KvOutput, KvStore, Token};
 use crate::network::{ClientReply, ClientRequest};
 use raft::{Entry, LogIndex, Payload, RaftNode, SortedMap, Time};
 
@@ -18,7 +18,7 @@ pub struct Server {
     waiting: SortedMap<LogIndex, (ClientId, u64)>,
     /// Gets served without the log (ReadIndex, lease): tag → (client, seq,
     /// key, read index once confirmed).
-    reads: SortedMap<u64, (ClientId, u64, String, Option<LogIndex>)>,
+    reads: SortedMap<u64, (ClientId, u64, Token, Option<LogIndex>)>,
     next_read: u64,
 }
 
@@ -162,7 +162,7 @@ impl Server {
         done.into_iter()
             .filter_map(|ctx| self.reads.remove(&ctx))
             .map(|(client, seq, key, _)| {
-                let output = KvOutput::Value(self.kv.data().get(&key).cloned());
+                let output = KvOutput::Value(self.kv.data().get(key.as_str()).cloned());
                 (client, ClientReply::Done { seq, output })
             })
             .collect()

@@ -40,7 +40,7 @@ pub fn disk_of_terms(term: Term, log_terms: &[Term]) -> PersistentState<KvComman
 /// The command of entry `index` in a made-up disk: a Put of `key`, from a
 /// client of its own so that no session mistakes it for a retry.
 fn put(index: u64, key: &str) -> Payload<KvCommand> {
-    command(index, KvOp::Put { key: key.into(), value: format!("v{index}") })
+    command(index, KvOp::Put { key: key.into(), value: format!("v{index}").into() })
 }
 
 /// Entry `index` of a made-up disk carrying `op`, as if a client of its own

@@ -10,6 +10,10 @@ use crate::kv::{ClientId, KvOp};
 use crate::world::Sim;
 use raft::Time;
 
+/// The keys the client writes in turn: eight, so the store stays small
+/// however long the run.
+const KEYS: [&str; 8] = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"];
+
 /// A cluster under a steady stream of puts from one client.
 #[derive(Clone, Debug)]
 pub struct SteadyPuts {
@@ -36,8 +40,8 @@ impl SteadyPuts {
             let next = self.sim.now() + self.every;
             self.sim.run_until(next);
             self.puts += 1;
-            // Eight keys: the store stays small however long the run.
-            let op = KvOp::Put { key: format!("k{}", self.puts % 8), value: self.puts.to_string() };
+            let key = KEYS[(self.puts % KEYS.len() as u64) as usize];
+            let op = KvOp::Put { key: key.into(), value: self.puts.into() };
             self.sim.act(Action::Submit { client: ClientId(1), op, target: Target::Leader })?;
         }
         self.sim.run_until(until);

@@ -32,7 +32,7 @@ fn submit(sim: &mut Sim, text: &str, target: Target) {
 }
 
 fn kv(sim: &Sim, id: u8, key: &str) -> Option<String> {
-    sim.server(s(id))?.kv.data().get(key).cloned()
+    sim.server(s(id))?.kv.data().get(key).map(|v| v.to_string())
 }
 
 #[test]

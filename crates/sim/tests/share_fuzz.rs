@@ -27,7 +27,7 @@ const REPLAYS: usize = 300;
 fn put(i: u64) -> Action {
     Action::Submit {
         client: ClientId(1),
-        op: KvOp::Put { key: format!("k{}", i % 5), value: i.to_string() },
+        op: KvOp::Put { key: format!("k{}", i % 5).into(), value: i.to_string().into() },
         target: Target::Leader,
     }
 }

@@ -74,7 +74,7 @@ fn script(seed: u64, until: Time) -> Vec<(Time, Action)> {
         let action = match rng.range_inclusive(0, 99) {
             0..=49 => Action::Submit {
                 client: ClientId(1 + (i % 3)),
-                op: KvOp::Put { key: format!("k{}", i % 5), value: i.to_string() },
+                op: KvOp::Put { key: format!("k{}", i % 5).into(), value: i.to_string().into() },
                 target: Target::Leader,
             },
             50..=61 => Action::Crash(node(&mut rng)),
@@ -405,7 +405,7 @@ fn put_every(tl: &mut Timeline, every: Time, until: Time, mut each: impl FnMut(&
         tl.run_until(t).unwrap();
         tl.act(Action::Submit {
             client: ClientId(1),
-            op: KvOp::Put { key: format!("k{}", i % 10), value: i.to_string() },
+            op: KvOp::Put { key: format!("k{}", i % 10).into(), value: i.to_string().into() },
             target: Target::Leader,
         })
         .unwrap();

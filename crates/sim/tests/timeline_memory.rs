@@ -31,7 +31,7 @@ fn a_ten_minute_session_stays_under_its_byte_budget_in_real_bytes() {
         tl.run_until(t).unwrap();
         tl.act(Action::Submit {
             client: ClientId(1 + (i % 3) as u32),
-            op: KvOp::Put { key: format!("k{}", i % 100), value: i.to_string() },
+            op: KvOp::Put { key: format!("k{}", i % 100).into(), value: i.to_string().into() },
             target: Target::Leader,
         })
         .unwrap();

@@ -28,7 +28,7 @@ const SEEKS: usize = 100;
 fn put(i: u64) -> Action {
     Action::Submit {
         client: ClientId(1 + (i % 3) as u32),
-        op: KvOp::Put { key: format!("k{}", i % 100), value: i.to_string() },
+        op: KvOp::Put { key: format!("k{}", i % 100).into(), value: i.to_string().into() },
         target: Target::Leader,
     }
 }

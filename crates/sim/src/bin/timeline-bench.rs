@@ -65,7 +65,7 @@ fn main() -> Result<(), String> {
         i += 1;
         tl.act(Action::Submit {
             client: ClientId(1 + (i % 3) as u32),
-            op: KvOp::Put { key: format!("k{}", i % 100), value: i.to_string() },
+            op: KvOp::Put { key: format!("k{}", i % 100).into(), value: i.to_string().into() },
             target: Target::Leader,
         })?;
     }

@@ -4,7 +4,7 @@
 //! theirs from these.
 
 use crate::client::Operation;
-use crate::kv::{ClientId, KvOp, KvOutput};
+use crate::kv::{ClientId, KvOp, KvOutput, Token};
 use raft::Time;
 
 /// `Put(key, value)`.
@@ -19,7 +19,7 @@ pub fn get(key: &str) -> KvOp {
 
 /// A Get's answer: `value`, or not found.
 pub fn read(value: Option<&str>) -> KvOutput {
-    KvOutput::Value(value.map(String::from))
+    KvOutput::Value(value.map(Token::from))
 }
 
 /// Client `client`'s operation `op`, invoked at `invoked_at`, answered

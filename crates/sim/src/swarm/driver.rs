@@ -6,7 +6,7 @@ use super::report::{Failure, SwarmRun};
 use super::SwarmOptions;
 use crate::action::Action;
 use crate::client::Target;
-use crate::kv::{ClientId, KvOp};
+use crate::kv::{ClientId, KvOp, Token};
 use crate::share::{RunRecord, VERSION};
 use crate::timeline::{Moment, Origin, Recorded};
 use crate::trace::TraceEvent;
@@ -462,14 +462,15 @@ impl Swarm {
 
     fn client_op(&mut self) -> Action {
         let client = ClientId(self.rng.range_inclusive(1, u64::from(self.plan.mix.clients)) as u32);
-        let key = ["x", "y", "z"]
-            [self.rng.range_inclusive(0, u64::from(self.plan.mix.keys) - 1) as usize]
-            .to_string();
+        let key = Token::from(
+            ["x", "y", "z"]
+                [self.rng.range_inclusive(0, u64::from(self.plan.mix.keys) - 1) as usize],
+        );
         let op = match self.rng.range_inclusive(0, 9) {
             0..=3 => {
                 // Every value written is unique, so a read names its write.
                 self.values += 1;
-                KvOp::Put { key, value: format!("v{}", self.values) }
+                KvOp::Put { key, value: format!("v{}", self.values).into() }
             }
             4..=7 => KvOp::Get { key },
             _ => KvOp::Delete { key },

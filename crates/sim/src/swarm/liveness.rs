@@ -56,7 +56,8 @@ impl Swarm {
             self.deadline = self.sim.now() + LIVENESS_DEADLINE;
         }
         if self.sim.leader().is_some() && self.clients_idle() {
-            let probe = KvOp::Put { key: "probe".into(), value: format!("seed{}", self.plan.seed) };
+            let probe =
+                KvOp::Put { key: "probe".into(), value: format!("seed{}", self.plan.seed).into() };
             self.act(Action::Submit { client: PROBE_CLIENT, op: probe, target: Target::Leader });
             self.phase = Phase::Settling;
             return Ok(());

@@ -228,7 +228,7 @@ mod tests {
     fn put(n: u32) -> Action {
         Action::Submit {
             client: ClientId(1),
-            op: KvOp::Put { key: "x".into(), value: n.to_string() },
+            op: KvOp::Put { key: "x".into(), value: n.to_string().into() },
             target: Target::Leader,
         }
     }
@@ -293,7 +293,7 @@ mod tests {
         let mut m = Marks::default();
         let extra = 5;
         for seq in 1..=(MAX_CLIENT_MARKS + extra) as u64 {
-            let op = KvOp::Put { key: "x".into(), value: seq.to_string() };
+            let op = KvOp::Put { key: "x".into(), value: seq.to_string().into() };
             let event = TraceEvent::Invoked { client: ClientId(1), op };
             m.read(&TraceEntry { seq, time: seq, event });
         }

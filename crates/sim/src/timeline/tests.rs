@@ -9,7 +9,7 @@ use raft::NodeId;
 fn put(i: u32) -> Action {
     Action::Submit {
         client: ClientId(1),
-        op: KvOp::Put { key: format!("k{}", i % 7), value: i.to_string() },
+        op: KvOp::Put { key: format!("k{}", i % 7).into(), value: i.to_string().into() },
         target: Target::Leader,
     }
 }

@@ -327,8 +327,8 @@ pub(super) fn holds(sim: &Sim, claim: &Claim) -> Result<(), String> {
         Claim::Value { server, key, value } => {
             running(*server)?;
             let kv = &sim.server(*server).expect("running").kv;
-            let seen = kv.data().get(key);
-            expect(seen == value.as_ref(), format!("it is {}", seen.map_or("unset", |v| v)))
+            let seen = kv.data().get(key.as_str()).map(|v| v.as_str());
+            expect(seen == value.as_deref(), format!("it is {}", seen.unwrap_or("unset")))
         }
         Claim::Violation(want) => {
             let seen = sim.violations().first().map(|v| v.invariant);
