@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 mod token;
-pub use token::{Token, INLINE_LEN};
+pub use token::Token;
 
 /// A client's identity, drawn as C1, C2, ….
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]

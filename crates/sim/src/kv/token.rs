@@ -2,62 +2,33 @@
 //! allocating. Every command is copied many times over (into each
 //! AppendEntries, every server's log and store, the committed lists, the
 //! trace, the client's history, §5.3), so a `String` there costs a heap
-//! allocation and a free per copy. A token up to [`INLINE_LEN`] bytes,
-//! which covers everything the Command box accepts, is kept in line and
-//! copied as 24 bytes; a longer one (from a run file, say) is shared
-//! behind an `Arc`. It compares, orders, hashes, prints and serializes
-//! exactly as the same text in a `String` would.
+//! allocation and a free per copy. A token is a [`SmolStr`]: up to 23
+//! bytes, which covers everything the Command box accepts, are kept in
+//! line and copied as 24 bytes; a longer one (from a run file, say) is
+//! shared behind an `Arc`. It compares, orders, hashes, prints and
+//! serializes exactly as the same text in a `String` would.
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smol_str::SmolStr;
 use std::borrow::Borrow;
-use std::cmp::Ordering;
 use std::fmt;
-use std::hash::{Hash, Hasher};
 use std::ops::Deref;
-use std::sync::Arc;
-
-/// The longest token kept in line (the rest of 24 bytes is its length and
-/// the variant's tag).
-pub const INLINE_LEN: usize = 22;
 
 /// A key or value of the key-value store; see the module comment.
-#[derive(Clone)]
-pub struct Token(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    /// The text in the first `len` bytes.
-    Inline { len: u8, bytes: [u8; INLINE_LEN] },
-    /// Text longer than [`INLINE_LEN`] bytes.
-    Shared(Arc<str>),
-}
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Token(SmolStr);
 
 impl Token {
     /// The text.
     pub fn as_str(&self) -> &str {
-        match &self.0 {
-            // SAFETY: the only constructor (`From<&str>`) copies a whole
-            // `&str` into the first `len` bytes and nothing writes them
-            // later, so they are valid UTF-8. (Checking again here was 5%
-            // of a simulation's run time: tokens are read at every
-            // comparison, hash and encoding of an entry.)
-            Repr::Inline { len, bytes } => unsafe {
-                std::str::from_utf8_unchecked(&bytes[..usize::from(*len)])
-            },
-            Repr::Shared(s) => s,
-        }
+        self.0.as_str()
     }
 }
 
 impl From<&str> for Token {
     fn from(s: &str) -> Self {
-        if s.len() > INLINE_LEN {
-            return Token(Repr::Shared(s.into()));
-        }
-        let mut bytes = [0; INLINE_LEN];
-        bytes[..s.len()].copy_from_slice(s.as_bytes());
-        Token(Repr::Inline { len: s.len() as u8, bytes })
+        Token(SmolStr::new(s))
     }
 }
 
@@ -98,11 +69,6 @@ impl From<Token> for String {
     }
 }
 
-impl Default for Token {
-    fn default() -> Self {
-        Token::from("")
-    }
-}
 
 impl Deref for Token {
     type Target = str;
@@ -123,20 +89,6 @@ impl Borrow<str> for Token {
     }
 }
 
-impl PartialEq for Token {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            // The bytes past `len` are always zero, so the whole arrays
-            // compare as the texts do, in one fixed-size comparison.
-            (Repr::Inline { len: a, bytes: x }, Repr::Inline { len: b, bytes: y }) => {
-                a == b && x == y
-            }
-            _ => self.as_str() == other.as_str(),
-        }
-    }
-}
-
-impl Eq for Token {}
 
 impl PartialEq<str> for Token {
     fn eq(&self, other: &str) -> bool {
@@ -156,23 +108,8 @@ impl PartialEq<String> for Token {
     }
 }
 
-impl PartialOrd for Token {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
 
-impl Ord for Token {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
 
-impl Hash for Token {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
-    }
-}
 
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -226,7 +163,7 @@ mod tests {
 
     #[test]
     fn short_and_long_tokens_keep_their_text() {
-        let long = "a".repeat(INLINE_LEN + 1);
+        let long = "a".repeat(SmolStr::INLINE_CAP + 1);
         for text in ["", "x", "12345678901234567890", "ünïcødé", &long[1..], &long] {
             let t = Token::from(text);
             assert_eq!(t.as_str(), text);
@@ -234,8 +171,8 @@ mod tests {
             assert_eq!(t.to_string(), text);
             assert_eq!(format!("{t:?}"), format!("{text:?}"));
         }
-        assert!(matches!(Token::from(&long[1..]).0, Repr::Inline { .. }));
-        assert!(matches!(Token::from(long.as_str()).0, Repr::Shared(_)));
+        assert!(!Token::from(&long[1..]).0.is_heap_allocated());
+        assert!(Token::from(long.as_str()).0.is_heap_allocated());
     }
 
     #[test]
