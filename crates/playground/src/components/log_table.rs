@@ -1,6 +1,6 @@
 //! The log view: one row per server, one column per log index. Each entry
 //! is a box coloured by its term showing its command; entries up to the
-//! server's commitIndex are solid, later ones striped and dashed. A bar
+//! server's commitIndex are solid, later ones paler with a dashed border. A bar
 //! marks each server's commitIndex, and in followers' rows small tags mark
 //! the leader's nextIndex and matchIndex for them. Beside each row, the
 //! server's key-value state on one line (the first few keys and a count).
