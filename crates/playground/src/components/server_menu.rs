@@ -4,6 +4,7 @@
 
 use crate::components::info::{info_toggle, Info};
 use crate::geometry::{self, CENTER, TIMER_R, VIEW_H, VIEW_W};
+use crate::resize_watch::ResizeWatch;
 use crate::view_model::details::NodeDetails;
 use crate::view_model::roles::RoleView;
 use raft::NodeId;
@@ -11,7 +12,6 @@ use sim::decimal::fixed;
 use sim::Action;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -72,52 +72,29 @@ pub fn clamp_shift(
 
 /// Watches an open menu's box, its container's (the ring, which follows
 /// the window's width) and the page's, and after each change of size
-/// moves the menu by whatever part of it would be off screen. A
-/// ResizeObserver reports once the browser has laid the page out, so the
-/// measurement forces no extra layout.
-struct KeepInView {
-    observer: web_sys::ResizeObserver,
-    _on_resize: Closure<dyn FnMut()>,
-}
-
-impl KeepInView {
-    fn start(
-        menu: NodeRef,
-        shift: Rc<RefCell<(i32, i32)>>,
-        redraw: UseForceUpdateHandle,
-    ) -> Option<Self> {
-        let el = menu.cast::<web_sys::Element>()?;
-        let root = web_sys::window()?.document()?.document_element()?;
-        let on_resize: Closure<dyn FnMut()> = Closure::new({
-            let root = root.clone();
-            move || {
-                let Some(el) = menu.cast::<web_sys::Element>() else { return };
-                let view = (f64::from(root.client_width()), f64::from(root.client_height()));
-                let r = el.get_bounding_client_rect();
-                let (dx, dy) = *shift.borrow();
-                let (dx, dy) = (f64::from(dx), f64::from(dy));
-                let drawn = (r.left() - dx, r.top() - dy, r.right() - dx, r.bottom() - dy);
-                let wanted = clamp_shift(drawn, view);
-                if wanted != *shift.borrow() {
-                    *shift.borrow_mut() = wanted;
-                    redraw.force_update();
-                }
-            }
-        });
-        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-        observer.observe(&el);
-        if let Some(ring) = el.parent_element() {
-            observer.observe(&ring);
+/// moves the menu by whatever part of it would be off screen.
+fn keep_in_view(
+    menu: NodeRef,
+    shift: Rc<RefCell<(i32, i32)>>,
+    redraw: UseForceUpdateHandle,
+) -> Option<ResizeWatch> {
+    let el = menu.cast::<web_sys::Element>()?;
+    let root = web_sys::window()?.document()?.document_element()?;
+    let ring = el.parent_element();
+    let view_root = root.clone();
+    ResizeWatch::start([&el, &root].into_iter().chain(ring.as_ref()), move || {
+        let Some(el) = menu.cast::<web_sys::Element>() else { return };
+        let view = (f64::from(view_root.client_width()), f64::from(view_root.client_height()));
+        let r = el.get_bounding_client_rect();
+        let (dx, dy) = *shift.borrow();
+        let (dx, dy) = (f64::from(dx), f64::from(dy));
+        let drawn = (r.left() - dx, r.top() - dy, r.right() - dx, r.bottom() - dy);
+        let wanted = clamp_shift(drawn, view);
+        if wanted != *shift.borrow() {
+            *shift.borrow_mut() = wanted;
+            redraw.force_update();
         }
-        observer.observe(&root);
-        Some(KeepInView { observer, _on_resize: on_resize })
-    }
-}
-
-impl Drop for KeepInView {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
+    })
 }
 
 /// Props of [`ServerMenu`].
@@ -205,7 +182,7 @@ pub fn server_menu(p: &MenuProps) -> Html {
     {
         let (menu, shift, redraw) = (menu.clone(), shift.clone(), redraw.clone());
         use_effect_with((id, p.placement), move |_| {
-            let keep = KeepInView::start(menu, shift, redraw);
+            let keep = keep_in_view(menu, shift, redraw);
             move || drop(keep)
         });
     }
