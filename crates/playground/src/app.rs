@@ -1108,6 +1108,7 @@ impl App {
                         <NarrationPanel
                             lines={Rc::clone(&cache.narration_lines)}
                             show_all={cache.show_all()}
+                            playing={self.playback.is_playing()}
                             on_show_all={cb.show_all.clone()}
                         />
                     }

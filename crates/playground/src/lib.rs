@@ -23,6 +23,7 @@ pub mod keyboard;
 pub mod options;
 pub mod panic_hook;
 pub mod playback;
+pub mod resize_watch;
 pub mod run;
 pub mod run_file;
 pub mod share;

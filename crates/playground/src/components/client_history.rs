@@ -37,7 +37,7 @@ fn bar(b: &OpBar, columns: usize) -> Html {
     let title =
         if b.marked { format!("{} — cannot be ordered", b.title) } else { b.title.clone() };
     html! {
-        <div class={classes!("op-bar", b.kind, b.to.is_none().then_some("open"), b.marked.then_some("unordered"))}
+        <div key={b.row} class={classes!("op-bar", b.kind, b.to.is_none().then_some("open"), b.marked.then_some("unordered"))}
              data-op={b.row.to_string()} data-client={b.client.clone()} data-kind={b.kind}
              data-linearizable={b.marked.then_some("false")} {style} {title}>
             { mark }{ &b.label }
@@ -52,7 +52,8 @@ struct BarsProps {
 }
 
 /// The operations' bars: redrawn only when the diagram changes, not with
-/// every frame's cursor time.
+/// every frame's cursor time. Keyed by history row, so when the window of
+/// bars slides, a bar keeps its element and only its position changes.
 #[function_component(HistoryBars)]
 fn history_bars(p: &BarsProps) -> Html {
     html! { <>{ for p.view.bars.iter().map(|b| bar(b, p.view.columns)) }</> }

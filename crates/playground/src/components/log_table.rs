@@ -1,17 +1,16 @@
 //! The log view: one row per server, one column per log index. Each entry
 //! is a box coloured by its term showing its command; entries up to the
-//! server's commitIndex are solid, later ones striped and dashed. A bar
+//! server's commitIndex are solid, later ones paler with a dashed border. A bar
 //! marks each server's commitIndex, and in followers' rows small tags mark
 //! the leader's nextIndex and matchIndex for them. Beside each row, the
 //! server's key-value state on one line (the first few keys and a count).
 
+use crate::resize_watch::ResizeWatch;
 use crate::view_model::logs::{columns, LogRow};
 use crate::view_model::roles::RoleView;
 use raft::LogIndex;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Number of term colours before they repeat (see style.css, `.t0`…`.t7`).
@@ -23,34 +22,18 @@ const KV_SHOWN: usize = 3;
 
 /// Keeps the log scroller at its right end while the table widens, if the
 /// reader was at the right end before it widened.
-struct FollowNewest {
-    observer: web_sys::ResizeObserver,
-    _on_resize: Closure<dyn FnMut()>,
-}
-
-impl FollowNewest {
-    fn start(scroller: NodeRef, table: &NodeRef) -> Option<Self> {
-        let table = table.cast::<web_sys::Element>()?;
-        let last_width = Cell::new(0);
-        let on_resize: Closure<dyn FnMut()> = Closure::new(move || {
-            if let Some(el) = scroller.cast::<web_sys::Element>() {
-                let was = last_width.get();
-                if was > 0 && el.scroll_left() + el.client_width() >= was - 4 {
-                    el.set_scroll_left(el.scroll_width());
-                }
-                last_width.set(el.scroll_width());
+fn follow_newest(scroller: NodeRef, table: &NodeRef) -> Option<ResizeWatch> {
+    let table = table.cast::<web_sys::Element>()?;
+    let last_width = Cell::new(0);
+    ResizeWatch::start([&table], move || {
+        if let Some(el) = scroller.cast::<web_sys::Element>() {
+            let was = last_width.get();
+            if was > 0 && el.scroll_left() + el.client_width() >= was - 4 {
+                el.set_scroll_left(el.scroll_width());
             }
-        });
-        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-        observer.observe(&table);
-        Some(FollowNewest { observer, _on_resize: on_resize })
-    }
-}
-
-impl Drop for FollowNewest {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
+            last_width.set(el.scroll_width());
+        }
+    })
 }
 
 /// Props of [`LogTable`].
@@ -81,7 +64,7 @@ pub fn log_table(p: &LogTableProps) -> Html {
         // a layout of the whole page per new entry.
         let (scroller, table) = (scroller.clone(), table.clone());
         use_effect_with((), move |_| {
-            let follow = FollowNewest::start(scroller, &table);
+            let follow = follow_newest(scroller, &table);
             move || drop(follow)
         });
     }

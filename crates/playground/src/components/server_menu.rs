@@ -4,11 +4,14 @@
 
 use crate::components::info::{info_toggle, Info};
 use crate::geometry::{self, CENTER, TIMER_R, VIEW_H, VIEW_W};
+use crate::resize_watch::ResizeWatch;
 use crate::view_model::details::NodeDetails;
 use crate::view_model::roles::RoleView;
 use raft::NodeId;
 use sim::decimal::fixed;
 use sim::Action;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -65,6 +68,33 @@ pub fn clamp_shift(
         }
     };
     (axis(left, right, width).round() as i32, axis(top, bottom, height).round() as i32)
+}
+
+/// Watches an open menu's box, its container's (the ring, which follows
+/// the window's width) and the page's, and after each change of size
+/// moves the menu by whatever part of it would be off screen.
+fn keep_in_view(
+    menu: NodeRef,
+    shift: Rc<RefCell<(i32, i32)>>,
+    redraw: UseForceUpdateHandle,
+) -> Option<ResizeWatch> {
+    let el = menu.cast::<web_sys::Element>()?;
+    let root = web_sys::window()?.document()?.document_element()?;
+    let ring = el.parent_element();
+    let view_root = root.clone();
+    ResizeWatch::start([&el, &root].into_iter().chain(ring.as_ref()), move || {
+        let Some(el) = menu.cast::<web_sys::Element>() else { return };
+        let view = (f64::from(view_root.client_width()), f64::from(view_root.client_height()));
+        let r = el.get_bounding_client_rect();
+        let (dx, dy) = *shift.borrow();
+        let (dx, dy) = (f64::from(dx), f64::from(dy));
+        let drawn = (r.left() - dx, r.top() - dy, r.right() - dx, r.bottom() - dy);
+        let wanted = clamp_shift(drawn, view);
+        if wanted != *shift.borrow() {
+            *shift.borrow_mut() = wanted;
+            redraw.force_update();
+        }
+    })
 }
 
 /// Props of [`ServerMenu`].
@@ -143,26 +173,17 @@ pub fn server_menu(p: &MenuProps) -> Html {
     let leader = d.role == RoleView::Leader;
     let actions = use_node_ref();
     let open = use_state(bool::default);
-    // Kept inside the viewport: after each draw, measure the menu and move
-    // it by whatever part of it would be off screen.
+    // Kept inside the viewport: measured when it opens and whenever its
+    // box or the ring's box changes size (new rows, a resized window), not
+    // after every redraw, which would force a layout per frame while open.
     let menu = use_node_ref();
-    let shift = use_state(|| (0, 0));
+    let shift = use_mut_ref(|| (0, 0));
+    let redraw = use_force_update();
     {
-        let (menu, shift) = (menu.clone(), shift.clone());
-        use_effect(move || {
-            let view = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.document_element())
-                .map(|root| (f64::from(root.client_width()), f64::from(root.client_height())));
-            if let (Some(el), Some(view)) = (menu.cast::<web_sys::Element>(), view) {
-                let r = el.get_bounding_client_rect();
-                let (dx, dy) = (f64::from(shift.0), f64::from(shift.1));
-                let drawn = (r.left() - dx, r.top() - dy, r.right() - dx, r.bottom() - dy);
-                let wanted = clamp_shift(drawn, view);
-                if wanted != *shift {
-                    shift.set(wanted);
-                }
-            }
+        let (menu, shift, redraw) = (menu.clone(), shift.clone(), redraw.clone());
+        use_effect_with((id, p.placement), move |_| {
+            let keep = keep_in_view(menu, shift, redraw);
+            move || drop(keep)
         });
     }
     {
@@ -195,8 +216,8 @@ pub fn server_menu(p: &MenuProps) -> Html {
         "left:{}%;top:{}%;translate:{}px {}px",
         fixed(pl.left_pct, 2),
         fixed(pl.top_pct, 2),
-        fixed(f64::from(shift.0), 0),
-        fixed(f64::from(shift.1), 0)
+        fixed(f64::from(shift.borrow().0), 0),
+        fixed(f64::from(shift.borrow().1), 0)
     );
     let class = classes!(
         "server-menu",

@@ -69,6 +69,10 @@ pub struct NarrationLine {
     /// The Figure 2 rule a server's decision applied and the values it
     /// compared, in words.
     pub rule: Option<(raft::Rule, Rc<str>)>,
+    /// Every other line is shaded, by its place among all lines added, so
+    /// a line keeps its shade as newer ones push it down (shading by
+    /// position would restyle and repaint the whole list per new line).
+    pub shaded: bool,
 }
 
 /// The tone of a trace event, and whether it is routine chatter that the
@@ -107,13 +111,14 @@ pub struct Narration {
     limit: usize,
     show_all: bool,
     last_seq: u64,
+    added: u64,
     lines: VecDeque<Rc<NarrationLine>>,
 }
 
 impl Narration {
     /// An empty narration keeping at most `limit` lines.
     pub fn new(limit: usize, show_all: bool) -> Self {
-        Narration { limit, show_all, last_seq: 0, lines: VecDeque::new() }
+        Narration { limit, show_all, last_seq: 0, added: 0, lines: VecDeque::new() }
     }
 
     /// Does it include routine chatter?
@@ -144,7 +149,9 @@ impl Narration {
                     }
                     _ => None,
                 },
+                shaded: self.added % 2 == 1,
             }));
+            self.added += 1;
             added = true;
         }
         self.lines.truncate(self.limit);
@@ -155,6 +162,7 @@ impl Narration {
     pub fn rebuild(&mut self, sim: &Sim, show_all: bool) {
         self.show_all = show_all;
         self.last_seq = 0;
+        self.added = 0;
         self.lines.clear();
         self.refresh(sim);
     }
@@ -186,5 +194,25 @@ mod tests {
         let lines = quiet.lines();
         assert!(lines.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
         assert!(!quiet.refresh(&sim), "no new events, nothing added");
+    }
+
+    #[test]
+    fn a_line_keeps_its_shade_as_newer_lines_arrive() {
+        let mut sim = cluster(5, 2);
+        elect(&mut sim);
+        let mut narration = Narration::new(500, false);
+        narration.refresh(&sim);
+        let before = narration.lines();
+        assert!(before.windows(2).all(|w| w[0].shaded != w[1].shaded), "alternating");
+        let t = sim.now() + 500;
+        sim.run_until(t);
+        assert!(narration.refresh(&sim));
+        let after = narration.lines();
+        assert!(after.len() > before.len());
+        assert!(after.windows(2).all(|w| w[0].shaded != w[1].shaded), "still alternating");
+        for old in &before {
+            let now = after.iter().find(|l| l.seq == old.seq).expect("kept");
+            assert_eq!(now.shaded, old.shaded, "line {} kept its shade", old.seq);
+        }
     }
 }
