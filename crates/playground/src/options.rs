@@ -257,32 +257,16 @@ fn origin(value: &str) -> Option<String> {
 }
 
 /// A fresh random seed (a new cluster on every Reset), from the
-/// platform's source of randomness.
+/// platform's source of randomness (the browser's `crypto.getRandomValues`).
 pub fn random_seed() -> u64 {
-    // Seeds short enough to read out and type into a link.
-    random_u64() % 1_000_000
-}
-
-/// 64 random bits from the browser's `crypto.getRandomValues`, called
-/// directly (the `getrandom` crate's browser backend links Node.js probes
-/// the page never needs).
-#[cfg(target_arch = "wasm32")]
-fn random_u64() -> u64 {
     let mut bytes = [0; 8];
-    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-    match crypto.map(|c| c.get_random_values_with_u8_array(&mut bytes)) {
-        Some(Ok(_)) => u64::from_le_bytes(bytes),
+    let drawn = match getrandom::getrandom(&mut bytes) {
+        Ok(()) => u64::from_le_bytes(bytes),
         // No source of randomness at all: the clock is still a fresh seed.
-        _ => js_sys::Date::now() as u64,
-    }
-}
-
-/// 64 random bits for host tests: std's hasher, keyed from the OS's
-/// randomness (and a fresh key for every call).
-#[cfg(not(target_arch = "wasm32"))]
-fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    std::collections::hash_map::RandomState::new().build_hasher().finish()
+        Err(_) => js_sys::Date::now() as u64,
+    };
+    // Seeds short enough to read out and type into a link.
+    drawn % 1_000_000
 }
 
 #[cfg(test)]
