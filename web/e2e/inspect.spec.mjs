@@ -208,3 +208,19 @@ test('message loss, duplication and latency: bad values show an alert and change
   await expect(dup).toHaveValue('5');
   expect(problems).toEqual([]);
 });
+
+test('a redraw of the network editor leaves a half-typed fault value alone', async ({ page }) => {
+  const problems = watchErrors(page);
+  await open(page, 5);
+  await network(page);
+  const dup = page.getByLabel('Duplication', { exact: true });
+  await expect(dup).toHaveValue('0');
+  // The reader is mid-edit: the field holds 7, not yet committed (no change event).
+  await dup.evaluate((el) => { el.value = '7'; });
+  // Something else the editor shows changes: a partition is applied and drawn.
+  await page.getByLabel('S1 group').selectOption('1');
+  await page.getByRole('button', { name: 'Apply partition' }).click();
+  await expect(page.locator('[data-cut]')).toHaveCount(4);
+  await expect(dup).toHaveValue('7');
+  expect(problems).toEqual([]);
+});

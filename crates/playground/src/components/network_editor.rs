@@ -82,6 +82,20 @@ const NOTES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Shows the simulator's `value` in the number field `node` when it first
+/// appears and whenever that value changes, and only then. (Yew's `value`
+/// attribute would put the simulator's value back on every redraw of the
+/// editor, wiping what a reader is typing while the cluster runs.)
+#[hook]
+fn use_shown_value(node: &NodeRef, value: String) {
+    let node = node.clone();
+    use_effect_with(value, move |value| {
+        if let Some(input) = node.cast::<HtmlInputElement>() {
+            input.set_value(value);
+        }
+    });
+}
+
 #[function_component(NetworkEditor)]
 pub fn network_editor(p: &NetworkProps) -> Html {
     let open = use_state(bool::default);
@@ -148,8 +162,15 @@ pub fn network_editor(p: &NetworkProps) -> Html {
             "false"
         }
     };
+    let c = &p.config;
+    let pct = |v: f64| (v.round() as u32).to_string();
+    use_shown_value(&loss, pct(c.loss_percent));
+    use_shown_value(&dup, pct(c.duplicate_percent));
+    use_shown_value(&lat_min, c.latency_min.to_string());
+    use_shown_value(&lat_max, c.latency_max.to_string());
+    use_shown_value(&delay_pct, pct(c.long_delay_percent));
+    use_shown_value(&delay_ms, c.long_delay_ms.to_string());
     let number = |label: &'static str,
-                  value: String,
                   max: Option<&'static str>,
                   node: &NodeRef,
                   input: Input,
@@ -158,13 +179,11 @@ pub fn network_editor(p: &NetworkProps) -> Html {
             <label class="net-number">
                 <span class="caption">{ label }</span>
                 <input type="number" inputmode="numeric" min="0" {max} step="1" aria-label={label}
-                       ref={node.clone()} {value} aria-invalid={invalid(input)}
+                       ref={node.clone()} aria-invalid={invalid(input)}
                        onchange={onchange.clone()} />
             </label>
         }
     };
-    let c = &p.config;
-    let pct = |v: f64| (v.round() as u32).to_string();
 
     let pick_group = |i: usize| {
         let (draft, groups) = (draft.clone(), groups.clone());
@@ -262,17 +281,17 @@ pub fn network_editor(p: &NetworkProps) -> Html {
                 </fieldset>
                 <fieldset class="faults">
                     <legend>{ "Faults" }</legend>
-                    { number("Message loss", pct(c.loss_percent), Some("100"), &loss, Input::Loss, &on_loss) }
-                    { number("Duplication", pct(c.duplicate_percent), Some("100"), &dup, Input::Duplication, &on_dup) }
+                    { number("Message loss", Some("100"), &loss, Input::Loss, &on_loss) }
+                    { number("Duplication", Some("100"), &dup, Input::Duplication, &on_dup) }
                     <div class="net-pair" role="group" aria-label="Latency">
                         <span class="caption">{ "Latency (ms)" }</span>
-                        { number("Latency minimum", c.latency_min.to_string(), Some("10000"), &lat_min, Input::Latency, &on_latency) }
-                        { number("Latency maximum", c.latency_max.to_string(), Some("10000"), &lat_max, Input::Latency, &on_latency) }
+                        { number("Latency minimum", Some("10000"), &lat_min, Input::Latency, &on_latency) }
+                        { number("Latency maximum", Some("10000"), &lat_max, Input::Latency, &on_latency) }
                     </div>
                     <div class="net-pair" role="group" aria-label="Long delays">
                         <span class="caption">{ "Long delays" }</span>
-                        { number("Long delay share", pct(c.long_delay_percent), Some("100"), &delay_pct, Input::LongDelays, &on_delays) }
-                        { number("Long delay length", c.long_delay_ms.to_string(), None, &delay_ms, Input::LongDelays, &on_delays) }
+                        { number("Long delay share", Some("100"), &delay_pct, Input::LongDelays, &on_delays) }
+                        { number("Long delay length", None, &delay_ms, Input::LongDelays, &on_delays) }
                     </div>
                 </fieldset>
                 if let Some((_, message)) = &*error {
