@@ -180,6 +180,38 @@ for (const [label, size, query, touch] of [
   });
 }
 
+// At 390×844 a reader can scroll the ring away while a menu is open. When
+// the menu then changes size (here its notes open), it stays beside its
+// server instead of being pulled down into the scrolled viewport.
+test.describe('at 390×844, scrolled', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  test('a menu that grows while its server is scrolled out of view stays beside its server', async ({ page }) => {
+    const problems = watchErrors(page);
+    await page.goto('/?seed=42&paused');
+    await page.locator('[data-node=S1] .body').click();
+    const menu = page.getByRole('dialog', { name: 'S1 actions' });
+    await expect(menu).toBeVisible();
+    await expect.poll(() => inView(page, menu)).toBe(true);
+    const offset = () => page.evaluate(() => {
+      const m = document.querySelector('[role=dialog][aria-label="S1 actions"]').getBoundingClientRect();
+      const s = document.querySelector('[data-node=S1] .body').getBoundingClientRect();
+      return { dy: Math.round(m.top - s.top), serverTop: s.top, menuHeight: m.height };
+    });
+    const before = await offset();
+    await page.evaluate(() => window.scrollBy(0, 900));
+    await expect.poll(async () => (await offset()).serverTop, { message: 'S1 scrolled above the viewport' }).toBeLessThan(-100);
+    // Grow the menu without scrolling back to it.
+    await menu.getByRole('button', { name: 'About these buttons' }).dispatchEvent('click');
+    await expect(menu.locator('#menu-note-snapshot')).toBeVisible();
+    await expect.poll(async () => (await offset()).menuHeight).toBeGreaterThan(before.menuHeight + 20);
+    // Give the resize observer its turn, then the menu must not have moved.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const after = await offset();
+    expect(Math.abs(after.dy - before.dy), `menu offset from S1: ${before.dy} px before, ${after.dy} px after`).toBeLessThanOrEqual(1);
+    expect(problems).toEqual([]);
+  });
+});
+
 // `?embed` at 720×560 with a tour open and closed: the ring, every log row
 // and the Command box without scrolling. (The biggest tour has 7 servers;
 // 9 servers without a tour are in embed.spec.mjs.)

@@ -70,11 +70,34 @@ pub fn clamp_shift(
     (axis(left, right, width).round() as i32, axis(top, bottom, height).round() as i32)
 }
 
+/// The shift an open menu should have after a change of size: its
+/// [`clamp_shift`] while the point it hangs from beside its server
+/// (`anchor_y` px from the viewport's top, in a viewport `view.1` high) is
+/// on screen. Once the reader has scrolled that point out of view, the menu
+/// keeps its vertical shift `current.1` and stays beside its server, rather
+/// than being pulled into the scrolled viewport, away from the server it
+/// describes; across, it is still kept inside the viewport.
+pub fn follow_shift(
+    drawn: (f64, f64, f64, f64),
+    view: (f64, f64),
+    anchor_y: f64,
+    current: (i32, i32),
+) -> (i32, i32) {
+    let (dx, dy) = clamp_shift(drawn, view);
+    if (0.0..=view.1).contains(&anchor_y) {
+        (dx, dy)
+    } else {
+        (dx, current.1)
+    }
+}
+
 /// Watches an open menu's box, its container's (the ring, which follows
 /// the window's width) and the page's, and after each change of size
-/// moves the menu by whatever part of it would be off screen.
+/// moves the menu by whatever part of it would be off screen
+/// ([`follow_shift`]; `top_pct` is where it hangs, % of the ring's height).
 fn keep_in_view(
     menu: NodeRef,
+    top_pct: f64,
     shift: Rc<RefCell<(i32, i32)>>,
     redraw: UseForceUpdateHandle,
 ) -> Option<ResizeWatch> {
@@ -86,10 +109,17 @@ fn keep_in_view(
         let Some(el) = menu.cast::<web_sys::Element>() else { return };
         let view = (f64::from(view_root.client_width()), f64::from(view_root.client_height()));
         let r = el.get_bounding_client_rect();
-        let (dx, dy) = *shift.borrow();
-        let (dx, dy) = (f64::from(dx), f64::from(dy));
+        let current = *shift.borrow();
+        let (dx, dy) = (f64::from(current.0), f64::from(current.1));
         let drawn = (r.left() - dx, r.top() - dy, r.right() - dx, r.bottom() - dy);
-        let wanted = clamp_shift(drawn, view);
+        let anchor_y = match el.parent_element() {
+            Some(ring) => {
+                let b = ring.get_bounding_client_rect();
+                b.top() + b.height() * top_pct / 100.0
+            }
+            None => r.top() - dy,
+        };
+        let wanted = follow_shift(drawn, view, anchor_y, current);
         if wanted != *shift.borrow() {
             *shift.borrow_mut() = wanted;
             redraw.force_update();
@@ -181,8 +211,9 @@ pub fn server_menu(p: &MenuProps) -> Html {
     let redraw = use_force_update();
     {
         let (menu, shift, redraw) = (menu.clone(), shift.clone(), redraw.clone());
+        let top_pct = p.placement.top_pct;
         use_effect_with((id, p.placement), move |_| {
-            let keep = keep_in_view(menu, shift, redraw);
+            let keep = keep_in_view(menu, top_pct, shift, redraw);
             move || drop(keep)
         });
     }
@@ -354,5 +385,25 @@ mod tests {
     #[test]
     fn a_menu_larger_than_the_viewport_keeps_its_top_left_corner_on_screen() {
         assert_eq!(clamp_shift((-30.0, 100.0, 400.0, 1000.0), (390.0, 844.0)), (34, -96));
+    }
+
+    #[test]
+    fn a_menu_whose_server_is_on_screen_is_clamped_on_both_axes() {
+        // Grown past the bottom (a crash added rows), server still in view.
+        let drawn = (20.0, 600.0, 264.0, 900.0);
+        assert_eq!(follow_shift(drawn, (390.0, 844.0), 610.0, (0, 0)), (0, -60));
+    }
+
+    #[test]
+    fn a_menu_whose_server_is_scrolled_away_keeps_its_place_beside_it() {
+        // The reader scrolled down: the server is 300 px above the viewport
+        // and the menu, grown, reaches from -310 to -10. It is not pulled
+        // down into view (the old behaviour: a shift of 314 px, leaving it
+        // detached from its server), but it is still kept inside across.
+        let drawn = (-30.0, -310.0, 214.0, -10.0);
+        assert_eq!(follow_shift(drawn, (390.0, 844.0), -300.0, (0, -12)), (34, -12));
+        assert_eq!(clamp_shift(drawn, (390.0, 844.0)).1, 314);
+        // Below the viewport alike.
+        assert_eq!(follow_shift((20.0, 900.0, 264.0, 1200.0), (390.0, 844.0), 910.0, (0, 0)), (0, 0));
     }
 }
