@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Size budget for the release build: prints the raw and gzipped size of every
-# .wasm and .js file in dist/ and fails if their gzipped total is above the
-# budget (default 355 KB = 363520 bytes; override with SIZE_BUDGET_KB).
+# .wasm and .js file in dist/, split into what the page loads at start (the
+# files index.html names) and what it fetches only when asked (the
+# counterexample search's Web Worker), and fails if either gzipped total is
+# above its budget (at start: default 355 KB = 363520 bytes, override with
+# SIZE_BUDGET_KB; on demand: default 106 KB, SIZE_ON_DEMAND_BUDGET_KB).
 # Time travel took the page to 276.7 KB; the size work of the performance
 # issue brought it to 239.0 KB (no float formatting or parsing, no libm
 # sine/cosine, BTree maps built without a sort per type, wasm-opt
@@ -37,6 +40,10 @@
 # second -Oz (nothing); seeds from crypto.getRandomValues without the
 # getrandom crate (0.8 KB less, but getrandom is the design's source of
 # fresh seeds, and gloo still links its browser backend).
+# "Find a counterexample" then moved into a Web Worker of its own (a second
+# wasm file, 104.2 KB gzipped, fetched when a search starts): the page at
+# start went from 353.1 to 352.6 KB (it still replays swarm seeds from
+# links, so the swarm driver stays), and the search runs on the other core.
 # The budget leaves about 2 KB of room; it stops growth, it is not the
 # performance issue's 220 KB target (see that issue's notes for what
 # stands in the way).
@@ -47,6 +54,8 @@ cd "$(dirname "$0")/.."
 dist=${1:-dist}
 budget_kb=${SIZE_BUDGET_KB:-355}
 budget=$((budget_kb * 1024))
+later_budget_kb=${SIZE_ON_DEMAND_BUDGET_KB:-106}
+later_budget=$((later_budget_kb * 1024))
 
 shopt -s nullglob
 files=("$dist"/*.wasm "$dist"/*.js)
@@ -57,20 +66,38 @@ fi
 
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
 
-total_raw=0
-total_gz=0
-printf '%-48s %12s %12s\n' "file" "raw" "gzip -9"
+# What the page loads at start (named in index.html: the main module and
+# its wasm) and what it fetches only when asked (the counterexample search's
+# Web Worker), each group with its own total and budget.
+start_raw=0 start_gz=0 later_raw=0 later_gz=0
+printf '%-48s %12s %12s  %s\n' "file" "raw" "gzip -9" "loaded"
 for f in "${files[@]}"; do
   raw=$(wc -c <"$f")
   gz=$(gzip -9 -c "$f" | wc -c)
-  total_raw=$((total_raw + raw))
-  total_gz=$((total_gz + gz))
-  printf '%-48s %12s %12s\n' "$(basename "$f")" "$(kb "$raw")" "$(kb "$gz")"
+  if grep -qF "$(basename "$f")" "$dist/index.html"; then
+    when="at start"
+    start_raw=$((start_raw + raw))
+    start_gz=$((start_gz + gz))
+  else
+    when="on demand"
+    later_raw=$((later_raw + raw))
+    later_gz=$((later_gz + gz))
+  fi
+  printf '%-48s %12s %12s  %s\n' "$(basename "$f")" "$(kb "$raw")" "$(kb "$gz")" "$when"
 done
-printf '%-48s %12s %12s\n' "total (wasm + js)" "$(kb "$total_raw")" "$(kb "$total_gz")"
+printf '%-48s %12s %12s\n' "total at start (wasm + js)" "$(kb "$start_raw")" "$(kb "$start_gz")"
+printf '%-48s %12s %12s\n' "total on demand (wasm + js)" "$(kb "$later_raw")" "$(kb "$later_gz")"
 
-if [ "$total_gz" -gt "$budget" ]; then
-  echo "size: FAIL: $(kb "$total_gz") gzipped is over the ${budget_kb} KB budget" >&2
-  exit 1
+status=0
+if [ "$start_gz" -gt "$budget" ]; then
+  echo "size: FAIL: $(kb "$start_gz") gzipped at start is over the ${budget_kb} KB budget" >&2
+  status=1
 fi
-echo "size: ok: $(kb "$total_gz") gzipped, budget ${budget_kb} KB"
+if [ "$later_gz" -gt "$later_budget" ]; then
+  echo "size: FAIL: $(kb "$later_gz") gzipped on demand is over the ${later_budget_kb} KB budget" >&2
+  status=1
+fi
+if [ "$status" -eq 0 ]; then
+  echo "size: ok: $(kb "$start_gz") gzipped at start (budget ${budget_kb} KB), $(kb "$later_gz") on demand (budget ${later_budget_kb} KB)"
+fi
+exit "$status"

@@ -1,7 +1,8 @@
 // "Find a counterexample": with a deliberate mistake switched on, the page
 // runs swarm seeds until one breaks a property of Raft, shrinks that run,
 // and opens the shortest run paused at the violation. Vote without the log
-// check is the switch found fastest (its fifth seed).
+// check is the switch found fastest (its fifth seed). The search runs in a
+// Web Worker whose files the page fetches only when a search starts.
 import { test, expect } from '@playwright/test';
 import { watchErrors } from './helpers.mjs';
 
@@ -29,11 +30,16 @@ test('without a switch on, the search says what to do and changes nothing', asyn
 for (const [width, height] of [[1280, 800], [390, 844]]) {
   test(`finds, shrinks and opens a counterexample at ${width}x${height}`, async ({ page }) => {
     const problems = watchErrors(page);
+    const fetched = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    const worker = () => fetched.filter((path) => path.includes('counterexample-worker'));
     await page.setViewportSize({ width, height });
     await openBreakRaft(page);
+    expect(worker(), 'the search\'s worker is not fetched with the page').toEqual([]);
     await page.locator('label[data-bug=vote_without_log_check] input').check();
     await find(page).click();
     await expect(status(page)).toContainText('Found', { timeout: 20_000 });
+    expect(worker()).toContain('/counterexample-worker_bg.wasm');
     const root = page.locator('[data-playground]');
     await expect(root).toHaveAttribute('data-violation', 'Leader Completeness');
     const n = async (name) => Number(await status(page).getAttribute(name));
@@ -50,3 +56,20 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
     expect(problems).toEqual([]);
   });
 }
+
+test('a search whose worker cannot be loaded says so and changes nothing', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.route('**/counterexample-worker*', (route) => route.abort());
+  await openBreakRaft(page);
+  const before = await page.locator('[data-playground]').getAttribute('data-now');
+  await page.locator('label[data-bug=vote_without_log_check] input').check();
+  await find(page).click();
+  await expect(page.locator('.counterexample [role=alert]')).toContainText('The search stopped: its worker failed');
+  await expect(find(page)).toBeEnabled();
+  await expect(status(page)).toHaveText('');
+  const root = page.locator('[data-playground]');
+  await expect(root).toHaveAttribute('data-violation', '');
+  await expect(root).toHaveAttribute('data-now', before);
+  // The refused fetch itself is the only error the browser reports.
+  expect(problems.filter((p) => !/Failed to load resource|counterexample-worker/.test(p))).toEqual([]);
+});

@@ -27,6 +27,7 @@ pub mod resize_watch;
 pub mod run;
 pub mod run_file;
 pub mod share;
+pub mod search_worker;
 pub mod situation;
 pub mod start;
 #[cfg(test)]

@@ -185,7 +185,7 @@ fn header_field(file: &JsValue, name: &str) -> Option<String> {
 }
 
 /// What a thrown JS error says.
-fn message(error: &JsValue) -> String {
+pub fn message(error: &JsValue) -> String {
     Reflect::get(error, &"message".into())
         .ok()
         .and_then(|m| m.as_string())

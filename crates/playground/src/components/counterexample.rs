@@ -1,20 +1,16 @@
 //! "Find a counterexample": with one deliberate mistake switched on, run
-//! swarm seeds (the verification tests' fault schedules) a few
-//! milliseconds per frame until one breaks a property of Raft, shrink that
-//! run (`sim::shrink`), and open the shortest run at its violation.
+//! swarm seeds (the verification tests' fault schedules) until one breaks
+//! a property of Raft, shrink that run (`sim::shrink`), and open the
+//! shortest run at its violation. The search runs in its own Web Worker
+//! (`search_worker`), so the page keeps drawing while it works.
 
-use crate::animation::AnimationLoop;
 use crate::components::controls::bug_text;
+use crate::run_file;
+use crate::search_worker::{FromSearch, SearchWorker};
 use raft::Bug;
-use sim::shrink::{linearizable, Search, Size, Stage};
+use sim::shrink::{Progress, Size, Stage};
 use sim::RunRecord;
 use yew::prelude::*;
-
-/// Wall-clock time the search may take per frame, ms: with the page's own
-/// drawing, a frame stays within 60 fps.
-const FRAME_BUDGET_MS: f64 = 7.0;
-/// Events of work between looks at the clock.
-const SLICE: u64 = 200;
 
 /// Props of [`CounterexampleSearch`].
 #[derive(Properties, PartialEq)]
@@ -31,31 +27,32 @@ pub enum CexMsg {
     Start,
     /// "Stop" pressed.
     Stop,
-    /// An animation frame: work a slice.
-    Frame,
+    /// The worker reported, or failed.
+    Report(Result<FromSearch, String>),
+}
+
+/// A search under way: its worker, the switch and what it last reported.
+struct Running {
+    /// Held while the search runs: dropping it stops the worker.
+    _worker: SearchWorker,
+    bug: Bug,
+    /// When the search started (wall clock, ms).
+    started: f64,
+    progress: Progress,
 }
 
 /// What was found, to keep showing once the run is open.
 struct Found {
-    seed: u64,
-    tried: u64,
-    property: &'static str,
-    /// How the shortest run breaks it, in words.
-    why: String,
-    before: Size,
-    after: Size,
+    progress: Progress,
 }
 
 /// The search control and its progress line.
 pub struct CounterexampleSearch {
-    search: Option<Search>,
-    /// When the search started (wall clock, ms).
-    started: f64,
+    running: Option<Running>,
     found: Option<Found>,
     /// Seeds tried when the search was stopped.
     stopped: Option<u64>,
     problem: Option<String>,
-    _frames: Option<AnimationLoop>,
 }
 
 impl Component for CounterexampleSearch {
@@ -63,31 +60,21 @@ impl Component for CounterexampleSearch {
     type Properties = CounterexampleProps;
 
     fn create(_ctx: &Context<Self>) -> Self {
-        CounterexampleSearch {
-            search: None,
-            started: 0.0,
-            found: None,
-            stopped: None,
-            problem: None,
-            _frames: None,
-        }
+        CounterexampleSearch { running: None, found: None, stopped: None, problem: None }
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: CexMsg) -> bool {
         match msg {
             CexMsg::Start => self.start(ctx),
-            CexMsg::Stop => {
-                self.stopped = self.search.take().map(|s| s.tried());
-                self._frames = None;
-            }
-            CexMsg::Frame => self.work(ctx),
+            CexMsg::Stop => self.stopped = self.running.take().map(|r| r.progress.tried),
+            CexMsg::Report(report) => self.heard(ctx, report),
         }
         true
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let running = self.search.is_some();
+        let running = self.running.is_some();
         let (before, after) = self.sizes();
         html! {
             <div class="counterexample">
@@ -139,106 +126,96 @@ impl CounterexampleSearch {
                 return;
             }
         };
-        match Search::new(bug, 0, Some(linearizable)) {
-            Ok(search) => {
-                self.search = Some(search);
-                self.started = js_sys::Date::now();
-                self._frames = Some(AnimationLoop::start(ctx.link().callback(|_| CexMsg::Frame)));
+        let on_report = ctx.link().callback(CexMsg::Report);
+        match SearchWorker::start(bug, on_report) {
+            Ok(worker) => {
+                let progress = Progress { seed: 0, tried: 0, shrink: None };
+                let started = js_sys::Date::now();
+                self.running = Some(Running { _worker: worker, bug, started, progress });
             }
-            Err(e) => self.problem = Some(format!("The search cannot start: {e}")),
+            Err(e) => self.problem = Some(e),
         }
     }
 
-    /// Work on the search for a frame's budget; open the result when done.
-    fn work(&mut self, ctx: &Context<Self>) {
-        let Some(search) = self.search.as_mut() else { return };
-        let until = js_sys::Date::now() + FRAME_BUDGET_MS;
-        while !search.is_done() && js_sys::Date::now() < until {
-            if let Err(e) = search.step(SLICE) {
-                self.problem = Some(format!("The search stopped: {e}"));
-                self.search = None;
-                self._frames = None;
-                return;
+    /// A report from the worker: show it; open the run when it is found.
+    fn heard(&mut self, ctx: &Context<Self>, report: Result<FromSearch, String>) {
+        let Some(running) = self.running.as_mut() else { return };
+        match report {
+            Ok(FromSearch::Progress(progress)) => running.progress = progress,
+            Ok(FromSearch::Found(progress, file)) => {
+                self.running = None;
+                match run_file::from_file(&file) {
+                    Ok(record) => {
+                        self.found = Some(Found { progress });
+                        ctx.props().on_found.emit(record);
+                    }
+                    Err(e) => {
+                        self.problem =
+                            Some(format!("The search found a run the page cannot open: {e}"))
+                    }
+                }
+            }
+            Ok(FromSearch::Ready) => {}
+            Ok(FromSearch::Failed(why)) | Err(why) => {
+                self.running = None;
+                self.problem = Some(why);
             }
         }
-        if !search.is_done() {
-            return;
-        }
-        let (Some(record), Some((before, after)), Some(shrinker)) =
-            (search.result(), search.sizes(), search.shrinker())
-        else {
-            return;
-        };
-        self.found = Some(Found {
-            seed: search.seed(),
-            tried: search.tried(),
-            property: shrinker.property().name(),
-            why: shrinker.why().to_string(),
-            before,
-            after,
-        });
-        self.search = None;
-        self._frames = None;
-        ctx.props().on_found.emit(record);
     }
 
     /// The run's size before and after shrinking, once known.
     fn sizes(&self) -> (Option<Size>, Option<Size>) {
-        if let Some(f) = &self.found {
-            return (Some(f.before), Some(f.after));
-        }
-        match self.search.as_ref().and_then(Search::sizes) {
-            Some((before, after)) => (Some(before), Some(after)),
+        let progress = match (&self.found, &self.running) {
+            (Some(f), _) => &f.progress,
+            (None, Some(r)) => &r.progress,
+            (None, None) => return (None, None),
+        };
+        match &progress.shrink {
+            Some(s) => (Some(s.original), Some(s.current)),
             None => (None, None),
         }
     }
 
     /// The progress line, in Raft words.
     fn status(&self) -> String {
-        if let Some(f) = &self.found {
+        if let Some(Found { progress: Progress { seed, tried, shrink: Some(s) } }) = &self.found {
             return format!(
-                "Found after {} seeds: seed {} breaks {} ({}). Shrunk from {} events and {} \
-                 faults to {} events and {} faults; the run is open at the violation.",
-                f.tried,
-                f.seed,
-                f.property,
-                f.why,
-                f.before.events,
-                f.before.actions,
-                f.after.events,
-                f.after.actions
+                "Found after {tried} seeds: seed {seed} breaks {} ({}). Shrunk from {} events and \
+                 {} faults to {} events and {} faults; the run is open at the violation.",
+                s.property,
+                s.why,
+                s.original.events,
+                s.original.actions,
+                s.current.events,
+                s.current.actions
             );
         }
         if let Some(tried) = self.stopped {
             return format!("Stopped after {tried} seeds.");
         }
-        let Some(search) = &self.search else { return String::new() };
-        let (label, _) = bug_text(search.bug());
-        match search.shrinker() {
+        let Some(Running { bug, started, progress, .. }) = &self.running else {
+            return String::new();
+        };
+        let (label, _) = bug_text(*bug);
+        let Progress { seed, tried, shrink } = progress;
+        match shrink {
             None => {
-                let elapsed = (js_sys::Date::now() - self.started).max(1.0) as u64;
+                let elapsed = (js_sys::Date::now() - started).max(1.0) as u64;
                 format!(
-                    "Searching for “{label}”: {} seeds tried, {} seeds/s, now seed {}.",
-                    search.tried(),
-                    search.tried() * 1000 / elapsed,
-                    search.seed()
+                    "Searching for “{label}”: {tried} seeds tried, {} seeds/s, now seed {seed}.",
+                    tried * 1000 / elapsed,
                 )
             }
             Some(s) => {
-                let what = match s.stage() {
+                let what = match s.stage {
                     Stage::Replaying => "replaying it",
                     Stage::Removing => "dropping faults",
                     Stage::Moving => "moving faults earlier",
                     Stage::Done => "done",
                 };
                 format!(
-                    "Shrinking seed {}'s run ({} broke, {what}): {} events → {}, {} faults → {}.",
-                    search.seed(),
-                    s.property().name(),
-                    s.original().events,
-                    s.current().events,
-                    s.original().actions,
-                    s.current().actions
+                    "Shrinking seed {seed}'s run ({} broke, {what}): {} events → {}, {} faults → {}.",
+                    s.property, s.original.events, s.current.events, s.original.actions, s.current.actions
                 )
             }
         }

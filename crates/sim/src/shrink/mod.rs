@@ -26,7 +26,7 @@ mod search;
 mod tests;
 mod trial;
 
-pub use search::{Search, SearchStage};
+pub use search::{Progress, Search, SearchStage, ShrinkProgress};
 
 use crate::action::Action;
 use crate::checker::Invariant;
@@ -98,7 +98,7 @@ pub struct Placed {
 }
 
 /// What the shrinker is doing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stage {
     /// Replaying the run as recorded, to find where it breaks.
     Replaying,
@@ -111,7 +111,7 @@ pub enum Stage {
 }
 
 /// A run's size: events processed up to the violation, actions taken.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Size {
     /// Events processed when the property broke.
     pub events: u64,

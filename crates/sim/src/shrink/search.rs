@@ -6,6 +6,7 @@ use super::{Property, Shrinker, Size, Stage};
 use crate::share::RunRecord;
 use crate::swarm::{bug_options, Failure, HistoryCheck, Phase, Swarm};
 use raft::Bug;
+use serde::{Deserialize, Serialize};
 
 /// Where a search is.
 #[derive(Clone, Debug)]
@@ -15,6 +16,34 @@ pub enum SearchStage {
     /// A seed broke a property; its run is being shrunk (or has been:
     /// [`Search::is_done`]).
     Shrinking(Box<Shrinker>),
+}
+
+/// Where a search is, as plain data: what the page's progress line says.
+/// The page runs the search in a Web Worker and hears of it only through
+/// messages, so this crosses between them (serde).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The seed being run, or the one that failed.
+    pub seed: u64,
+    /// Seeds run to their end so far (the failing one included).
+    pub tried: u64,
+    /// Once a seed broke a property: the shrink of its run.
+    pub shrink: Option<ShrinkProgress>,
+}
+
+/// The shrink of a failing seed's run, as plain data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShrinkProgress {
+    /// The property the run breaks ([`Property::name`]).
+    pub property: String,
+    /// What the shrinker is doing.
+    pub stage: Stage,
+    /// The run as the seed ran it.
+    pub original: Size,
+    /// The shortest failing run so far.
+    pub current: Size,
+    /// How the shortest run breaks the property, in words.
+    pub why: String,
 }
 
 /// A search for a counterexample to Raft with one bug switch on.
@@ -83,6 +112,21 @@ impl Search {
     /// The shortest failing run, once the search is done.
     pub fn result(&self) -> Option<RunRecord> {
         self.shrinker().filter(|s| s.stage() == &Stage::Done).and_then(Shrinker::record)
+    }
+
+    /// Where the search is, as plain data.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            seed: self.seed,
+            tried: self.tried,
+            shrink: self.shrinker().map(|s| ShrinkProgress {
+                property: s.property().name().to_string(),
+                stage: s.stage().clone(),
+                original: s.original(),
+                current: s.current(),
+                why: s.why().to_string(),
+            }),
+        }
     }
 
     /// Has the search found and shrunk a counterexample?

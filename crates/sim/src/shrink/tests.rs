@@ -145,3 +145,32 @@ fn every_switch_has_a_shrunk_counterexample_the_page_replays() {
         }
     }
 }
+
+#[test]
+fn a_search_reports_its_progress_as_plain_data_that_crosses_to_the_page() {
+    let (bug, seed) = FIRST_FAILING[0];
+    let mut search = Search::new(bug, seed, Some(linearizable)).unwrap();
+    assert_eq!(search.progress(), Progress { seed, tried: 0, shrink: None });
+    let mut stages = Vec::new();
+    while !search.is_done() {
+        search.step(2_000).unwrap();
+        let progress = search.progress();
+        assert_eq!((progress.seed, progress.tried), (search.seed(), search.tried()));
+        if let Some(shrink) = &progress.shrink {
+            if stages.last() != Some(&shrink.stage) {
+                stages.push(shrink.stage.clone());
+            }
+        }
+    }
+    assert_eq!(stages.last(), Some(&Stage::Done), "the last report says the shrink is done");
+    let done = search.progress();
+    let shrink = done.shrink.clone().unwrap();
+    let shrinker = search.shrinker().unwrap();
+    assert_eq!((shrink.original, shrink.current), search.sizes().unwrap());
+    assert_eq!(shrink.property, shrinker.property().name());
+    assert_eq!(shrink.why, shrinker.why());
+    assert!(!shrink.why.is_empty());
+    // It crosses to the page and back unchanged.
+    let text = serde_json::to_string(&done).unwrap();
+    assert_eq!(serde_json::from_str::<Progress>(&text).unwrap(), done);
+}
