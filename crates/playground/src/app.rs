@@ -817,7 +817,7 @@ impl Component for App {
 
     fn view(&self, _ctx: &Context<Self>) -> Html {
         html! {
-            <div class={classes!("playground", self.embed.then_some("embed"))}
+            <div class={classes!("playground", self.embed.then_some("embed"), self.tour.is_some().then_some("touring"))}
                  ref={self.root.clone()} data-playground=""
                  data-now={(self.playback.shown().floor() as u64).to_string()}
                  data-leader={self.playback.sim().leader().map(|id| id.to_string()).unwrap_or_default()}
