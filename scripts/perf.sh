@@ -11,6 +11,9 @@
 # Scenarios:
 #   9 servers, real time (?servers=9&speed=1), a client put every 100 ms
 #   5 servers, the default speed, no client load
+# With RAFTSCOPE_DIR=<an assembled RaftScope> (the reference page; see
+# assemble-raftscope.sh in the project's shared tools), it is measured in the
+# same run, the same way, after the playground: "RaftScope, 5 servers".
 # Needs: trunk and wasm-opt (scripts/setup.sh), node_modules (npm ci), Debian's
 # chromium at /usr/bin/chromium (or CHROMIUM=path), python3 to serve the files.
 # PERF_RUNS and PERF_SECONDS override 3 runs and 10 s of sampling.
@@ -90,6 +93,28 @@ measure() {
 measure "9 servers, real time, a put every 100 ms" "${base}?servers=9&speed=1" "$scratch/nine.json" \
   --start "$put_every_100ms"
 measure "5 servers, default speed" "$base" "$scratch/five.json"
+tables=("$scratch/nine.json" "$scratch/five.json")
+
+if [ -n "${RAFTSCOPE_DIR:-}" ]; then
+  if [ ! -f "$RAFTSCOPE_DIR/index.html" ]; then
+    echo "perf: RAFTSCOPE_DIR=$RAFTSCOPE_DIR has no index.html" >&2
+    exit 1
+  fi
+  ref_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 -m http.server "$ref_port" --bind 127.0.0.1 --directory "$RAFTSCOPE_DIR" >"$scratch/ref.log" 2>&1 &
+  ref_pid=$!
+  trap 'kill "$ref_pid" 2>/dev/null || true; cleanup' EXIT
+  for _ in $(seq 50); do
+    if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$ref_port/')" 2>/dev/null; then
+      break
+    fi
+    sleep 0.1
+  done
+  node tools/measure-page.mjs "http://127.0.0.1:$ref_port/" --ready svg --runs "$runs" --seconds "$seconds" \
+    --viewport 1280x800 --chromium "$chromium" --label "RaftScope, 5 servers (reference)" \
+    --out "$scratch/ref.json" >/dev/null
+  tables+=("$scratch/ref.json")
+fi
 
 echo
-node tools/measure-page.mjs --table "$scratch/nine.json" "$scratch/five.json"
+node tools/measure-page.mjs --table "${tables[@]}"
