@@ -12,12 +12,15 @@ use yew::prelude::*;
 /// been opened? Its owner mounts the body only once it has.
 #[hook]
 pub fn use_opened() -> (bool, Callback<Event>) {
-    let opened = use_state_eq(bool::default);
-    let setter = opened.setter();
-    let ontoggle = use_callback((), move |e: Event, _| {
-        if e.target_dyn_into::<Element>().is_some_and(|d| d.has_attribute("open")) {
-            setter.set(true);
-        }
+    let opened = use_state(bool::default);
+    let handle = opened.clone();
+    // Made once, so the listener is not replaced at every redraw.
+    let ontoggle = use_memo((), move |_| {
+        Callback::from(move |e: Event| {
+            if e.target_dyn_into::<Element>().is_some_and(|d| d.has_attribute("open")) {
+                handle.set(true);
+            }
+        })
     });
-    (*opened, ontoggle)
+    (*opened, (*ontoggle).clone())
 }
