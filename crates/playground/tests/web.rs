@@ -296,6 +296,35 @@ async fn isolating_a_server_cuts_its_links_until_they_are_healed() {
 }
 
 #[wasm_bindgen_test]
+async fn a_closed_panel_is_built_when_first_opened_and_kept_once_closed() {
+    let root = fresh_root();
+    let app = raft_playground::mount_with(root.clone(), paused(7));
+    settle().await;
+    let summary: HtmlElement =
+        query(&root, ".network-editor > summary").unwrap().dyn_into().unwrap();
+    assert!(query(&root, ".network-list").is_none(), "not built while closed");
+
+    summary.click();
+    settle().await;
+    let loss: HtmlInputElement = query(&root, "input[aria-label=\"Message loss\"]")
+        .expect("built once opened")
+        .dyn_into()
+        .unwrap();
+    assert_eq!(loss.value(), "0", "it shows the cluster's settings from the start");
+
+    loss.set_value("25");
+    summary.click();
+    settle().await;
+    let details = query(&root, ".network-editor").unwrap();
+    assert!(!details.has_attribute("open"));
+    assert_eq!(loss.value(), "25", "closing keeps the panel and what was typed in it");
+    assert!(loss.is_connected());
+
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 fn a_panic_message_is_shown_in_the_fatal_error_box() {
     let document = web_sys::window().unwrap().document().unwrap();
     let box_ = document.create_element("div").unwrap();

@@ -2,6 +2,7 @@
 //! Reset, healing cut links; and the clock showing virtual time and the leader.
 
 use crate::components::counterexample::CounterexampleSearch;
+use crate::components::disclosure::use_opened;
 use crate::components::info::{info_toggle, Info};
 use crate::playback::speed;
 use crate::start::Start;
@@ -268,25 +269,28 @@ pub struct BreakProps {
 pub fn break_raft(p: &BreakProps) -> Html {
     let bugs = &p.config.raft.bugs;
     let count = bugs.on().count();
+    let (opened, ontoggle) = use_opened();
     html! {
-        <details class={classes!("break-raft", (count > 0).then_some("broken"))}>
+        <details class={classes!("break-raft", (count > 0).then_some("broken"))} {ontoggle}>
             <summary>{ if count > 0 { format!("Raft broken ({count})") } else { "Break Raft".to_string() } }</summary>
-            <div class="break-list" role="group" aria-label="Deliberate protocol mistakes">
-                <p class="hint">{ "Switch on a mistake, then crash servers and send commands: the safety checkers stop the run when a property of Figure 3 breaks." }</p>
-                { for Bug::ALL.into_iter().map(|bug| {
-                    let (label, why) = bug_text(bug);
-                    let on = bugs.is_on(bug);
-                    let onchange = on_checked(move |on| Action::SetBug { bug, on }, &p.on_act);
-                    html! {
-                        <label class="bug" data-bug={bug.name()}>
-                            <input type="checkbox" checked={on} {onchange} />
-                            <span class="bug-name">{ label.to_string() }</span>
-                            <span class="bug-why">{ why }</span>
-                        </label>
-                    }
-                }) }
-                <CounterexampleSearch bugs={bugs.on().collect::<Vec<_>>()} on_found={p.on_found.clone()} />
-            </div>
+            if opened {
+                <div class="break-list" role="group" aria-label="Deliberate protocol mistakes">
+                    <p class="hint">{ "Switch on a mistake, then crash servers and send commands: the safety checkers stop the run when a property of Figure 3 breaks." }</p>
+                    { for Bug::ALL.into_iter().map(|bug| {
+                        let (label, why) = bug_text(bug);
+                        let on = bugs.is_on(bug);
+                        let onchange = on_checked(move |on| Action::SetBug { bug, on }, &p.on_act);
+                        html! {
+                            <label class="bug" data-bug={bug.name()}>
+                                <input type="checkbox" checked={on} {onchange} />
+                                <span class="bug-name">{ label.to_string() }</span>
+                                <span class="bug-why">{ why }</span>
+                            </label>
+                        }
+                    }) }
+                    <CounterexampleSearch bugs={bugs.on().collect::<Vec<_>>()} on_found={p.on_found.clone()} />
+                </div>
+            }
         </details>
     }
 }

@@ -7,6 +7,7 @@ pub mod client_history;
 pub mod cluster;
 pub mod controls;
 pub mod counterexample;
+pub mod disclosure;
 pub mod embed_bar;
 pub mod info;
 pub mod legend;

@@ -4,6 +4,7 @@
 //! Every change is a simulator action; a value the simulator would refuse
 //! is announced (`role="alert"`, `aria-invalid`) and changes nothing.
 
+use crate::components::disclosure::use_opened;
 use crate::components::info::{info_toggle, Info};
 use crate::view_model::network::{partition, Preset, GROUPS};
 use raft::NodeId;
@@ -83,21 +84,26 @@ const NOTES: &[(&str, &str, &str)] = &[
 ];
 
 /// Shows the simulator's `value` in the number field `node` when it first
-/// appears and whenever that value changes, and only then. (Yew's `value`
-/// attribute would put the simulator's value back on every redraw of the
-/// editor, wiping what a reader is typing while the cluster runs.)
+/// appears (the panel is `built`) and whenever that value changes, and only
+/// then. (Yew's `value` attribute would put the simulator's value back on
+/// every redraw of the editor, wiping what a reader is typing while the
+/// cluster runs.)
 #[hook]
-fn use_shown_value(node: &NodeRef, value: String) {
+fn use_shown_value(node: &NodeRef, value: String, built: bool) {
     let node = node.clone();
-    use_effect_with(value, move |value| {
+    use_effect_with((value, built), move |(value, _)| {
         if let Some(input) = node.cast::<HtmlInputElement>() {
             input.set_value(value);
         }
     });
 }
 
+/// The Network disclosure: partition groups, presets, a one-way cut, and
+/// the fault settings, built the first time it opens (from then on they
+/// stay, with whatever is typed in them).
 #[function_component(NetworkEditor)]
 pub fn network_editor(p: &NetworkProps) -> Html {
+    let (opened, ontoggle) = use_opened();
     let open = use_state(bool::default);
     let draft = use_state(|| None::<Vec<usize>>);
     let error = use_state(|| None::<(Input, String)>);
@@ -164,12 +170,12 @@ pub fn network_editor(p: &NetworkProps) -> Html {
     };
     let c = &p.config;
     let pct = |v: f64| (v.round() as u32).to_string();
-    use_shown_value(&loss, pct(c.loss_percent));
-    use_shown_value(&dup, pct(c.duplicate_percent));
-    use_shown_value(&lat_min, c.latency_min.to_string());
-    use_shown_value(&lat_max, c.latency_max.to_string());
-    use_shown_value(&delay_pct, pct(c.long_delay_percent));
-    use_shown_value(&delay_ms, c.long_delay_ms.to_string());
+    use_shown_value(&loss, pct(c.loss_percent), opened);
+    use_shown_value(&dup, pct(c.duplicate_percent), opened);
+    use_shown_value(&lat_min, c.latency_min.to_string(), opened);
+    use_shown_value(&lat_max, c.latency_max.to_string(), opened);
+    use_shown_value(&delay_pct, pct(c.long_delay_percent), opened);
+    use_shown_value(&delay_ms, c.long_delay_ms.to_string(), opened);
     let number = |label: &'static str,
                   max: Option<&'static str>,
                   node: &NodeRef,
@@ -227,77 +233,79 @@ pub fn network_editor(p: &NetworkProps) -> Html {
         }
     };
     html! {
-        <details class="settings-panel network-editor">
+        <details class="settings-panel network-editor" {ontoggle}>
             <summary>{ "Network" }</summary>
-            <div class="settings-list network-list">
-                <fieldset class="partition" aria-label="Partition">
-                    <legend>{ "Partition" }</legend>
-                    <p class="hint">
-                        { "Servers in different groups cannot reach each other." }
-                        { info_toggle(Info { label: "About the partition buttons", id: "network-notes", notes: NOTES, open }) }
-                    </p>
-                    <div class="groups">
-                        { for groups.iter().enumerate().map(|(i, &g)| html! {
-                            <label class="group-pick">
-                                <span class="caption">{ format!("S{}", i + 1) }</span>
-                                <select aria-label={format!("S{} group", i + 1)} onchange={pick_group(i)}>
-                                    { for GROUPS.iter().enumerate().map(|(k, name)| html! {
-                                        <option value={k.to_string()} selected={k == g}>{ *name }</option>
-                                    }) }
-                                </select>
-                            </label>
-                        }) }
-                    </div>
-                    <div class="net-buttons">
-                        <button type="button" onclick={apply} disabled={draft.is_none()}
-                                aria-describedby="note-apply">{ "Apply partition" }</button>
-                        <button type="button" onclick={heal} disabled={!p.links_cut}
-                                aria-describedby="note-heal-all">{ "Heal all" }</button>
-                    </div>
-                    <div class="net-buttons presets">
-                        { for Preset::ALL.iter().map(|&preset| {
-                            let cb = p.on_preset.clone();
-                            html! {
-                                <button type="button" disabled={!p.has_leader}
-                                        aria-describedby={preset.note()}
-                                        onclick={Callback::from(move |_: MouseEvent| cb.emit(preset))}>
-                                    { preset.label() }
-                                </button>
-                            }
-                        }) }
-                    </div>
-                    if n >= 2 {
-                        <div class="net-buttons one-way">
-                            <span class="caption">{ "Cut one way:" }</span>
-                            { server_select("One-way cut from".to_string(), one_way.0, pick_end(false)) }
-                            <span aria-hidden="true">{ "→" }</span>
-                            { server_select("One-way cut to".to_string(), one_way.1, pick_end(true)) }
-                            <button type="button" onclick={cut_one_way}
-                                    aria-describedby="note-one-way">
-                                { "Cut one way" }
-                            </button>
+            if opened {
+                <div class="settings-list network-list">
+                    <fieldset class="partition" aria-label="Partition">
+                        <legend>{ "Partition" }</legend>
+                        <p class="hint">
+                            { "Servers in different groups cannot reach each other." }
+                            { info_toggle(Info { label: "About the partition buttons", id: "network-notes", notes: NOTES, open }) }
+                        </p>
+                        <div class="groups">
+                            { for groups.iter().enumerate().map(|(i, &g)| html! {
+                                <label class="group-pick">
+                                    <span class="caption">{ format!("S{}", i + 1) }</span>
+                                    <select aria-label={format!("S{} group", i + 1)} onchange={pick_group(i)}>
+                                        { for GROUPS.iter().enumerate().map(|(k, name)| html! {
+                                            <option value={k.to_string()} selected={k == g}>{ *name }</option>
+                                        }) }
+                                    </select>
+                                </label>
+                            }) }
                         </div>
+                        <div class="net-buttons">
+                            <button type="button" onclick={apply} disabled={draft.is_none()}
+                                    aria-describedby="note-apply">{ "Apply partition" }</button>
+                            <button type="button" onclick={heal} disabled={!p.links_cut}
+                                    aria-describedby="note-heal-all">{ "Heal all" }</button>
+                        </div>
+                        <div class="net-buttons presets">
+                            { for Preset::ALL.iter().map(|&preset| {
+                                let cb = p.on_preset.clone();
+                                html! {
+                                    <button type="button" disabled={!p.has_leader}
+                                            aria-describedby={preset.note()}
+                                            onclick={Callback::from(move |_: MouseEvent| cb.emit(preset))}>
+                                        { preset.label() }
+                                    </button>
+                                }
+                            }) }
+                        </div>
+                        if n >= 2 {
+                            <div class="net-buttons one-way">
+                                <span class="caption">{ "Cut one way:" }</span>
+                                { server_select("One-way cut from".to_string(), one_way.0, pick_end(false)) }
+                                <span aria-hidden="true">{ "→" }</span>
+                                { server_select("One-way cut to".to_string(), one_way.1, pick_end(true)) }
+                                <button type="button" onclick={cut_one_way}
+                                        aria-describedby="note-one-way">
+                                    { "Cut one way" }
+                                </button>
+                            </div>
+                        }
+                    </fieldset>
+                    <fieldset class="faults">
+                        <legend>{ "Faults" }</legend>
+                        { number("Message loss", Some("100"), &loss, Input::Loss, &on_loss) }
+                        { number("Duplication", Some("100"), &dup, Input::Duplication, &on_dup) }
+                        <div class="net-pair" role="group" aria-label="Latency">
+                            <span class="caption">{ "Latency (ms)" }</span>
+                            { number("Latency minimum", Some("10000"), &lat_min, Input::Latency, &on_latency) }
+                            { number("Latency maximum", Some("10000"), &lat_max, Input::Latency, &on_latency) }
+                        </div>
+                        <div class="net-pair" role="group" aria-label="Long delays">
+                            <span class="caption">{ "Long delays" }</span>
+                            { number("Long delay share", Some("100"), &delay_pct, Input::LongDelays, &on_delays) }
+                            { number("Long delay length", None, &delay_ms, Input::LongDelays, &on_delays) }
+                        </div>
+                    </fieldset>
+                    if let Some((_, message)) = &*error {
+                        <p class="net-error" role="alert">{ format!("Not changed: {message}") }</p>
                     }
-                </fieldset>
-                <fieldset class="faults">
-                    <legend>{ "Faults" }</legend>
-                    { number("Message loss", Some("100"), &loss, Input::Loss, &on_loss) }
-                    { number("Duplication", Some("100"), &dup, Input::Duplication, &on_dup) }
-                    <div class="net-pair" role="group" aria-label="Latency">
-                        <span class="caption">{ "Latency (ms)" }</span>
-                        { number("Latency minimum", Some("10000"), &lat_min, Input::Latency, &on_latency) }
-                        { number("Latency maximum", Some("10000"), &lat_max, Input::Latency, &on_latency) }
-                    </div>
-                    <div class="net-pair" role="group" aria-label="Long delays">
-                        <span class="caption">{ "Long delays" }</span>
-                        { number("Long delay share", Some("100"), &delay_pct, Input::LongDelays, &on_delays) }
-                        { number("Long delay length", None, &delay_ms, Input::LongDelays, &on_delays) }
-                    </div>
-                </fieldset>
-                if let Some((_, message)) = &*error {
-                    <p class="net-error" role="alert">{ format!("Not changed: {message}") }</p>
-                }
-            </div>
+                </div>
+            }
         </details>
     }
 }

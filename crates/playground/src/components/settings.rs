@@ -6,6 +6,7 @@
 //! visible line under it (no hover needed), linked by `aria-describedby`.
 
 use crate::components::controls::on_checked;
+use crate::components::disclosure::use_opened;
 use raft::{Feature, ReadMode};
 use sim::{Action, SimConfig};
 use std::rc::Rc;
@@ -118,9 +119,20 @@ fn select(
     }
 }
 
-/// Protocol extensions, read mode, snapshots, batching and flow control.
+/// The Settings disclosure; its list is built the first time it opens.
 #[function_component(SettingsPanel)]
 pub fn settings_panel(p: &SettingsProps) -> Html {
+    let (opened, ontoggle) = use_opened();
+    html! {
+        <details class="settings-panel" {ontoggle}>
+            <summary>{ "Settings" }</summary>
+            if opened { { settings_list(p) } }
+        </details>
+    }
+}
+
+/// Protocol extensions, read mode, snapshots, batching and flow control.
+fn settings_list(p: &SettingsProps) -> Html {
     let c = &p.config;
     let flow = (c.raft.max_entries_per_append, c.raft.max_inflight);
     let read_mode = select(
@@ -182,15 +194,12 @@ pub fn settings_panel(p: &SettingsProps) -> Html {
         &p.on_act,
     );
     html! {
-        <details class="settings-panel">
-            <summary>{ "Settings" }</summary>
-            <div class="settings-list" role="group" aria-label="Settings">
-                { feature_toggles(c, &p.on_act) }
-                { read_mode }
-                { snapshots }
-                { batch }
-                { inflight }
-            </div>
-        </details>
+        <div class="settings-list" role="group" aria-label="Settings">
+            { feature_toggles(c, &p.on_act) }
+            { read_mode }
+            { snapshots }
+            { batch }
+            { inflight }
+        </div>
     }
 }
