@@ -42,6 +42,7 @@ use crate::view_model::ops::PAGE_CLIENT;
 use crate::visibility::VisibilityWatch;
 use raft::{LogIndex, NodeId};
 use sim::decimal::short;
+use sim::swarm::Phase;
 use sim::tour::{IndexEntry, Runner};
 use sim::{Action, KvOp, SimConfig, Target};
 use std::rc::Rc;
@@ -552,10 +553,13 @@ impl App {
     }
 
     /// What the App draws from the playback itself, outside the feed and
-    /// the view cache: whether it plays and the moment it is at (Step
-    /// back, a replay's phase).
-    fn drawn_controls(&self) -> (bool, sim::Moment) {
-        (self.playback.is_playing(), self.playback.timeline().moment())
+    /// the view cache: whether it plays, whether Step back can go back,
+    /// and a replay's phase.
+    fn drawn_controls(&self) -> (bool, bool, Option<Phase>) {
+        let timeline = self.playback.timeline();
+        let moment = timeline.moment();
+        let phase = self.playback.replay().map(|r| r.phase_at(moment));
+        (self.playback.is_playing(), moment != timeline.start(), phase)
     }
 
     /// Write the whole millisecond shown on the page's root (`data-now`),

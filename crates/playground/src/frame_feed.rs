@@ -25,6 +25,9 @@ pub struct Moving {
     pub nodes: Rc<Vec<NodeView>>,
     /// Every message in flight, at its place at the shown time.
     pub messages: Rc<Vec<MsgView>>,
+    /// How many times the servers or the messages changed (set by the
+    /// feed): the ring redraws when this does.
+    pub scene: u64,
 }
 
 impl Moving {
@@ -35,6 +38,7 @@ impl Moving {
             end: playback.timeline().end().time,
             nodes: Rc::clone(&cache.nodes),
             messages: Rc::clone(&cache.messages),
+            scene: 0,
         }
     }
 
@@ -42,6 +46,17 @@ impl Moving {
     /// resolution).
     pub fn now_ms(&self) -> u64 {
         self.shown.floor() as u64
+    }
+
+    /// The ring's drawing number ([`Moving::scene`]).
+    pub fn scene(&self) -> u64 {
+        self.scene
+    }
+
+    /// A number that changes when the time shown (whole ms) or the end of
+    /// the recorded branch does: the time strip's cursor and readout.
+    pub fn strip_key(&self) -> u64 {
+        (self.end << 32) ^ self.now_ms()
     }
 }
 
@@ -83,7 +98,11 @@ impl FrameFeed {
 
     /// Take `value`; when it differs from the last one, tell every watcher.
     pub fn set(&self, value: Moving) {
-        if **self.0.value.borrow() == value {
+        let old = self.get();
+        let same_scene = old.nodes == value.nodes && old.messages == value.messages;
+        let scene = if same_scene { old.scene } else { old.scene + 1 };
+        let value = Moving { scene, ..value };
+        if *old == value {
             return;
         }
         let value = Rc::new(value);
@@ -115,20 +134,17 @@ impl FrameFeed {
     }
 }
 
-/// What `select` picks from `feed`'s values; the component redraws when
-/// that pick changes, and not for other changes in the feed.
+/// The feed's values, for a component that redraws when `key` of them
+/// changes and not for other changes in the feed.
 #[hook]
-pub fn use_moving<T>(feed: &FrameFeed, select: fn(&Moving) -> T) -> T
-where
-    T: PartialEq + Clone + 'static,
-{
+pub fn use_moving(feed: &FrameFeed, key: fn(&Moving) -> u64) -> Rc<Moving> {
     let redraw = use_force_update();
-    let value = select(&feed.get());
-    let drawn = use_mut_ref(|| value.clone());
-    *drawn.borrow_mut() = value.clone();
+    let value = feed.get();
+    let drawn = use_mut_ref(|| key(&value));
+    *drawn.borrow_mut() = key(&value);
     use_effect_with(feed.clone(), move |feed| {
         let id = feed.watch(Rc::new(move |m: &Moving| {
-            if *drawn.borrow() != select(m) {
+            if *drawn.borrow() != key(m) {
                 redraw.force_update();
             }
         }));
@@ -141,6 +157,9 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::playback::speed;
+    use crate::run::Run;
+    use sim::SimConfig;
 
     fn at(shown: f64) -> Moving {
         Moving { shown, end: shown as u64, ..Moving::default() }
@@ -164,6 +183,24 @@ mod tests {
         assert_eq!(feed.watchers(), 0);
         feed.set(at(3.0));
         assert_eq!(heard.get(), 1, "an unwatched part hears nothing");
+    }
+
+    #[test]
+    fn the_scene_counts_changes_of_the_servers_or_messages_only() {
+        let feed = FrameFeed::new(at(1.0));
+        feed.set(at(2.0));
+        assert_eq!(feed.get().scene, 0, "only the time moved");
+        let run = Run::free(SimConfig { seed: 1, ..SimConfig::default() }).unwrap();
+        let playback = Playback::new(run, false, speed::DEFAULT_SPEED);
+        let mut cache = ViewCache::new(false);
+        cache.refresh(&playback);
+        let nodes = Moving::of(&cache, &playback).nodes;
+        assert_eq!(nodes.len(), 5);
+        feed.set(Moving { nodes: Rc::clone(&nodes), ..at(2.0) });
+        assert_eq!(feed.get().scene, 1);
+        feed.set(Moving { nodes: Rc::new(nodes.to_vec()), ..at(3.0) });
+        assert_eq!(feed.get().scene, 1, "equal servers, another Rc");
+        assert_ne!(feed.get().strip_key(), at(2.0).strip_key());
     }
 
     #[test]

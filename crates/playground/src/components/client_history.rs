@@ -66,7 +66,7 @@ const LANE_PX: usize = 18;
 /// The diagram and the verdict.
 #[function_component(ClientHistory)]
 pub fn client_history(p: &ClientHistoryProps) -> Html {
-    let now = use_moving(&p.feed, Moving::now_ms);
+    let now = use_moving(&p.feed, Moving::now_ms).now_ms();
     let v = &p.view;
     let height = format!("height:{}px", v.lanes.len().max(1) * LANE_PX);
     html! {

@@ -3,7 +3,7 @@
 //! sender and receiver.
 
 use crate::describe;
-use crate::frame_feed::{use_moving, FrameFeed};
+use crate::frame_feed::{use_moving, FrameFeed, Moving};
 use crate::geometry::{
     self, label_baselines, CENTER, CLIENT_R, NODE_R, RING_R, TIMER_R, VIEW_H, VIEW_W,
 };
@@ -41,7 +41,8 @@ pub struct ClusterProps {
 /// The SVG picture of the cluster.
 #[function_component(ClusterView)]
 pub fn cluster_view(p: &ClusterProps) -> Html {
-    let (nodes, messages) = use_moving(&p.feed, |m| (Rc::clone(&m.nodes), Rc::clone(&m.messages)));
+    let moving = use_moving(&p.feed, Moving::scene);
+    let (nodes, messages) = (&moving.nodes, &moving.messages);
     let n = nodes.len();
     let background = p.on_background.reform(|_: MouseEvent| ());
     let view_box = format!("0 0 {} {}", short(VIEW_W, 1), short(VIEW_H, 1));

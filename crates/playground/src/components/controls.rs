@@ -305,7 +305,7 @@ pub struct ClockProps {
 /// Virtual time and who leads.
 #[function_component(Clock)]
 pub fn clock(p: &ClockProps) -> Html {
-    let time_ms = use_moving(&p.feed, Moving::now_ms);
+    let time_ms = use_moving(&p.feed, Moving::now_ms).now_ms();
     html! {
         <p class="clock">
             <span class="time" aria-describedby="note-clock">

@@ -5,7 +5,7 @@
 //! arrows move one event, Shift+arrows 100 ms, Home and End to either end.
 
 use crate::components::info::{info_toggle, Info};
-use crate::frame_feed::{use_moving, FrameFeed};
+use crate::frame_feed::{use_moving, FrameFeed, Moving};
 use crate::playback::SEEK_JUMP_MS;
 use crate::view_model::strip::StripView;
 use sim::decimal::fixed;
@@ -159,7 +159,8 @@ const NOTES: &[(&str, &str, &str)] = &[
 #[function_component(TimeStrip)]
 pub fn time_strip(p: &TimeStripProps) -> Html {
     let open = use_state(bool::default);
-    let (shown, end) = use_moving(&p.feed, |m| (m.now_ms().min(m.end), m.end));
+    let moving = use_moving(&p.feed, Moving::strip_key);
+    let (shown, end) = (moving.now_ms().min(moving.end), moving.end);
     let on_input = {
         let cb = p.on_seek.clone();
         Callback::from(move |e: InputEvent| {
