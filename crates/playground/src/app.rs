@@ -10,7 +10,7 @@ use crate::components::alerts::{
 use crate::components::client_box::ClientBox;
 use crate::components::client_history::ClientHistory;
 use crate::components::cluster::ClusterView;
-use crate::components::controls::{clock, BreakRaft, ClockProps, Controls};
+use crate::components::controls::{BreakRaft, Clock, ClockProps, Controls};
 use crate::components::embed_bar::{embed_bar, EmbedBarProps};
 use crate::components::legend::Legend;
 use crate::components::log_table::LogTable;
@@ -26,6 +26,7 @@ use crate::components::settings::SettingsPanel;
 use crate::components::share_dialog::{Copied, ShareDialog};
 use crate::components::time_strip::TimeStrip;
 use crate::components::tour_panel::{tour_panel, tours_menu, TourPanelProps, ToursMenuProps};
+use crate::frame_feed::{FrameFeed, Moving};
 use crate::host_api::{self, HostAction, HostEvent, HostLink, Seen};
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
@@ -41,6 +42,7 @@ use crate::view_model::ops::PAGE_CLIENT;
 use crate::visibility::VisibilityWatch;
 use raft::{LogIndex, NodeId};
 use sim::decimal::short;
+use sim::swarm::Phase;
 use sim::tour::{IndexEntry, Runner};
 use sim::{Action, KvOp, SimConfig, Target};
 use std::rc::Rc;
@@ -252,6 +254,11 @@ pub struct App {
     playback: Playback,
     /// What has been read from it for drawing.
     cache: ViewCache,
+    /// What moves every frame, for the parts that draw it.
+    feed: FrameFeed,
+    /// The `data-now` last written on the page's root (set directly, so
+    /// a frame that moves only the time does not redraw the App).
+    marked_now: Option<u64>,
     /// What each new cluster starts as.
     start: Start,
     /// The cluster's seed (a replay's: the swarm seed).
@@ -545,6 +552,29 @@ impl App {
         self.host_seen = told;
     }
 
+    /// What the App draws from the playback itself, outside the feed and
+    /// the view cache: whether it plays, whether Step back can go back,
+    /// and a replay's phase.
+    fn drawn_controls(&self) -> (bool, bool, Option<Phase>) {
+        let timeline = self.playback.timeline();
+        let moment = timeline.moment();
+        let phase = self.playback.replay().map(|r| r.phase_at(moment));
+        (self.playback.is_playing(), moment != timeline.start(), phase)
+    }
+
+    /// Write the whole millisecond shown on the page's root (`data-now`),
+    /// when it changed.
+    fn mark_now(&mut self) {
+        let now = self.feed.get().now_ms();
+        if self.marked_now == Some(now) {
+            return;
+        }
+        if let Some(root) = self.root.cast::<web_sys::Element>() {
+            let _ = root.set_attribute("data-now", &now.to_string());
+            self.marked_now = Some(now);
+        }
+    }
+
     /// Answer a message that could not be used.
     fn tell_host_error(&self, message: String) {
         if let Some(host) = &self.host {
@@ -558,16 +588,18 @@ impl App {
     fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(timestamp) => {
+                let before = self.drawn_controls();
                 let moved = !self.choosing && self.playback.frame(timestamp);
+                // The menu and the inspector show live values (timers,
+                // indexes) while open. What only moves (the time, timers,
+                // messages) reaches its parts through the feed.
+                let mut redraw = moved && (self.selected.is_some() || self.inspecting.is_some());
                 if moved {
-                    // The menu shows live values (timers, indexes) while open.
-                    self.cache.refresh(&self.playback);
+                    redraw |= self.cache.refresh(&self.playback);
                 }
                 // The history's check goes on a slice a frame, even paused.
-                let checked = self.cache.check_history(&self.playback);
-                if !moved && !checked {
-                    return false;
-                }
+                redraw |= self.cache.check_history(&self.playback);
+                return redraw || before != self.drawn_controls();
             }
             Msg::TogglePlay | Msg::Key(PageKey::PlayPause) => self.playback.toggle(),
             Msg::Step => {
@@ -770,6 +802,7 @@ impl Component for App {
         let mut cache = ViewCache::new(false);
         cache.set_motion(motion.as_ref().map_or(Motion::Glide, |(_, m)| *m));
         cache.refresh(&playback);
+        let feed = FrameFeed::new(Moving::of(&cache, &playback));
         let link = ctx.link();
         if let Some((id, n)) = options.tour.clone() {
             let ask = link.clone();
@@ -779,6 +812,8 @@ impl Component for App {
             servers: playback.sim().config().servers,
             playback,
             cache,
+            feed,
+            marked_now: None,
             start,
             seed,
             generation: 0,
@@ -809,6 +844,8 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let redraw = self.handle(ctx, msg);
+        self.feed.set(Moving::of(&self.cache, &self.playback));
+        self.mark_now();
         let now = Seen::of(self.playback.sim(), self.playback.shown() as u64);
         self.tell_host(&now);
         let spoke = self.announcer.observe(now, js_sys::Date::now());
@@ -819,7 +856,6 @@ impl Component for App {
         html! {
             <div class={classes!("playground", self.embed.then_some("embed"), self.tour.is_some().then_some("touring"))}
                  ref={self.root.clone()} data-playground=""
-                 data-now={(self.playback.shown().floor() as u64).to_string()}
                  data-leader={self.playback.sim().leader().map(|id| id.to_string()).unwrap_or_default()}
                  data-violation={self.cache.violations.first().map(|v| v.invariant.name()).unwrap_or_default()}>
                 if self.embed { { self.embed_bar() } } else { { self.top_bar() } }
@@ -839,6 +875,7 @@ impl Component for App {
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        self.mark_now();
         if first_render {
             if let Some(root) = self.root.cast::<web_sys::Element>() {
                 self._visibility = VisibilityWatch::start(&root, ctx.link().callback(Msg::Visible));
@@ -885,7 +922,7 @@ impl App {
                 <div class="topbar-row">
                     <div class="brand">
                         <h1>{ "Raft Playground" }</h1>
-                        { clock(&ClockProps { time_ms: self.playback.shown() as u64, leader }) }
+                        <Clock feed={self.feed.clone()} {leader} />
                     </div>
                     <div class="options">
                         <SettingsPanel config={Rc::clone(config)} on_act={cb.act.clone()} />
@@ -943,7 +980,7 @@ impl App {
         let record = self.playback.timeline().record();
         embed_bar(&EmbedBarProps {
             playing: self.playback.is_playing(),
-            clock: ClockProps { time_ms: self.playback.shown() as u64, leader },
+            clock: ClockProps { feed: self.feed.clone(), leader },
             full: share::run_link(&share::page_base(), &record, false),
             on_toggle: self.cb.toggle.clone(),
             on_step: self.cb.step.clone(),
@@ -999,8 +1036,7 @@ impl App {
                 <div class="cluster-wrap">
                     <ClusterView
                         key={self.generation}
-                        nodes={Rc::clone(&cache.nodes)}
-                        messages={Rc::clone(&cache.messages)}
+                        feed={self.feed.clone()}
                         selected={self.selected}
                         client_pending={cache.client_pending.clone()}
                         cut_links={Rc::clone(&cache.cut_links)}
@@ -1031,13 +1067,11 @@ impl App {
         let Some(strip) = &self.cache.strip else {
             return html! {};
         };
-        let timeline = self.playback.timeline();
         let cb = &self.cb;
         html! {
             <TimeStrip
                 strip={Rc::clone(strip)}
-                end={timeline.end().time}
-                shown={self.playback.shown()}
+                feed={self.feed.clone()}
                 other_future={self.playback.other_future().is_some()}
                 skip_quiet={self.playback.skips_quiet()}
                 on_seek={cb.seek.clone()}
@@ -1098,7 +1132,7 @@ impl App {
                 <LogTable rows={cache.log_rows()} flagged={cache.flagged.clone()} />
                 if !self.embed {
                     <ClientHistory view={Rc::clone(&cache.history)} verdict={cache.verdict.clone()}
-                                   now={self.playback.shown() as u64} />
+                                   feed={self.feed.clone()} />
                 }
                 <div class="lower">
                     if !self.embed {

@@ -16,6 +16,7 @@ pub mod browser_io;
 pub mod components;
 pub mod config_view;
 pub mod describe;
+pub mod frame_feed;
 pub mod geometry;
 pub mod history_check;
 pub mod host_api;

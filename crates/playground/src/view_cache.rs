@@ -152,18 +152,27 @@ impl ViewCache {
         self.narration_lines = Rc::new(self.narration.lines());
     }
 
-    /// Re-read the run at its shown time.
-    pub fn refresh(&mut self, playback: &Playback) {
+    /// Re-read the run at its shown time; whether anything changed besides
+    /// what moves every frame (the servers' timers, the messages' places,
+    /// the time: [`crate::frame_feed::Moving`]).
+    pub fn refresh(&mut self, playback: &Playback) -> bool {
         let sim = playback.sim();
+        let mut changed = false;
         if *self.config != *sim.config() {
             self.config = Rc::new(sim.config().clone());
+            changed = true;
         }
         let len = sim.trace().len();
         if len != self.trace_len {
             self.trace_len = len;
             self.read_events(playback);
+            changed = true;
         }
-        self.membership = config_view(sim);
+        let membership = config_view(sim);
+        if membership != self.membership {
+            self.membership = membership;
+            changed = true;
+        }
         let now = playback.shown();
         let nodes = node_views(sim, now);
         if *self.nodes != nodes {
@@ -177,7 +186,9 @@ impl ViewCache {
         if key != self.strip_key {
             self.strip_key = key;
             self.strip = Some(Rc::new(strip_view(playback.timeline())));
+            changed = true;
         }
+        changed
     }
 
     /// Search the history's linearizability one slice further (once per

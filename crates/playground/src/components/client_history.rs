@@ -4,6 +4,7 @@
 //! operations that cannot be ordered are drawn in the alarm colour and
 //! say so in their text.
 
+use crate::frame_feed::{use_moving, FrameFeed, Moving};
 use crate::view_model::history::{HistoryView, OpBar, VerdictView};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -15,8 +16,8 @@ pub struct ClientHistoryProps {
     pub view: Rc<HistoryView>,
     /// The verdict line.
     pub verdict: VerdictView,
-    /// The moment shown, ms (`data-now`).
-    pub now: u64,
+    /// The moment shown (`data-now`, ms), followed by itself.
+    pub feed: FrameFeed,
 }
 
 /// Where column `at` of `columns` starts, as CSS (integers only: the
@@ -65,11 +66,12 @@ const LANE_PX: usize = 18;
 /// The diagram and the verdict.
 #[function_component(ClientHistory)]
 pub fn client_history(p: &ClientHistoryProps) -> Html {
+    let now = use_moving(&p.feed, Moving::now_ms).now_ms();
     let v = &p.view;
     let height = format!("height:{}px", v.lanes.len().max(1) * LANE_PX);
     html! {
         <section class="panel client-history" role="region" aria-label="Client history"
-                 data-now={p.now.to_string()}>
+                 data-now={now.to_string()}>
             <div class="panel-head">
                 <h2>{ "Client history" }</h2>
                 <span class={classes!("verdict", p.verdict.kind)} data-verdict={p.verdict.kind}
@@ -85,7 +87,7 @@ pub fn client_history(p: &ClientHistoryProps) -> Html {
                     <div class="bars" style={height}>
                         <HistoryBars view={Rc::clone(v)} />
                         <div class="history-now" style={format!("left:{}", left(v.columns - 1, v.columns))}
-                             title={format!("now: {} ms", p.now)}></div>
+                             title={format!("now: {now} ms")}></div>
                     </div>
                 </div>
                 if v.hidden > 0 {

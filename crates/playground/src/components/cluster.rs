@@ -3,11 +3,12 @@
 //! sender and receiver.
 
 use crate::describe;
+use crate::frame_feed::{use_moving, FrameFeed, Moving};
 use crate::geometry::{
     self, label_baselines, CENTER, CLIENT_R, NODE_R, RING_R, TIMER_R, VIEW_H, VIEW_W,
 };
 use crate::view_model::links::CutLink;
-use crate::view_model::messages::{MsgInfo, MsgView};
+use crate::view_model::messages::MsgInfo;
 use crate::view_model::nodes::{NodeView, TIMER_STEPS};
 use crate::view_model::roles::RoleView;
 use raft::NodeId;
@@ -18,10 +19,9 @@ use yew::prelude::*;
 /// Props of [`ClusterView`].
 #[derive(Properties, PartialEq)]
 pub struct ClusterProps {
-    /// Every server, S1 first.
-    pub nodes: Rc<Vec<NodeView>>,
-    /// Every message in flight.
-    pub messages: Rc<Vec<MsgView>>,
+    /// Every server, S1 first, and every message in flight, as they move
+    /// from frame to frame.
+    pub feed: FrameFeed,
     /// The server whose menu is open.
     pub selected: Option<NodeId>,
     /// The page client's operation in progress, if any.
@@ -41,7 +41,9 @@ pub struct ClusterProps {
 /// The SVG picture of the cluster.
 #[function_component(ClusterView)]
 pub fn cluster_view(p: &ClusterProps) -> Html {
-    let n = p.nodes.len();
+    let moving = use_moving(&p.feed, Moving::scene);
+    let (nodes, messages) = (&moving.nodes, &moving.messages);
+    let n = nodes.len();
     let background = p.on_background.reform(|_: MouseEvent| ());
     let view_box = format!("0 0 {} {}", short(VIEW_W, 1), short(VIEW_H, 1));
     html! {
@@ -52,13 +54,13 @@ pub fn cluster_view(p: &ClusterProps) -> Html {
             <circle class="ring" cx={short(CENTER.x, 1).to_string()} cy={short(CENTER.y, 1).to_string()} r={short(RING_R, 1).to_string()} />
             { draw_cuts(&CutProps { links: Rc::clone(&p.cut_links), count: n }) }
             { client_marker(&ClientProps { pending: p.client_pending.clone() }) }
-            { for p.nodes.iter().enumerate().map(|(i, v)| html! {
+            { for nodes.iter().enumerate().map(|(i, v)| html! {
                 <ServerNode key={v.id.0} view={v.clone()} index={i} count={n}
                             selected={p.selected == Some(v.id)} violating={p.violating.contains(&v.id)}
                             on_select={p.on_select.clone()} />
             }) }
             <g class="messages">
-                { for p.messages.iter().map(|m| html! {
+                { for messages.iter().map(|m| html! {
                     <MessageDot key={m.info.id} info={Rc::clone(&m.info)} on_open={p.on_message.clone()}
                                 x={fixed(m.at.x, 1)} y={fixed(m.at.y, 1)} />
                 }) }

@@ -4,6 +4,7 @@
 use crate::components::counterexample::CounterexampleSearch;
 use crate::components::disclosure::use_opened;
 use crate::components::info::{info_toggle, Info};
+use crate::frame_feed::{use_moving, FrameFeed, Moving};
 use crate::playback::speed;
 use crate::start::Start;
 use raft::{Bug, NodeId, Term};
@@ -295,20 +296,24 @@ pub fn break_raft(p: &BreakProps) -> Html {
     }
 }
 
-/// What [`clock`] draws.
+/// Props of [`Clock`].
+#[derive(Properties, PartialEq, Clone)]
 pub struct ClockProps {
-    /// Virtual time, whole milliseconds (the simulator's resolution).
-    pub time_ms: u64,
+    /// The moment shown, drawn in whole milliseconds (the simulator's
+    /// resolution); the clock redraws by itself as it moves.
+    pub feed: FrameFeed,
     /// The current leader and its term, if there is one.
     pub leader: Option<(NodeId, Term)>,
 }
 
 /// Virtual time and who leads.
+#[function_component(Clock)]
 pub fn clock(p: &ClockProps) -> Html {
+    let time_ms = use_moving(&p.feed, Moving::now_ms).now_ms();
     html! {
         <p class="clock">
             <span class="time" aria-describedby="note-clock">
-                { format!("t = {} ms", p.time_ms) }
+                { format!("t = {time_ms} ms") }
             </span>
             <span class={classes!("who-leads", p.leader.is_none().then_some("none"))}>
                 { match p.leader {

@@ -2,7 +2,7 @@
 //! and a small "Open in full" link to the same run at the moment shown, so
 //! a reader of a blog post can take the cluster to the full playground.
 
-use crate::components::controls::{clock, ClockProps};
+use crate::components::controls::{Clock, ClockProps};
 use yew::prelude::*;
 
 /// What the embed bar shows.
@@ -29,7 +29,7 @@ pub fn embed_bar(p: &EmbedBarProps) -> Html {
                 { if p.playing { "Pause" } else { "Play" } }
             </button>
             <button type="button" onclick={step}>{ "Step" }</button>
-            { clock(&p.clock) }
+            <Clock ..p.clock.clone() />
             <a class="open-full" href={p.full.clone()} target="_blank" rel="noopener">
                 { "Open in full" }
             </a>

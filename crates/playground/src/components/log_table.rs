@@ -6,9 +6,9 @@
 //! server's key-value state on one line (the first few keys and a count).
 
 use crate::resize_watch::ResizeWatch;
-use crate::view_model::logs::{columns, LogRow};
+use crate::view_model::logs::{columns, EntryCell, LogRow};
 use crate::view_model::roles::RoleView;
-use raft::LogIndex;
+use raft::{LogIndex, NodeId};
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -118,6 +118,86 @@ pub fn log_table(p: &LogTableProps) -> Html {
     }
 }
 
+/// The leader's progress mark drawn in a cell (§5.3).
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    /// The leader's matchIndex for the row's server.
+    Match,
+    /// The leader's nextIndex for the row's server.
+    Next,
+}
+
+impl Mark {
+    /// The mark at index `i` of row `r`, if any (matchIndex first).
+    fn at(r: &LogRow, i: LogIndex) -> Option<Mark> {
+        if r.match_index == Some(i) {
+            Some(Mark::Match)
+        } else if r.next_index == Some(i) {
+            Some(Mark::Next)
+        } else {
+            None
+        }
+    }
+}
+
+/// A progress mark for server `id`'s row.
+fn mark_view(mark: Option<Mark>, id: NodeId) -> Html {
+    match mark {
+        Some(Mark::Match) => html! {
+            <span class="mark match" title={format!("the leader's matchIndex for {id}")}>{ "match" }</span>
+        },
+        Some(Mark::Next) => html! {
+            <span class="mark next" title={format!("the leader's nextIndex for {id}")}>{ "next" }</span>
+        },
+        None => html! {},
+    }
+}
+
+/// Props of [`LogCell`].
+#[derive(Properties, PartialEq)]
+struct CellProps {
+    /// The column the cell is drawn in.
+    index: LogIndex,
+    /// The entry there, or `None` for an empty slot.
+    cell: Option<EntryCell>,
+    /// The entry is at the server's commitIndex.
+    commit_edge: bool,
+    /// A broken safety property is about this index.
+    flagged: bool,
+    mark: Option<Mark>,
+    server: NodeId,
+}
+
+/// One column of a server's log: an entry's box or an empty slot. A cell
+/// is redrawn only when it changes (an entry arriving, committed, the
+/// commit edge or a mark moving), not whenever its row gets a new entry.
+#[function_component(LogCell)]
+fn log_cell(p: &CellProps) -> Html {
+    let flagged = p.flagged.then_some("flagged");
+    let Some(e) = &p.cell else {
+        return html! {
+            <td class={classes!("slot", flagged)} data-index={p.index.to_string()}>
+                { mark_view(p.mark, p.server) }
+            </td>
+        };
+    };
+    html! {
+        <td class={classes!(
+                "entry",
+                format!("t{}", e.term % TERM_COLOURS),
+                if e.committed { "committed" } else { "uncommitted" },
+                p.commit_edge.then_some("commit-edge"),
+                flagged,
+            )}
+            data-index={p.index.to_string()}
+            title={e.title.clone()}>
+            <span class="cmd">{ &e.label }</span>
+            <span class="eterm" aria-hidden="true">{ e.term }</span>
+            { mark_view(p.mark, p.server) }
+        </td>
+    }
+}
+
 /// Props of [`LogRowView`].
 #[derive(Properties, PartialEq)]
 pub struct LogRowProps {
@@ -141,15 +221,6 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
     let r = &p.row;
     let id = r.id.to_string();
     let crashed = r.role == RoleView::Crashed;
-    let marker = |i: LogIndex| -> Html {
-        if r.match_index == Some(i) {
-            html! { <span class="mark match" title={format!("the leader's matchIndex for {id}")}>{ "match" }</span> }
-        } else if r.next_index == Some(i) {
-            html! { <span class="mark next" title={format!("the leader's nextIndex for {id}")}>{ "next" }</span> }
-        } else {
-            html! {}
-        }
-    };
     // Entries folded into a snapshot are one box spanning their columns.
     let snapshot = (r.snapshot_index >= p.first).then(|| {
         let n = r.snapshot_index;
@@ -162,26 +233,12 @@ pub fn log_row_view(p: &LogRowProps) -> Html {
     });
     // Keyed by index: as the logs grow, cells are added, not rewritten.
     let first = p.first.max(r.snapshot_index + 1);
-    let cells = (first..=p.columns).map(|i| match r.entries.get((i - first) as usize) {
-        Some(e) => html! {
-            <td key={i} class={classes!(
-                    "entry",
-                    format!("t{}", e.term % TERM_COLOURS),
-                    if e.committed { "committed" } else { "uncommitted" },
-                    (i == r.commit).then_some("commit-edge"),
-                    (p.flagged_index == Some(i)).then_some("flagged"),
-                )}
-                data-index={i.to_string()}
-                title={e.title.clone()}>
-                <span class="cmd">{ &e.label }</span>
-                <span class="eterm" aria-hidden="true">{ e.term }</span>
-                { marker(i) }
-            </td>
-        },
-        None => html! {
-            <td key={i} class={classes!("slot", (p.flagged_index == Some(i)).then_some("flagged"))}
-                data-index={i.to_string()}>{ marker(i) }</td>
-        },
+    let cells = (first..=p.columns).map(|i| {
+        let cell = r.entries.get((i - first) as usize).cloned();
+        html! {
+            <LogCell key={i} index={i} commit_edge={cell.is_some() && i == r.commit} {cell}
+                     flagged={p.flagged_index == Some(i)} mark={Mark::at(r, i)} server={r.id} />
+        }
     });
     let (role, status) = if crashed {
         ("crashed", "disk only".to_string())

@@ -128,24 +128,39 @@ impl Component for NarrationPanel {
                     <p class="events-empty">{ "Nothing has happened yet. Press Play (or Step) and the servers' decisions appear here, newest first." }</p>
                 }
                 <ol class="events">
-                    { for self.shown.iter().map(|l| html! {
-                        <li key={l.seq} class={classes!(l.tone.name(), l.shaded.then_some("shaded"))}>
-                            <span class="at">{ format!("{} ms", l.time) }</span>
-                            if let Some((rule, values)) = &l.rule {
-                                <details class="what">
-                                    <summary>{ AttrValue::from(Rc::clone(&l.text)) }</summary>
-                                    <p class="rule" data-rule={rule.name()}>
-                                        { rule.name() }{ " (" }{ rule.section() }{ "): " }{ AttrValue::from(Rc::clone(values)) }
-                                    </p>
-                                </details>
-                            } else {
-                                <span class="what">{ AttrValue::from(Rc::clone(&l.text)) }</span>
-                            }
-                        </li>
-                    }) }
+                    { for self.shown.iter().map(|l| html! { <LineView key={l.seq} line={Rc::clone(l)} /> }) }
                 </ol>
             </section>
         }
+    }
+}
+
+/// Props of [`LineView`].
+#[derive(Properties, PartialEq)]
+struct LineProps {
+    line: Rc<NarrationLine>,
+}
+
+/// One line: its time, its words and, for a server's decision, the
+/// Figure 2 rule it applied. A line is drawn once, when it arrives: as
+/// newer lines push it down, it keeps its element and is not redrawn.
+#[function_component(LineView)]
+fn line_view(p: &LineProps) -> Html {
+    let l = &p.line;
+    html! {
+        <li class={classes!(l.tone.name(), l.shaded.then_some("shaded"))}>
+            <span class="at">{ format!("{} ms", l.time) }</span>
+            if let Some((rule, values)) = &l.rule {
+                <details class="what">
+                    <summary>{ AttrValue::from(Rc::clone(&l.text)) }</summary>
+                    <p class="rule" data-rule={rule.name()}>
+                        { format!("{} ({}): {values}", rule.name(), rule.section()) }
+                    </p>
+                </details>
+            } else {
+                <span class="what">{ AttrValue::from(Rc::clone(&l.text)) }</span>
+            }
+        </li>
     }
 }
 

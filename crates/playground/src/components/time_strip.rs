@@ -5,6 +5,7 @@
 //! arrows move one event, Shift+arrows 100 ms, Home and End to either end.
 
 use crate::components::info::{info_toggle, Info};
+use crate::frame_feed::{use_moving, FrameFeed, Moving};
 use crate::playback::SEEK_JUMP_MS;
 use crate::view_model::strip::StripView;
 use sim::decimal::fixed;
@@ -21,10 +22,9 @@ const HEIGHT: u32 = 36;
 pub struct TimeStripProps {
     /// What to draw.
     pub strip: Rc<StripView>,
-    /// The latest moment recorded on the branch, ms: the strip's length.
-    pub end: u64,
-    /// The virtual time shown, ms.
-    pub shown: f64,
+    /// The virtual time shown and the latest moment recorded on the
+    /// branch (the strip's length), followed by themselves.
+    pub feed: FrameFeed,
     /// Is there another future to go back to?
     pub other_future: bool,
     /// Is quiet time skipped at slow speeds?
@@ -115,9 +115,8 @@ fn strip_scale(end: u64) -> String {
 }
 
 /// What a key on the Time slider does, given the shown time and the end.
-fn on_key(p: &TimeStripProps) -> Callback<KeyboardEvent> {
+fn on_key(p: &TimeStripProps, shown: u64, end: u64) -> Callback<KeyboardEvent> {
     let (seek, step, back) = (p.on_seek.clone(), p.on_step.clone(), p.on_step_back.clone());
-    let (shown, end) = (p.shown.floor() as u64, p.end);
     Callback::from(move |e: KeyboardEvent| {
         let forward = match e.key().as_str() {
             "ArrowRight" | "ArrowUp" => true,
@@ -160,8 +159,8 @@ const NOTES: &[(&str, &str, &str)] = &[
 #[function_component(TimeStrip)]
 pub fn time_strip(p: &TimeStripProps) -> Html {
     let open = use_state(bool::default);
-    let end = p.end;
-    let shown = (p.shown.floor() as u64).min(end);
+    let moving = use_moving(&p.feed, Moving::strip_key);
+    let (shown, end) = (moving.now_ms().min(moving.end), moving.end);
     let on_input = {
         let cb = p.on_seek.clone();
         Callback::from(move |e: InputEvent| {
@@ -192,12 +191,12 @@ pub fn time_strip(p: &TimeStripProps) -> Html {
                     <line class="now" x1={pct(shown, end)} x2={pct(shown, end)} y1="0" y2={HEIGHT.to_string()} />
                 </svg>
                 <input type="range" class="time" aria-label="Time" min="0" max={end.to_string()} step="1"
-                       value={shown.to_string()} oninput={on_input} onkeydown={on_key(p)}
+                       value={shown.to_string()} oninput={on_input} onkeydown={on_key(p, shown, end)}
                        aria-valuetext={format!("{shown} ms of {end} ms")}
                        aria-describedby="note-time" />
             </div>
             <div class="strip-row">
-                <span class="caption">{ format!("Time {shown} / {end} ms") }</span>
+                <span class="caption time-readout">{ format!("Time {shown} / {end} ms") }</span>
                 if unmarked > 0 {
                     <span class="caption">{ format!("({unmarked} client operations not marked)") }</span>
                 }
