@@ -27,8 +27,8 @@ pub mod playback;
 pub mod resize_watch;
 pub mod run;
 pub mod run_file;
-pub mod share;
 pub mod search_worker;
+pub mod share;
 pub mod situation;
 pub mod start;
 #[cfg(test)]

@@ -404,6 +404,9 @@ mod tests {
         assert_eq!(follow_shift(drawn, (390.0, 844.0), -300.0, (0, -12)), (34, -12));
         assert_eq!(clamp_shift(drawn, (390.0, 844.0)).1, 314);
         // Below the viewport alike.
-        assert_eq!(follow_shift((20.0, 900.0, 264.0, 1200.0), (390.0, 844.0), 910.0, (0, 0)), (0, 0));
+        assert_eq!(
+            follow_shift((20.0, 900.0, 264.0, 1200.0), (390.0, 844.0), 910.0, (0, 0)),
+            (0, 0)
+        );
     }
 }

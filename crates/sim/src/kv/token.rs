@@ -69,7 +69,6 @@ impl From<Token> for String {
     }
 }
 
-
 impl Deref for Token {
     type Target = str;
     fn deref(&self) -> &str {
@@ -89,7 +88,6 @@ impl Borrow<str> for Token {
     }
 }
 
-
 impl PartialEq<str> for Token {
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
@@ -107,9 +105,6 @@ impl PartialEq<String> for Token {
         self.as_str() == other
     }
 }
-
-
-
 
 impl fmt::Display for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
