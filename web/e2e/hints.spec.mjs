@@ -180,6 +180,29 @@ for (const [label, size, query, touch] of [
   });
 }
 
+// A window made shorter (an embedding page's iframe resized, a phone's
+// keyboard shown): the open menu is measured again and kept inside the new
+// viewport.
+test('an open menu stays inside the viewport when the window only gets shorter', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/?seed=42&paused');
+  // The lowest server on the ring: its menu hangs furthest down.
+  const lowest = await page.evaluate(() => [...document.querySelectorAll('[data-node]')]
+    .map((n) => [n.getAttribute('data-node'), n.getBoundingClientRect().bottom])
+    .sort((a, b) => b[1] - a[1])[0][0]);
+  await page.locator(`[data-node=${lowest}] .body`).click();
+  const menu = page.getByRole('dialog', { name: `${lowest} actions` });
+  await expect(menu).toBeVisible();
+  await expect.poll(() => inView(page, menu)).toBe(true);
+  const bottom = (await menu.boundingBox()).y + (await menu.boundingBox()).height;
+  const shorter = Math.round(bottom) - 60;
+  expect(shorter, 'the menu reaches below the shorter window').toBeGreaterThan(300);
+  await page.setViewportSize({ width: 1280, height: shorter });
+  await expect.poll(() => inView(page, menu), { message: `${lowest}'s menu inside a ${shorter} px high window` }).toBe(true);
+  expect(problems).toEqual([]);
+});
+
 // At 390×844 a reader can scroll the ring away while a menu is open. When
 // the menu then changes size (here its notes open), it stays beside its
 // server instead of being pulled down into the scrolled viewport.
