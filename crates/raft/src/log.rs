@@ -256,6 +256,27 @@ impl<C: Clone> RaftLog<C> {
     }
 }
 
+impl<C: PartialEq> RaftLog<C> {
+    /// [`push`](Self::push) into a log written alike with `other` (a disk's
+    /// copy of its server's log): each full chunk of entries that `other`
+    /// already holds is kept in `other`'s memory rather than copied, so a
+    /// disk is not a second copy in memory. Entries count as the same when
+    /// their index and term are: one leader per term creates one entry per
+    /// index (§5.3, the Log Matching Property), and a disk written from its
+    /// server's Ready holds what the server holds.
+    pub(crate) fn push_sharing(&mut self, entry: Entry<C>, other: &RaftLog<C>) {
+        debug_assert_eq!(entry.index, self.last_index() + 1);
+        if (self.prev_index, self.prev_term) != (other.prev_index, other.prev_term) {
+            self.entries.push(entry);
+            return;
+        }
+        self.entries.push_sharing(entry, &other.entries, |a, b| {
+            debug_assert!(a.index != b.index || a.term != b.term || a == b);
+            (a.index, a.term) == (b.index, b.term)
+        });
+    }
+}
+
 impl<C: PartialEq> PartialEq for RaftLog<C> {
     fn eq(&self, other: &Self) -> bool {
         self.prev_index == other.prev_index
