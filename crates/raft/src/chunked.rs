@@ -117,35 +117,34 @@ impl<T> Chunked<T> {
         }
     }
 
-    /// [`push`](Self::push) into a list written alike with `other` (a
-    /// disk's copy of a server's log): when the tail fills and `other`
-    /// holds a sealed chunk at the same positions whose items are `same`
-    /// as the tail's, this list points at that chunk and empties its tail,
-    /// keeping its buffer, instead of sealing a copy: one chunk in memory
-    /// for the two, and no allocation.
-    #[inline]
-    pub(crate) fn push_sharing(
+    /// [`push`](Self::push) each of `items` into a list written alike with
+    /// `other` (a disk's copy of a server's log): when the tail fills and
+    /// `other` holds a sealed chunk at the same positions that `same`
+    /// says holds the tail's items, this list points at that chunk and
+    /// empties its tail, keeping its buffer, instead of sealing a copy: one
+    /// chunk in memory for the two, and no allocation.
+    pub(crate) fn extend_sharing(
         &mut self,
-        item: T,
+        items: impl IntoIterator<Item = T>,
         other: &Chunked<T>,
-        same: impl Fn(&T, &T) -> bool,
+        same: impl Fn(&[T], &[T]) -> bool,
     ) {
-        if self.tail.len() == self.tail.capacity() {
-            self.make_room();
-        }
-        self.tail.push(item);
-        if self.tail.len() < CHUNK_LEN {
-            return;
-        }
-        match other.sealed.get(self.sealed.len()) {
-            Some(chunk)
-                if self.skip == other.skip
-                    && chunk.iter().zip(&self.tail).all(|(a, b)| same(a, b)) =>
-            {
-                self.sealed.push(Arc::clone(chunk));
-                self.tail.clear();
+        let aligned = self.skip == other.skip;
+        for item in items {
+            if self.tail.len() == self.tail.capacity() {
+                self.make_room();
             }
-            _ => self.seal(),
+            self.tail.push(item);
+            if self.tail.len() < CHUNK_LEN {
+                continue;
+            }
+            match other.sealed.get(self.sealed.len()) {
+                Some(chunk) if aligned && same(chunk, &self.tail) => {
+                    self.sealed.push(Arc::clone(chunk));
+                    self.tail.clear();
+                }
+                _ => self.seal(),
+            }
         }
     }
 
@@ -365,10 +364,11 @@ mod tests {
 
     #[test]
     fn a_list_written_alike_shares_the_others_chunks_and_stays_apart_when_written() {
-        let same = |a: &u32, b: &u32| a == b;
+        let same = |a: &[u32], b: &[u32]| a == b;
         let node: Chunked<u32> = (0..330).collect();
         let mut disk = Chunked::default();
-        (0..330).for_each(|x| disk.push_sharing(x, &node, same));
+        disk.extend_sharing(0..100, &node, same);
+        disk.extend_sharing(100..330, &node, same);
         let ids = |l: &Chunked<u32>| l.shared_chunks().collect::<Vec<_>>();
         assert_eq!((ids(&disk), disk.len()), (ids(&node), 330), "all five chunks are shared");
         assert!(disk.iter().eq(node.iter()));
@@ -377,7 +377,7 @@ mod tests {
         assert_eq!((disk[70], node[70]), (7, 70));
         // A list that differs seals chunks of its own.
         let mut other = Chunked::default();
-        (1..330).for_each(|x| other.push_sharing(x, &node, same));
+        other.extend_sharing(1..330, &node, same);
         assert_eq!(ids(&other).len(), 5);
         assert!(ids(&other).iter().all(|id| !ids(&node).contains(id)));
         assert!(other.iter().copied().eq(1..330));

@@ -257,22 +257,25 @@ impl<C: Clone> RaftLog<C> {
 }
 
 impl<C: PartialEq> RaftLog<C> {
-    /// [`push`](Self::push) into a log written alike with `other` (a disk's
-    /// copy of its server's log): each full chunk of entries that `other`
-    /// already holds is kept in `other`'s memory rather than copied, so a
-    /// disk is not a second copy in memory. Entries count as the same when
-    /// their index and term are: one leader per term creates one entry per
-    /// index (§5.3, the Log Matching Property), and a disk written from its
+    /// Append `entries` (the next ones, in order) to a log written alike
+    /// with `other` (a disk's copy of its server's log): each full chunk of
+    /// entries that `other` already holds is kept in `other`'s memory
+    /// rather than copied, so a disk is not a second copy in memory. A
+    /// chunk counts as the same when its last entry's index and term are:
+    /// two logs with an entry of the same index and term are identical up
+    /// to it (§5.3, the Log Matching Property), and a disk written from its
     /// server's Ready holds what the server holds.
-    pub(crate) fn push_sharing(&mut self, entry: Entry<C>, other: &RaftLog<C>) {
-        debug_assert_eq!(entry.index, self.last_index() + 1);
+    pub(crate) fn extend_sharing(&mut self, entries: Vec<Entry<C>>, other: &RaftLog<C>) {
+        debug_assert!(entries.iter().zip(self.last_index() + 1..).all(|(e, i)| e.index == i));
         if (self.prev_index, self.prev_term) != (other.prev_index, other.prev_term) {
-            self.entries.push(entry);
+            entries.into_iter().for_each(|e| self.entries.push(e));
             return;
         }
-        self.entries.push_sharing(entry, &other.entries, |a, b| {
-            debug_assert!(a.index != b.index || a.term != b.term || a == b);
-            (a.index, a.term) == (b.index, b.term)
+        self.entries.extend_sharing(entries, &other.entries, |theirs, mine| {
+            let (a, b) = (&theirs[theirs.len() - 1], &mine[mine.len() - 1]);
+            let same = (a.index, a.term) == (b.index, b.term);
+            debug_assert!(!same || theirs == mine, "the Log Matching Property holds");
+            same
         });
     }
 }

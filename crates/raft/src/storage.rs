@@ -74,14 +74,15 @@ impl<C: Clone> PersistentState<C> {
     /// afterwards, so a caller that looks at them does so before. Returns
     /// what changed.
     pub fn apply(&mut self, ready: &mut Ready<C>) -> Persisted {
-        self.write(ready, |disk, e| disk.push(e))
+        self.write(ready, |disk, entries| entries.into_iter().for_each(|e| disk.push(e)))
     }
 
-    /// [`apply`](Self::apply), appending each entry with `push`.
+    /// [`apply`](Self::apply), appending each list of entries with
+    /// `append`.
     fn write(
         &mut self,
         ready: &mut Ready<C>,
-        mut push: impl FnMut(&mut RaftLog<C>, Entry<C>),
+        mut append: impl FnMut(&mut RaftLog<C>, Vec<Entry<C>>),
     ) -> Persisted {
         if let Some(hs) = &ready.hard_state {
             self.hard_state = hs.clone();
@@ -94,9 +95,7 @@ impl<C: Clone> PersistentState<C> {
                     persisted.entries_removed = true;
                     self.log.truncate_from(index);
                 }
-                LogWrite::Append(entries) => {
-                    entries.into_iter().for_each(|e| push(&mut self.log, e))
-                }
+                LogWrite::Append(entries) => append(&mut self.log, entries),
                 LogWrite::Snapshot(snapshot) => {
                     persisted.entries_removed = true;
                     self.log.compact_to(snapshot.last_included_index, snapshot.last_included_term);
@@ -114,6 +113,6 @@ impl<C: Clone + PartialEq> PersistentState<C> {
     /// the disk holds the same entries, but each full chunk of them in the
     /// server's memory, so the two do not each hold a copy of every entry.
     pub fn apply_sharing(&mut self, ready: &mut Ready<C>, log: &RaftLog<C>) -> Persisted {
-        self.write(ready, |disk, e| disk.push_sharing(e, log))
+        self.write(ready, |disk, entries| disk.extend_sharing(entries, log))
     }
 }
