@@ -8,19 +8,29 @@
 //!
 //! Run from the repo root with
 //! `cargo run --release --manifest-path bench/raft-rs/Cargo.toml`
-//! (optional arguments: entries per run, default 200000; then `ours` or
-//! `raft-rs` to run one core alone and a batch size to run only it, as a
-//! profiler wants). `bench/raft-rs/count.sh` counts instructions per entry
-//! for both with callgrind, which repeats exactly whatever else runs.
+//! (optional arguments: entries per run; then `ours`, `raft-rs` or `both`;
+//! then a batch size to run only it, as a profiler wants; then how often,
+//! in entries, both sides compact their logs — 0, the default, never).
+//! By default a run is 200,000 entries at batch 1 and 2,000,000 at batch
+//! 100: at least half a second per side on a 2-core machine, so that one
+//! run's figures repeat (a 50 ms run did not). `bench/raft-rs/count.sh`
+//! counts instructions per entry for both with callgrind, which repeats
+//! exactly whatever else runs.
 //!
 //! Both harnesses do the same work per round: propose the batch, then until
 //! no server has anything to do, deliver every message queued so far (in
 //! order) and drain each server that has output — persist its log writes
 //! and currentTerm/votedFor to its own disk, queue its messages, apply its
 //! committed entries (each checked to be 16 bytes and counted). Each entry's
-//! command is one fresh 16-byte allocation on both sides. Neither core is
-//! ticked during a run; at the end each gets heartbeats until every server
-//! has applied every entry.
+//! command is one fresh 16-byte allocation on both sides. Each side keeps
+//! one copy of each server's log in memory: raft-rs's `MemStorage` is both
+//! its log and its disk; this core's server keeps its log and the disk
+//! shares the server's memory for the entries they hold alike
+//! (`PersistentState::apply_sharing`). With a compaction interval, every that
+//! many entries each server discards the entries every server has applied
+//! (`RaftNode::compact` here, `MemStorage::compact` there, §7), so the logs
+//! stop growing. Neither core is ticked during a run; at the end each gets
+//! heartbeats until every server has applied every entry.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -42,20 +52,31 @@ trait Cluster {
     fn heartbeat(&mut self);
     /// The fewest entries any server has applied.
     fn applied_everywhere(&self) -> u64;
+    /// Each server discards the log entries every server has applied (§7).
+    fn compact(&mut self);
+}
+
+/// What one run does: how many entries, how many per proposal, and how
+/// often (in entries proposed; 0 never) the logs are compacted.
+#[derive(Clone, Copy)]
+struct Workload {
+    entries: u64,
+    batch: usize,
+    compact_every: u64,
 }
 
 /// Entries per second for `entries` entries proposed `batch` at a time,
 /// by the wall clock and by this thread's CPU time (which leaves out the
 /// time other processes had the core: steadier on a shared machine).
 /// Electing the leader before and dropping the cluster after are not timed.
-fn run<C: Cluster>(entries: u64, batch: usize) -> Rates {
+fn run<C: Cluster>(w: Workload) -> Rates {
     let mut c = C::elected();
     let (wall, cpu) = (Instant::now(), thread_cpu_time());
-    drive(&mut c, entries, batch);
+    drive(&mut c, w);
     let cpu = thread_cpu_time() - cpu;
     Rates {
-        wall: entries as f64 / wall.elapsed().as_secs_f64(),
-        cpu: entries as f64 / cpu.as_secs_f64(),
+        wall: w.entries as f64 / wall.elapsed().as_secs_f64(),
+        cpu: w.entries as f64 / cpu.as_secs_f64(),
     }
 }
 
@@ -83,18 +104,24 @@ fn thread_cpu_time() -> Duration {
     Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
 }
 
-/// The timed part of [`run`]: propose `entries` entries `batch` at a time,
-/// then heartbeat until every server has applied them all. Kept out of line
-/// so that an instruction count can cover it alone
+/// The timed part of [`run`]: propose the entries a batch at a time
+/// (compacting every `compact_every`), then heartbeat until every server
+/// has applied them all. Kept out of line so that an instruction count can
+/// cover it alone
 /// (`valgrind --tool=callgrind --toggle-collect='raft_rs_bench::drive*'`).
 #[inline(never)]
-fn drive<C: Cluster>(c: &mut C, entries: u64, batch: usize) {
-    let mut proposed = 0;
+fn drive<C: Cluster>(c: &mut C, w: Workload) {
+    let entries = w.entries;
+    let (mut proposed, mut compacted) = (0, 0);
     while proposed < entries {
-        let n = batch.min((entries - proposed) as usize);
+        let n = w.batch.min((entries - proposed) as usize);
         c.propose(n);
         c.settle();
         proposed += n as u64;
+        if w.compact_every > 0 && proposed - compacted >= w.compact_every {
+            c.compact();
+            compacted = proposed;
+        }
     }
     let mut beats = 0;
     while c.applied_everywhere() < entries {
@@ -109,44 +136,66 @@ fn drive<C: Cluster>(c: &mut C, entries: u64, batch: usize) {
     }
 }
 
+/// Entries per run when none are given: at least half a second per side.
+fn default_entries(batch: usize) -> u64 {
+    if batch == 1 {
+        200_000
+    } else {
+        2_000_000
+    }
+}
+
+/// The `n`th argument parsed as a number, if given.
+fn number_arg<T: std::str::FromStr>(n: usize, what: &str) -> Result<Option<T>, String> {
+    match std::env::args().nth(n) {
+        Some(a) => a.parse().map(Some).map_err(|_| format!("'{a}' is not {what}")),
+        None => Ok(None),
+    }
+}
+
 fn main() -> Result<(), String> {
-    let entries: u64 = match std::env::args().nth(1) {
-        Some(a) => a.parse().map_err(|_| format!("'{a}' is not a number of entries"))?,
-        None => 200_000,
-    };
-    if entries == 0 {
+    let entries: Option<u64> = number_arg(1, "a number of entries")?;
+    if entries == Some(0) {
         return Err("give at least one entry per run".into());
     }
     let only = std::env::args().nth(2);
     let (with_ours, with_theirs) = match only.as_deref() {
-        None => (true, true),
+        None | Some("both") => (true, true),
         Some("ours") => (true, false),
         Some("raft-rs") => (false, true),
-        Some(other) => return Err(format!("'{other}' is neither 'ours' nor 'raft-rs'")),
+        Some(other) => return Err(format!("'{other}' is none of 'ours', 'raft-rs' and 'both'")),
     };
-    println!(
-        "3 servers in memory, FIFO delivery, 16-byte entries, {entries} entries per run, best of 3"
-    );
-    println!("| batch | clock | this core (entries/s) | raft-rs 0.7 (entries/s) | ratio |");
-    println!("|---|---|---|---|---|");
-    let batches = match std::env::args().nth(3) {
-        Some(a) => vec![a.parse().map_err(|_| format!("'{a}' is not a batch size"))?],
+    let batches = match number_arg(3, "a batch size")? {
+        Some(0) => return Err("a batch holds at least one entry".into()),
+        Some(b) => vec![b],
         None => vec![1, 100],
     };
+    let compact_every = number_arg(4, "a number of entries between compactions")?.unwrap_or(0);
+    let compaction = match compact_every {
+        0 => "logs kept whole".to_string(),
+        n => format!("logs compacted every {n} entries"),
+    };
+    println!("3 servers in memory, FIFO delivery, 16-byte entries, {compaction}, best of 3");
+    println!(
+        "| batch | entries per run | clock | this core (entries/s) | raft-rs 0.7 (entries/s) | ratio |"
+    );
+    println!("|---|---|---|---|---|---|");
     for batch in batches {
+        let entries = entries.unwrap_or(default_entries(batch));
+        let w = Workload { entries, batch, compact_every };
         let (mut ours, mut theirs) = (Rates::default(), Rates::default());
         for _ in 0..3 {
             if with_ours {
-                ours = ours.best(run::<ours::Ours>(entries, batch));
+                ours = ours.best(run::<ours::Ours>(w));
             }
             if with_theirs {
-                theirs = theirs.best(run::<theirs::RaftRs>(entries, batch));
+                theirs = theirs.best(run::<theirs::RaftRs>(w));
             }
         }
         let rate = |r: f64| if r > 0.0 { format!("{:.2} M", r / 1e6) } else { "—".into() };
         for (clock, a, b) in [("wall", ours.wall, theirs.wall), ("CPU", ours.cpu, theirs.cpu)] {
             let ratio = if a > 0.0 && b > 0.0 { format!("{:.2}×", a / b) } else { "—".into() };
-            println!("| {batch} | {clock} | {} | {} | {ratio} |", rate(a), rate(b));
+            println!("| {batch} | {entries} | {clock} | {} | {} | {ratio} |", rate(a), rate(b));
         }
     }
     Ok(())
@@ -181,7 +230,10 @@ mod ours {
                 }
                 let ready = &mut self.ready[k];
                 node.take_ready_into(ready);
-                self.disks[k].apply(ready);
+                // The disk holds what the server's log holds, in the
+                // server's memory: one copy, as raft-rs's MemStorage is both
+                // its log and its disk.
+                self.disks[k].apply_sharing(ready, node.log());
                 busy |= !ready.messages.is_empty();
                 self.queue.extend(ready.messages.drain(..));
                 for e in &ready.committed {
@@ -243,6 +295,17 @@ mod ours {
 
         fn applied_everywhere(&self) -> u64 {
             self.applied.iter().copied().min().unwrap_or(0)
+        }
+
+        fn compact(&mut self) {
+            let through = self.nodes.iter().map(|n| n.last_applied()).min().unwrap_or(0);
+            for node in &mut self.nodes {
+                if through > node.log().snapshot_point().0 {
+                    node.compact(through, Vec::new()).expect("applied everywhere");
+                }
+            }
+            // The disks take the snapshots' log writes.
+            self.settle();
         }
     }
 }
@@ -358,6 +421,15 @@ mod theirs {
 
         fn applied_everywhere(&self) -> u64 {
             self.applied.iter().copied().min().unwrap_or(0)
+        }
+
+        fn compact(&mut self) {
+            let through = self.nodes.iter().map(|n| n.raft.raft_log.applied).min().unwrap_or(0);
+            for node in &self.nodes {
+                // Keeps the entry at `through` (its term answers the next
+                // append's check); this core keeps only that term.
+                node.store().wl().compact(through).expect("applied everywhere");
+            }
         }
     }
 }

@@ -117,6 +117,37 @@ impl<T> Chunked<T> {
         }
     }
 
+    /// [`push`](Self::push) each of `items` into a list written alike with
+    /// `other` (a disk's copy of a server's log): when the tail fills and
+    /// `other` holds a sealed chunk at the same positions that `same`
+    /// says holds the tail's items, this list points at that chunk and
+    /// empties its tail, keeping its buffer, instead of sealing a copy: one
+    /// chunk in memory for the two, and no allocation.
+    pub(crate) fn extend_sharing(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        other: &Chunked<T>,
+        same: impl Fn(&[T], &[T]) -> bool,
+    ) {
+        let aligned = self.skip == other.skip;
+        for item in items {
+            if self.tail.len() == self.tail.capacity() {
+                self.make_room();
+            }
+            self.tail.push(item);
+            if self.tail.len() < CHUNK_LEN {
+                continue;
+            }
+            match other.sealed.get(self.sealed.len()) {
+                Some(chunk) if aligned && same(chunk, &self.tail) => {
+                    self.sealed.push(Arc::clone(chunk));
+                    self.tail.clear();
+                }
+                _ => self.seal(),
+            }
+        }
+    }
+
     /// The tail fills to a chunk and is sealed: make room for the whole
     /// chunk once rather than growing it step by step.
     #[cold]
@@ -187,8 +218,6 @@ impl<T: Clone> Chunked<T> {
         }
     }
 
-    /// The item at position `i`, to change: a sealed chunk other copies
-    /// share is copied first, so they keep seeing the old item.
     /// Take the first item out (a queue's front); the rest stay shared.
     pub fn pop_front(&mut self) -> Option<T> {
         let first = self.get(0).cloned()?;
@@ -196,6 +225,8 @@ impl<T: Clone> Chunked<T> {
         Some(first)
     }
 
+    /// The item at position `i`, to change: a sealed chunk other copies
+    /// share is copied first, so they keep seeing the old item.
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         let pos = i.checked_add(self.skip)?;
         if i >= self.len() {
@@ -329,6 +360,27 @@ mod tests {
             "untouched chunks stay shared"
         );
         assert_ne!(a.shared_chunks().next(), b.shared_chunks().next());
+    }
+
+    #[test]
+    fn a_list_written_alike_shares_the_others_chunks_and_stays_apart_when_written() {
+        let same = |a: &[u32], b: &[u32]| a == b;
+        let node: Chunked<u32> = (0..330).collect();
+        let mut disk = Chunked::default();
+        disk.extend_sharing(0..100, &node, same);
+        disk.extend_sharing(100..330, &node, same);
+        let ids = |l: &Chunked<u32>| l.shared_chunks().collect::<Vec<_>>();
+        assert_eq!((ids(&disk), disk.len()), (ids(&node), 330), "all five chunks are shared");
+        assert!(disk.iter().eq(node.iter()));
+        // A write to a shared chunk is the writer's alone.
+        disk[70] = 7;
+        assert_eq!((disk[70], node[70]), (7, 70));
+        // A list that differs seals chunks of its own.
+        let mut other = Chunked::default();
+        other.extend_sharing(1..330, &node, same);
+        assert_eq!(ids(&other).len(), 5);
+        assert!(ids(&other).iter().all(|id| !ids(&node).contains(id)));
+        assert!(other.iter().copied().eq(1..330));
     }
 
     #[test]

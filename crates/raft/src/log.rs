@@ -256,6 +256,30 @@ impl<C: Clone> RaftLog<C> {
     }
 }
 
+impl<C: PartialEq> RaftLog<C> {
+    /// Append `entries` (the next ones, in order) to a log written alike
+    /// with `other` (a disk's copy of its server's log): each full chunk of
+    /// entries that `other` already holds is kept in `other`'s memory
+    /// rather than copied, so a disk is not a second copy in memory. A
+    /// chunk counts as the same when its last entry's index and term are:
+    /// two logs with an entry of the same index and term are identical up
+    /// to it (§5.3, the Log Matching Property), and a disk written from its
+    /// server's Ready holds what the server holds.
+    pub(crate) fn extend_sharing(&mut self, entries: Vec<Entry<C>>, other: &RaftLog<C>) {
+        debug_assert!(entries.iter().zip(self.last_index() + 1..).all(|(e, i)| e.index == i));
+        if (self.prev_index, self.prev_term) != (other.prev_index, other.prev_term) {
+            entries.into_iter().for_each(|e| self.entries.push(e));
+            return;
+        }
+        self.entries.extend_sharing(entries, &other.entries, |theirs, mine| {
+            let (a, b) = (&theirs[theirs.len() - 1], &mine[mine.len() - 1]);
+            let same = (a.index, a.term) == (b.index, b.term);
+            debug_assert!(!same || theirs == mine, "the Log Matching Property holds");
+            same
+        });
+    }
+}
+
 impl<C: PartialEq> PartialEq for RaftLog<C> {
     fn eq(&self, other: &Self) -> bool {
         self.prev_index == other.prev_index

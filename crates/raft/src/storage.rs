@@ -6,7 +6,7 @@
 //! restart. Keeping the two apart in the types is what stops a restart from
 //! "remembering" a commitIndex it has no right to.
 
-use crate::log::RaftLog;
+use crate::log::{Entry, RaftLog};
 use crate::membership::Membership;
 use crate::node::{LogWrite, Ready};
 use crate::types::{LogIndex, NodeId, Term};
@@ -74,6 +74,16 @@ impl<C: Clone> PersistentState<C> {
     /// afterwards, so a caller that looks at them does so before. Returns
     /// what changed.
     pub fn apply(&mut self, ready: &mut Ready<C>) -> Persisted {
+        self.write(ready, |disk, entries| entries.into_iter().for_each(|e| disk.push(e)))
+    }
+
+    /// [`apply`](Self::apply), appending each list of entries with
+    /// `append`.
+    fn write(
+        &mut self,
+        ready: &mut Ready<C>,
+        mut append: impl FnMut(&mut RaftLog<C>, Vec<Entry<C>>),
+    ) -> Persisted {
         if let Some(hs) = &ready.hard_state {
             self.hard_state = hs.clone();
         }
@@ -85,7 +95,7 @@ impl<C: Clone> PersistentState<C> {
                     persisted.entries_removed = true;
                     self.log.truncate_from(index);
                 }
-                LogWrite::Append(entries) => entries.into_iter().for_each(|e| self.log.push(e)),
+                LogWrite::Append(entries) => append(&mut self.log, entries),
                 LogWrite::Snapshot(snapshot) => {
                     persisted.entries_removed = true;
                     self.log.compact_to(snapshot.last_included_index, snapshot.last_included_term);
@@ -94,5 +104,15 @@ impl<C: Clone> PersistentState<C> {
             }
         }
         persisted
+    }
+}
+
+impl<C: Clone + PartialEq> PersistentState<C> {
+    /// [`apply`](Self::apply) for a disk kept in memory beside its server,
+    /// `log` being that server's log (after the input that made `ready`):
+    /// the disk holds the same entries, but each full chunk of them in the
+    /// server's memory, so the two do not each hold a copy of every entry.
+    pub fn apply_sharing(&mut self, ready: &mut Ready<C>, log: &RaftLog<C>) -> Persisted {
+        self.write(ready, |disk, entries| disk.extend_sharing(entries, log))
     }
 }

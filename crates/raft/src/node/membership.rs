@@ -116,6 +116,18 @@ impl<C: Clone> RaftNode<C> {
     /// The configuration in effect as of `index`: the newest configuration
     /// entry at or below it, else the snapshot's, else the bootstrap one.
     pub(super) fn membership_at(&self, index: LogIndex) -> Membership {
+        // The configuration in effect is the newest in the log (§6): at or
+        // past its entry there is no newer one to look for.
+        if index >= self.conf.index {
+            debug_assert_eq!(self.conf.membership, self.membership_in_log_at(index));
+            return self.conf.membership.clone();
+        }
+        self.membership_in_log_at(index)
+    }
+
+    /// [`membership_at`](Self::membership_at), found by walking the log
+    /// back from `index`.
+    fn membership_in_log_at(&self, index: LogIndex) -> Membership {
         match self.persistent.log.last_config(index) {
             Some((_, m)) => m.clone(),
             None => self.base_membership(),

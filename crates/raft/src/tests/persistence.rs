@@ -59,3 +59,27 @@ fn ready_is_handed_over_in_place_and_the_disk_takes_the_log_writes() {
     assert!(ready.log_writes.is_empty(), "the entries moved to disk");
     assert_eq!(disk, node.persistent_state());
 }
+
+/// A disk that shares its server's memory holds the same entries, and the
+/// entries of each full chunk once in memory.
+#[test]
+fn a_disk_sharing_its_servers_log_holds_the_same_entries_once() {
+    let mut c = settled(|_| {});
+    let node = c.nodes[0].as_mut().unwrap();
+    let mut disk = node.persistent_state();
+    let chunks = |l: &crate::log::RaftLog<Cmd>| l.storage().shared_chunks().collect::<Vec<_>>();
+    assert!(chunks(&disk.log).is_empty(), "no chunk sealed yet");
+    for _ in 0..150 {
+        node.propose(0, "y=1").unwrap();
+        let mut ready = node.take_ready();
+        disk.apply_sharing(&mut ready, node.log());
+        assert_eq!(chunks(&disk.log), chunks(node.log()));
+    }
+    assert_eq!(disk, node.persistent_state());
+    assert_eq!(chunks(&disk.log).len(), 2, "152 entries: two sealed chunks and a tail");
+    // Cut into a shared chunk: the disk copies what it keeps, the server's
+    // log is untouched.
+    disk.log.truncate_from(100);
+    assert_eq!((disk.log.last_index(), node.log().last_index()), (99, 152));
+    assert_eq!(chunks(&disk.log), chunks(node.log())[..1]);
+}
