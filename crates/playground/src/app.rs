@@ -31,6 +31,7 @@ use crate::host_api::{self, HostAction, HostEvent, HostLink, Seen};
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
 use crate::playback::{speed, Playback};
+use crate::run::Run;
 use crate::share;
 use crate::start::Start;
 use crate::tour::{self, TourState};
@@ -40,6 +41,7 @@ use crate::view_model::inspector::inspect;
 use crate::view_model::network::Preset;
 use crate::view_model::ops::PAGE_CLIENT;
 use crate::visibility::VisibilityWatch;
+use crate::worker::replay::ReplayRequest;
 use raft::{LogIndex, NodeId};
 use sim::decimal::short;
 use sim::swarm::Phase;
@@ -133,6 +135,8 @@ pub enum Msg {
     Choose(bool),
     /// The reader's reduced-motion setting changed.
     Motion(Motion),
+    /// The worker prepared the linked swarm seed's run, or says why not.
+    Replayed(Result<Run, String>),
     /// Open or close the Tours menu.
     ToursMenu,
     /// The list of tours fetched, or why not.
@@ -261,6 +265,8 @@ pub struct App {
     marked_now: Option<u64>,
     /// What each new cluster starts as.
     start: Start,
+    /// The linked swarm seed's run, while the worker prepares it.
+    preparing: Option<ReplayRequest>,
     /// The cluster's seed (a replay's: the swarm seed).
     seed: u64,
     /// Servers in the next cluster.
@@ -363,8 +369,10 @@ impl App {
         Ok(())
     }
 
-    /// Forget everything drawn for the cluster before.
+    /// Forget everything drawn for the cluster before (and a replay
+    /// still being prepared).
     fn start_over(&mut self) {
+        self.preparing = None;
         self.generation += 1;
         self.selected = None;
         self.inspecting = None;
@@ -749,6 +757,14 @@ impl App {
             Msg::Counterexample(record) => {
                 self.action_error = self.open(&record).err();
             }
+            Msg::Replayed(replayed) => match replayed {
+                Ok(run) if self.preparing.is_some() => {
+                    self.playback.restart(run);
+                    self.start_over();
+                }
+                Ok(_) => return false,
+                Err(why) => self.action_error = self.preparing.take().map(|_| why),
+            },
             Msg::Visible(false) => {
                 self._frames = None;
                 return false;
@@ -797,6 +813,15 @@ impl Component for App {
             }
             None => start.begin(config),
         };
+        let (preparing, error) = match start {
+            Start::Replay(link) => {
+                match ReplayRequest::start(link, ctx.link().callback(Msg::Replayed)) {
+                    Ok(request) => (Some(request), error),
+                    Err(why) => (None, Some(why)),
+                }
+            }
+            _ => (None, error),
+        };
         let playback = Playback::new(run, options.autoplay, options.speed);
         let motion = MotionWatch::start(ctx.link().callback(Msg::Motion));
         let mut cache = ViewCache::new(false);
@@ -815,6 +840,7 @@ impl Component for App {
             feed,
             marked_now: None,
             start,
+            preparing,
             seed,
             generation: 0,
             selected: None,
@@ -1007,6 +1033,9 @@ impl App {
             <>
                 if let Some(note) = self.start.note() {
                     <p class="situation-note" role="status">{ note }</p>
+                }
+                if let Some(request) = &self.preparing {
+                    <p class="situation-note replay-preparing" role="status">{ request.status() }</p>
                 }
                 if let Some(replay) = replay {
                     { replay_banner(&ReplayProps {
