@@ -42,6 +42,7 @@ use crate::view_model::network::Preset;
 use crate::view_model::ops::PAGE_CLIENT;
 use crate::visibility::VisibilityWatch;
 use crate::worker::replay::ReplayRequest;
+use crate::worker::{open_file, WorkerJob};
 use raft::{LogIndex, NodeId};
 use sim::decimal::short;
 use sim::swarm::Phase;
@@ -120,6 +121,8 @@ pub enum Msg {
     Import(web_sys::File),
     /// A run file's text, or why it could not be read.
     Imported(Result<String, String>),
+    /// The worker read the file: its run, or what is wrong with it.
+    FileRead(Result<sim::RunRecord, String>),
     /// A counterexample found and shrunk: its run, shown at the violation.
     Counterexample(sim::RunRecord),
     /// The playground came into view (true) or went out of it: hidden
@@ -244,12 +247,14 @@ impl Callbacks {
 }
 
 /// The open Share dialog: the run as shared when it opened (the run is
-/// paused while it is open), what was copied, what went wrong.
+/// paused while it is open), what was copied, what went wrong, and the
+/// file being read in the worker.
 struct ShareState {
     link: AttrValue,
     embed: AttrValue,
     copied: Option<Copied>,
     problem: Option<AttrValue>,
+    reading: Option<WorkerJob>,
 }
 
 /// The Raft Playground page.
@@ -339,14 +344,27 @@ impl App {
             embed: share::embed_code(&base, &record).into(),
             copied: None,
             problem: None,
+            reading: None,
         });
     }
 
-    /// Open a run file's text in place of the current run; a bad file is
+    /// Have the worker read a run file's text, to open its run.
+    fn import(&mut self, ctx: &Context<Self>, text: Result<String, String>) {
+        let Some(s) = &mut self.share else { return };
+        let on_read = ctx.link().callback(Msg::FileRead);
+        match text.and_then(|t| open_file::start(t, on_read)) {
+            Ok(job) => s.reading = Some(job),
+            Err(e) => s.problem = Some(format!("This file cannot be opened: {e}").into()),
+        }
+    }
+
+    /// Open a read file's run in place of the current run; a bad file is
     /// named in the dialog and changes nothing.
-    fn import(&mut self, text: Result<String, String>) {
-        let opened = text.and_then(|t| crate::run_file::from_file(&t)).and_then(|r| self.open(&r));
-        match opened {
+    fn file_read(&mut self, record: Result<sim::RunRecord, String>) {
+        if self.share.as_mut().and_then(|s| s.reading.take()).is_none() {
+            return;
+        }
+        match record.and_then(|r| self.open(&r)) {
             Ok(()) => self.share = None,
             Err(e) => {
                 if let Some(s) = &mut self.share {
@@ -753,7 +771,8 @@ impl App {
                 });
                 return false;
             }
-            Msg::Imported(text) => self.import(text),
+            Msg::Imported(text) => self.import(ctx, text),
+            Msg::FileRead(record) => self.file_read(record),
             Msg::Counterexample(record) => {
                 self.action_error = self.open(&record).err();
             }

@@ -5,7 +5,6 @@
 //! (`worker::search`), so the page keeps drawing while it works.
 
 use crate::components::controls::bug_text;
-use crate::run_file;
 use crate::worker::search::SearchReport;
 use crate::worker::{ToWorker, WorkerJob};
 use raft::Bug;
@@ -143,9 +142,9 @@ impl CounterexampleSearch {
         let Some(running) = self.running.as_mut() else { return };
         match report {
             Ok(SearchReport::Progress(progress)) => running.progress = progress,
-            Ok(SearchReport::Found(progress, file)) => {
+            Ok(SearchReport::Found(progress, link)) => {
                 self.running = None;
-                match run_file::from_file(&file) {
+                match sim::share::read_link(&link) {
                     Ok(record) => {
                         self.found = Some(Found { progress });
                         ctx.props().on_found.emit(record);

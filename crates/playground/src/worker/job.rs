@@ -35,7 +35,7 @@ impl WorkerJob {
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 match serde_wasm_bindgen::from_value::<FromWorker<R>>(e.data()) {
                     Ok(FromWorker::Ready) => {
-                        if let Err(e) = send(&asked, job) {
+                        if let Err(e) = send(&asked, &job) {
                             report.emit(Err(format!("{called} cannot start: {e}")));
                         }
                     }
@@ -60,7 +60,7 @@ impl WorkerJob {
 }
 
 /// Post `job` to its worker (seeds past 2^53 as BigInts, read exactly).
-fn send(worker: &web_sys::Worker, job: ToWorker) -> Result<(), String> {
+fn send(worker: &web_sys::Worker, job: &ToWorker) -> Result<(), String> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible()
         .serialize_large_number_types_as_bigints(true);
     let value = job.serialize(&serializer).map_err(|e| e.to_string())?;

@@ -8,7 +8,12 @@
 //!   shrinker (`sim::shrink::Search`);
 //! - [`replay`]: a swarm seed's run for a `#seed=N` link, run to its end
 //!   (`sim::swarm::prepare_replay`), so the swarm driver is not in the
-//!   page's own wasm.
+//!   page's own wasm;
+//! - [`open_file`]: a run file read ([`crate::run_file::from_file`]), so
+//!   the page holds one set of run decoders, the link's.
+//!
+//! A job's run comes back as the text of a share link
+//! (`sim::share::to_link`), which the page reads with `sim::share::read_link`.
 //!
 //! The two sides talk by messages. The page starts a worker ([`WorkerJob`])
 //! and, once it says [`FromWorker::Ready`], sends its job; the worker
@@ -17,6 +22,7 @@
 //! its worker.
 
 mod job;
+pub mod open_file;
 pub mod replay;
 pub mod search;
 
@@ -33,20 +39,23 @@ use wasm_bindgen::JsCast;
 pub const WORKER_SCRIPT: &str = "./playground-worker_loader.js";
 
 /// What the page asks of a worker: its one job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ToWorker {
     /// Search for a counterexample to this bug switch ([`search`]).
     Search(Bug),
     /// Run this swarm seed to its end for the page to replay ([`replay`]).
     Replay(ReplayLink),
+    /// Read this run file's text and hand its run back ([`open_file`]).
+    Open(String),
 }
 
 impl ToWorker {
     /// The job, as the page's messages about it name it.
-    pub fn name(self) -> String {
+    pub fn name(&self) -> String {
         match self {
             ToWorker::Search(_) => "The search".into(),
             ToWorker::Replay(link) => format!("The replay of swarm seed {}", link.seed),
+            ToWorker::Open(_) => "The file reader".into(),
         }
     }
 }
@@ -74,6 +83,7 @@ pub fn serve() {
             match serde_wasm_bindgen::from_value::<ToWorker>(e.data()) {
                 Ok(ToWorker::Search(bug)) => search::run(&reply, bug),
                 Ok(ToWorker::Replay(link)) => replay::run(&reply, link),
+                Ok(ToWorker::Open(text)) => open_file::run(&reply, &text),
                 Err(e) => tell::<()>(
                     &reply,
                     &FromWorker::Failed(format!("The worker cannot read its job: {e}")),

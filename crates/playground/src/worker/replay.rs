@@ -1,22 +1,23 @@
 //! The replay job: a swarm seed's run for a `#seed=N[&bug=NAME]` link,
 //! run to its end in the worker (`sim::swarm::prepare_replay`) and sent to
-//! the page as a run file (read back with [`run_file::from_file`], as an
-//! imported file is) and the run's [`ReplaySummary`]. Meanwhile the page
+//! the page as a share link's text (read back with `sim::share::read_link`)
+//! and the run's [`ReplaySummary`]. Meanwhile the page
 //! shows a fresh cluster and a line saying that the replay is being
 //! prepared ([`ReplayRequest`]).
 
 use super::{tell, FromWorker, ToWorker, WorkerJob};
 use crate::run::{ReplayLink, Run};
-use crate::run_file;
 use serde::{Deserialize, Serialize};
+use sim::share::{read_link, to_link};
 use sim::swarm::{prepare_replay, ReplaySummary};
 use yew::Callback;
 
 /// A seed's run, prepared: what the worker sends the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Replayed {
-    /// The run as a run file (docs/run-format.md), shown from its start.
-    pub file: String,
+    /// The run as a share link's text (docs/run-format.md), shown from its
+    /// start.
+    pub link: String,
     /// What the run was.
     pub summary: ReplaySummary,
 }
@@ -25,13 +26,12 @@ impl Replayed {
     /// Run swarm seed `link` to its end (the worker's side).
     pub fn prepare(link: ReplayLink) -> Result<Replayed, String> {
         let prepared = prepare_replay(link.seed, link.bug)?;
-        let file = run_file::to_file(&prepared.record)?;
-        Ok(Replayed { file, summary: prepared.summary })
+        Ok(Replayed { link: to_link(&prepared.record), summary: prepared.summary })
     }
 
     /// The run to show for `link` (the page's side).
     pub fn open(self, link: ReplayLink) -> Result<Run, String> {
-        let record = run_file::from_file(&self.file)?;
+        let record = read_link(&self.link)?;
         Run::replayed(link, &record, self.summary)
     }
 }
@@ -71,13 +71,9 @@ impl ReplayRequest {
     }
 }
 
-// In Chromium: run files are read and written with the browser's JSON.
-#[cfg(all(test, target_arch = "wasm32"))]
+#[cfg(test)]
 mod tests {
     use super::*;
-    use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
-
-    wasm_bindgen_test_configure!(run_in_browser);
 
     #[test]
     fn a_prepared_seed_opens_as_its_replay_from_its_start() {

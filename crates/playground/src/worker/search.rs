@@ -3,9 +3,9 @@
 //! (`sim::shrink::Search`), reported a few times a second.
 
 use super::{tell, FromWorker};
-use crate::run_file;
 use raft::Bug;
 use serde::{Deserialize, Serialize};
+use sim::share::to_link;
 use sim::shrink::{linearizable, Progress, Search};
 
 /// Events of work between looks at the clock.
@@ -20,7 +20,7 @@ pub enum SearchReport {
     /// Where the search is.
     Progress(Progress),
     /// A counterexample found and shrunk: where the search ended, and the
-    /// shortest failing run as a run file (docs/run-format.md).
+    /// shortest failing run as a share link's text (`sim::share::to_link`).
     Found(Progress, String),
 }
 
@@ -43,9 +43,8 @@ pub fn run(scope: &web_sys::DedicatedWorkerGlobalScope, bug: Bug) {
             told = now;
         }
     }
-    match search.result().map(|record| run_file::to_file(&record)) {
-        Some(Ok(file)) => say(SearchReport::Found(search.progress(), file)),
-        Some(Err(e)) => failed(format!("The search found a run but could not hand it over: {e}")),
+    match search.result() {
+        Some(record) => say(SearchReport::Found(search.progress(), to_link(&record))),
         None => failed("The search ended without a run to show.".into()),
     }
 }
