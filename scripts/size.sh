@@ -62,11 +62,14 @@
 # the `#run=` link's postcard decoders: the serde-wasm-bindgen copy of the
 # run decoders left the page, 6.3 KB. The worker grew from 104.2 KB to
 # 124.7 KB (the run file reader, the link encoder, the job messages).
-# Measured and not taken: the Action decoder stays twice (postcard for
-# links, serde-wasm-bindgen for tour files, 8.6 KB raw, and the tours'
-# Claim, Step and Condition decoders, about 20 KB raw, have no second
-# copy): decoding tours in the worker would only trade one decoder for
-# another and make every tour wait for the worker.
+# Looked at with twiggy and not taken (not built to measure): Action's
+# decoder is still there twice (postcard for links, serde-wasm-bindgen for
+# tour files: 8.6 KB raw), and the tours' Claim, Step and Condition
+# decoders (about 20 KB raw) have no second copy; decoding tours in the
+# worker would trade one decoder for another and make every tour wait
+# for the worker. The Display impls twiggy lists (Action, Event, Claim,
+# 1.7-2.9 KB raw each) write the narration and the tours' text, read at
+# start, not rare messages.
 # The budget leaves about 2 KB of room; it stops growth, it is not the
 # performance issue's 220 KB target (see that issue's notes for what
 # stands in the way).
