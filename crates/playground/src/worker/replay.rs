@@ -1,9 +1,9 @@
 //! The replay job: a swarm seed's run for a `#seed=N[&bug=NAME]` link,
 //! run to its end in the worker (`sim::swarm::prepare_replay`) and sent to
 //! the page as a share link's text (read back with `sim::share::read_link`)
-//! and the run's [`ReplaySummary`]. Meanwhile the page
-//! shows a fresh cluster and a line saying that the replay is being
-//! prepared ([`ReplayRequest`]).
+//! and the run's [`ReplaySummary`]. Meanwhile the page shows a fresh
+//! cluster and a line saying that the replay is being prepared
+//! ([`ReplayRequest`]).
 
 use super::{tell, FromWorker, ToWorker, WorkerJob};
 use crate::run::{ReplayLink, Run};
