@@ -32,14 +32,14 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
     const problems = watchErrors(page);
     const fetched = [];
     page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-    const worker = () => fetched.filter((path) => path.includes('counterexample-worker'));
+    const worker = () => fetched.filter((path) => path.includes('playground-worker'));
     await page.setViewportSize({ width, height });
     await openBreakRaft(page);
     expect(worker(), 'the search\'s worker is not fetched with the page').toEqual([]);
     await page.locator('label[data-bug=vote_without_log_check] input').check();
     await find(page).click();
     await expect(status(page)).toContainText('Found', { timeout: 20_000 });
-    expect(worker()).toContain('/counterexample-worker_bg.wasm');
+    expect(worker()).toContain('/playground-worker_bg.wasm');
     const root = page.locator('[data-playground]');
     await expect(root).toHaveAttribute('data-violation', 'Leader Completeness');
     const n = async (name) => Number(await status(page).getAttribute(name));
@@ -59,7 +59,7 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
 
 test('a search whose worker cannot be loaded says so and changes nothing', async ({ page }) => {
   const problems = watchErrors(page);
-  await page.route('**/counterexample-worker*', (route) => route.abort());
+  await page.route('**/playground-worker*', (route) => route.abort());
   await openBreakRaft(page);
   const before = await page.locator('[data-playground]').getAttribute('data-now');
   await page.locator('label[data-bug=vote_without_log_check] input').check();
@@ -71,5 +71,5 @@ test('a search whose worker cannot be loaded says so and changes nothing', async
   await expect(root).toHaveAttribute('data-violation', '');
   await expect(root).toHaveAttribute('data-now', before);
   // The refused fetch itself is the only error the browser reports.
-  expect(problems.filter((p) => !/Failed to load resource|counterexample-worker/.test(p))).toEqual([]);
+  expect(problems.filter((p) => !/Failed to load resource|playground-worker/.test(p))).toEqual([]);
 });

@@ -123,12 +123,20 @@ test('the settings choose the read mode and automatic snapshots', async ({ page 
     .toBeGreaterThanOrEqual(3);
 });
 
+/** The line that says a linked seed's replay is being prepared. */
+const preparing = (page) => page.getByRole('status').filter({ hasText: 'Preparing the replay' });
+
 test('a failing seed\'s link replays it and stops at the violation', async ({ page }) => {
   const problems = watchErrors(page);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   // The link a failing swarm seed prints (sim::swarm::page_link), at speed.
+  // The page's worker runs the seed to its end; then the page replays it.
   await page.goto('/?speed=1#seed=4&bug=vote_without_log_check');
   const replay = page.locator('.replay-banner');
-  await expect(replay).toContainText('Replaying swarm seed 4');
+  await expect(replay).toContainText('Replaying swarm seed 4', { timeout: 20_000 });
+  await expect(preparing(page)).toHaveCount(0);
+  expect(fetched, 'the seed was run in the worker').toContain('/playground-worker_bg.wasm');
   await expect(replay).toContainText('Vote without the log check');
   const banner = page.locator('.violation-banner');
   await expect(banner).toContainText('Leader Completeness', { timeout: 20_000 });
@@ -163,6 +171,42 @@ test('a failing seed\'s link replays it and stops at the violation', async ({ pa
   // Reset leaves the replay.
   await page.getByRole('button', { name: 'Reset' }).click();
   await expect(replay).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('a replay whose worker cannot be loaded says so and the page stays on a fresh cluster', async ({ page }) => {
+  const problems = watchErrors(page);
+  await page.route('**/playground-worker*', (route) => route.abort());
+  await page.goto('/?seed=27#seed=4&bug=vote_without_log_check');
+  const error = page.locator('.action-error');
+  await expect(error).toContainText('The replay of swarm seed 4 stopped: its worker failed');
+  await expect(error).toHaveAttribute('role', 'alert');
+  await expect(preparing(page)).toHaveCount(0);
+  await expect(page.locator('.replay-banner')).toHaveCount(0);
+  await expect(page.locator('[data-node]')).toHaveCount(5);
+  await page.getByRole('slider', { name: 'Speed' }).fill('300');
+  await leaderName(page);
+  await expect(page.locator('[data-playground]')).toHaveAttribute('data-violation', '');
+  // The refused fetch itself is the only error the browser reports.
+  expect(problems.filter((p) => !/Failed to load resource|playground-worker/.test(p))).toEqual([]);
+});
+
+test('while a replay is being prepared the page says so, and Reset leaves it', async ({ page }) => {
+  const problems = watchErrors(page);
+  // Hold the worker's wasm: the replay stays in preparation.
+  await page.route('**/playground-worker_bg.wasm', () => {});
+  await page.goto('/?seed=27#seed=4&bug=vote_without_log_check');
+  await expect(preparing(page)).toContainText('Preparing the replay of swarm seed 4');
+  await expect(page.locator('[data-node]')).toHaveCount(5);
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect(preparing(page)).toHaveCount(0);
+  await expect(page.locator('.replay-banner')).toHaveCount(0);
+  await expect(page.locator('.action-error')).toHaveCount(0);
+  // The Start menu still starts what it names.
+  await page.getByLabel('Start', { exact: true }).selectOption({ label: 'a divergent follower' });
+  await expect(page.locator('.situation-note')).toBeVisible();
+  await page.getByRole('slider', { name: 'Speed' }).fill('300');
+  await leaderName(page);
   expect(problems).toEqual([]);
 });
 

@@ -35,6 +35,7 @@ test('a stale leader\'s read makes the history not linearizable, the read marked
   // deposed leader has answered a Get from its own stale state
   // (crates/check/tests/linearizability_agreement.rs pins this seed).
   await page.goto('/?speed=1#seed=2383&bug=stale_leader_serves_reads');
+  await expect(page.locator('.replay-banner')).toContainText('Replaying swarm seed 2383', { timeout: 20_000 });
   const region = page.getByRole('region', { name: 'Client history' });
   const verdict = region.locator('[data-verdict]');
   await expect(verdict).toHaveAttribute('data-verdict', 'not-linearizable', { timeout: 20_000 });

@@ -1,7 +1,7 @@
 // Sharing (DESIGN.md DOM contract, "Sharing"): the Share dialog's link
 // opens this exact run at this exact moment, paused, in a new page; Export
-// downloads the run file and Import opens it; a bad file is named in an
-// alert and changes nothing.
+// downloads the run file and Import opens it (read in the page's worker);
+// a bad file is named in an alert and changes nothing.
 import { test, expect } from '@playwright/test';
 import { watchErrors, serverAction, leaderOf } from './helpers.mjs';
 import fs from 'node:fs';
@@ -110,6 +110,25 @@ test('Export then Import gives the run back; bad files are named and change noth
     expect(await state(page)).toEqual(before);
   }
   expect(problems).toEqual([]);
+});
+
+test('a file whose reader cannot be loaded is named in an alert and changes nothing', async ({ page }) => {
+  const problems = watchErrors(page);
+  // Run files are read in the page's worker: refuse its files.
+  await page.route('**/playground-worker*', (route) => route.abort());
+  await page.goto('/?seed=61&paused');
+  await expect(page.locator('[data-node]')).toHaveCount(5);
+  const before = await state(page);
+  await page.getByRole('button', { name: 'Share' }).click();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-'));
+  const p = path.join(dir, 'run.json');
+  fs.writeFileSync(p, '{"format": "raft-playground-run", "version": 2}');
+  await page.getByLabel('Import').setInputFiles(p);
+  const alert = page.getByRole('dialog').getByRole('alert');
+  await expect(alert).toContainText('This file cannot be opened: The file reader stopped: its worker failed');
+  expect(await state(page)).toEqual(before);
+  // The refused fetch itself is the only error the browser reports.
+  expect(problems.filter((p) => !/Failed to load resource|playground-worker/.test(p))).toEqual([]);
 });
 
 test('a broken #run link is named in an alert and the page still starts', async ({ page }) => {

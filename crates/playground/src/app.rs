@@ -31,6 +31,7 @@ use crate::host_api::{self, HostAction, HostEvent, HostLink, Seen};
 use crate::keyboard::{KeyListener, PageKey};
 use crate::options::{self, Options};
 use crate::playback::{speed, Playback};
+use crate::run::Run;
 use crate::share;
 use crate::start::Start;
 use crate::tour::{self, TourState};
@@ -40,6 +41,8 @@ use crate::view_model::inspector::inspect;
 use crate::view_model::network::Preset;
 use crate::view_model::ops::PAGE_CLIENT;
 use crate::visibility::VisibilityWatch;
+use crate::worker::replay::ReplayRequest;
+use crate::worker::{open_file, WorkerJob};
 use raft::{LogIndex, NodeId};
 use sim::decimal::short;
 use sim::swarm::Phase;
@@ -118,6 +121,8 @@ pub enum Msg {
     Import(web_sys::File),
     /// A run file's text, or why it could not be read.
     Imported(Result<String, String>),
+    /// The worker read the file: its run, or what is wrong with it.
+    FileRead(Result<sim::RunRecord, String>),
     /// A counterexample found and shrunk: its run, shown at the violation.
     Counterexample(sim::RunRecord),
     /// The playground came into view (true) or went out of it: hidden
@@ -133,6 +138,8 @@ pub enum Msg {
     Choose(bool),
     /// The reader's reduced-motion setting changed.
     Motion(Motion),
+    /// The worker prepared the linked swarm seed's run, or says why not.
+    Replayed(Result<Run, String>),
     /// Open or close the Tours menu.
     ToursMenu,
     /// The list of tours fetched, or why not.
@@ -240,12 +247,14 @@ impl Callbacks {
 }
 
 /// The open Share dialog: the run as shared when it opened (the run is
-/// paused while it is open), what was copied, what went wrong.
+/// paused while it is open), what was copied, what went wrong, and the
+/// file being read in the worker.
 struct ShareState {
     link: AttrValue,
     embed: AttrValue,
     copied: Option<Copied>,
     problem: Option<AttrValue>,
+    reading: Option<WorkerJob>,
 }
 
 /// The Raft Playground page.
@@ -261,6 +270,8 @@ pub struct App {
     marked_now: Option<u64>,
     /// What each new cluster starts as.
     start: Start,
+    /// The linked swarm seed's run, while the worker prepares it.
+    preparing: Option<ReplayRequest>,
     /// The cluster's seed (a replay's: the swarm seed).
     seed: u64,
     /// Servers in the next cluster.
@@ -333,14 +344,27 @@ impl App {
             embed: share::embed_code(&base, &record).into(),
             copied: None,
             problem: None,
+            reading: None,
         });
     }
 
-    /// Open a run file's text in place of the current run; a bad file is
+    /// Have the worker read a run file's text, to open its run.
+    fn import(&mut self, ctx: &Context<Self>, text: Result<String, String>) {
+        let Some(s) = &mut self.share else { return };
+        let on_read = ctx.link().callback(Msg::FileRead);
+        match text.and_then(|t| open_file::start(t, on_read)) {
+            Ok(job) => s.reading = Some(job),
+            Err(e) => s.problem = Some(format!("This file cannot be opened: {e}").into()),
+        }
+    }
+
+    /// Open a read file's run in place of the current run; a bad file is
     /// named in the dialog and changes nothing.
-    fn import(&mut self, text: Result<String, String>) {
-        let opened = text.and_then(|t| crate::run_file::from_file(&t)).and_then(|r| self.open(&r));
-        match opened {
+    fn file_read(&mut self, record: Result<sim::RunRecord, String>) {
+        if self.share.as_mut().and_then(|s| s.reading.take()).is_none() {
+            return;
+        }
+        match record.and_then(|r| self.open(&r)) {
             Ok(()) => self.share = None,
             Err(e) => {
                 if let Some(s) = &mut self.share {
@@ -363,8 +387,10 @@ impl App {
         Ok(())
     }
 
-    /// Forget everything drawn for the cluster before.
+    /// Forget everything drawn for the cluster before (and a replay
+    /// still being prepared).
     fn start_over(&mut self) {
+        self.preparing = None;
         self.generation += 1;
         self.selected = None;
         self.inspecting = None;
@@ -745,10 +771,19 @@ impl App {
                 });
                 return false;
             }
-            Msg::Imported(text) => self.import(text),
+            Msg::Imported(text) => self.import(ctx, text),
+            Msg::FileRead(record) => self.file_read(record),
             Msg::Counterexample(record) => {
                 self.action_error = self.open(&record).err();
             }
+            Msg::Replayed(replayed) => match replayed {
+                Ok(run) if self.preparing.is_some() => {
+                    self.playback.restart(run);
+                    self.start_over();
+                }
+                Ok(_) => return false,
+                Err(why) => self.action_error = self.preparing.take().map(|_| why),
+            },
             Msg::Visible(false) => {
                 self._frames = None;
                 return false;
@@ -797,6 +832,15 @@ impl Component for App {
             }
             None => start.begin(config),
         };
+        let (preparing, error) = match start {
+            Start::Replay(link) => {
+                match ReplayRequest::start(link, ctx.link().callback(Msg::Replayed)) {
+                    Ok(request) => (Some(request), error),
+                    Err(why) => (None, Some(why)),
+                }
+            }
+            _ => (None, error),
+        };
         let playback = Playback::new(run, options.autoplay, options.speed);
         let motion = MotionWatch::start(ctx.link().callback(Msg::Motion));
         let mut cache = ViewCache::new(false);
@@ -815,6 +859,7 @@ impl Component for App {
             feed,
             marked_now: None,
             start,
+            preparing,
             seed,
             generation: 0,
             selected: None,
@@ -1007,6 +1052,9 @@ impl App {
             <>
                 if let Some(note) = self.start.note() {
                     <p class="situation-note" role="status">{ note }</p>
+                }
+                if let Some(request) = &self.preparing {
+                    <p class="situation-note replay-preparing" role="status">{ request.status() }</p>
                 }
                 if let Some(replay) = replay {
                     { replay_banner(&ReplayProps {

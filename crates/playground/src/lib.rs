@@ -27,7 +27,6 @@ pub mod playback;
 pub mod resize_watch;
 pub mod run;
 pub mod run_file;
-pub mod search_worker;
 pub mod share;
 pub mod situation;
 pub mod start;
@@ -37,6 +36,7 @@ pub mod tour;
 pub mod view_cache;
 pub mod view_model;
 pub mod visibility;
+pub mod worker;
 
 pub use app::{App, AppProps};
 pub use options::Options;

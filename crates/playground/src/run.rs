@@ -4,15 +4,17 @@
 //! `sim::swarm::page_link`), event for event as the verification tests ran
 //! it, so a failing seed can be watched. Every run is a [`Timeline`]: it
 //! can be rewound, stepped back and forked. A replay's timeline is the
-//! seed's run recorded up front (its faults are the timeline's actions);
+//! seed's run recorded up front by the page's worker
+//! (`crate::worker::replay`; its faults are the timeline's actions);
 //! acting in it forks a run of one's own from that moment.
 
-use sim::swarm::{bug_options, Failure, Phase, Swarm, SwarmOptions};
+use serde::{Deserialize, Serialize};
+use sim::swarm::{Phase, ReplayFailure, ReplaySummary};
 use sim::timeline::{BranchId, Moment, Origin, Timeline};
-use sim::{Action, Sim, SimConfig};
+use sim::{Action, RunRecord, Sim, SimConfig};
 
 /// A swarm run to replay: its seed and the bug switch it was run with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplayLink {
     /// The swarm seed.
     pub seed: u64,
@@ -58,7 +60,7 @@ pub struct Run {
 }
 
 /// A swarm seed being replayed: what the seed's run was, found by running
-/// it to its end before the page shows it.
+/// it to its end (in the page's worker) before the page shows it.
 pub struct Replay {
     /// Which seed and bug switch.
     pub link: ReplayLink,
@@ -66,7 +68,7 @@ pub struct Replay {
     pub mix: String,
     /// Why the seed failed, if it did: a safety violation, a cluster that
     /// did not converge. The run ends at the failure.
-    pub failure: Option<Failure>,
+    pub failure: Option<ReplayFailure>,
     /// When each phase after the first began.
     phases: Vec<(Moment, Phase)>,
     /// The seed's own actions (its faults): a timeline holding more on its
@@ -115,34 +117,23 @@ impl Run {
 
     /// A shared run, rebuilt at the moment it was shown (see
     /// [`Timeline::from_record`]).
-    pub fn from_record(record: &sim::RunRecord) -> Result<Run, String> {
+    pub fn from_record(record: &RunRecord) -> Result<Run, String> {
         let timeline = Timeline::from_record(record)?;
         Ok(Run { timeline: Box::new(timeline), replay: None })
     }
 
-    /// The run of swarm seed `link.seed`, with the same hooks the tests use
-    /// for its bug switch: run to its end, then shown from its start.
-    pub fn replay(link: ReplayLink) -> Result<Run, String> {
-        let options = match link.bug {
-            Some(bug) => bug_options(bug),
-            None => SwarmOptions::default(),
-        };
-        let mut swarm = Swarm::new(link.seed, options)?;
-        let mut failure = None;
-        while failure.is_none() && swarm.phase() != Phase::Done {
-            failure = swarm.step().err();
-        }
-        let mut record = swarm.record();
-        record.at = Moment { event: 0, time: 0 };
-        let timeline = Timeline::from_record(&record)?;
-        let replay = Replay {
-            link,
-            mix: swarm.plan().mix.summary(),
-            failure,
-            phases: swarm.phase_changes().to_vec(),
-            actions: record.actions.len(),
-            end: record.end,
-        };
+    /// The run of swarm seed `link.seed` as the worker prepared it
+    /// (`sim::swarm::prepare_replay`): its record, shown from its start,
+    /// and what the run was.
+    pub fn replayed(
+        link: ReplayLink,
+        record: &RunRecord,
+        summary: ReplaySummary,
+    ) -> Result<Run, String> {
+        let timeline = Timeline::from_record(record)?;
+        let ReplaySummary { mix, failure, phases } = summary;
+        let (actions, end) = (record.actions.len(), record.end);
+        let replay = Replay { link, mix, failure, phases, actions, end };
         Ok(Run { timeline: Box::new(timeline), replay: Some(Box::new(replay)) })
     }
 
@@ -206,6 +197,8 @@ impl Run {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::replayed;
+    use sim::swarm::bug_options;
 
     fn link(seed: u64, bug: Option<raft::Bug>) -> ReplayLink {
         ReplayLink { seed, bug }
@@ -216,7 +209,7 @@ mod tests {
         // The page's frame-by-frame advance reaches the same end as the
         // tests' run of the seed: same trace hash.
         let expected = sim::swarm::run_seed(3).expect("seed 3 passes");
-        let mut run = Run::replay(link(3, None)).unwrap();
+        let mut run = replayed(link(3, None));
         assert_eq!(run.sim().now(), 0, "shown from its start");
         let mut until = 0;
         while !run.replay_finished() {
@@ -242,7 +235,7 @@ mod tests {
         let seed = (0..200)
             .find(|&s| sim::swarm::run_seed_with(s, bug_options(name)).is_err())
             .expect("the swarm catches the bug");
-        let mut run = Run::replay(link(seed, Some(name))).unwrap();
+        let mut run = replayed(link(seed, Some(name)));
         let mut until = 0;
         let stopped = loop {
             until += 16;
@@ -252,12 +245,12 @@ mod tests {
         };
         let failure = run.as_replay().unwrap().failure.clone().expect("it failed");
         assert_eq!(stopped, failure.time);
-        assert_eq!(failure.page_link, format!("index.html#seed={seed}&bug={name}"));
+        assert!(failure.violation.is_some(), "a safety property broke: {}", failure.reason);
     }
 
     #[test]
     fn acting_in_a_replay_forks_a_run_of_ones_own_and_the_seeds_run_stays() {
-        let mut run = Run::replay(link(5, None)).unwrap();
+        let mut run = replayed(link(5, None));
         let end = run.timeline().end();
         run.advance_to(2_000);
         let fork = run.act(Action::SetLoss(10.0)).unwrap();

@@ -1,9 +1,10 @@
-//! Run files on the page (docs/run-format.md, "The file"): written and read
-//! with the browser's own JSON (`JSON.stringify`, `JSON.parse`), the
+//! Run files in the browser (docs/run-format.md, "The file"): written and
+//! read with the browser's own JSON (`JSON.stringify`, `JSON.parse`), the
 //! parsed value read as the simulator's [`RunFile`] with
-//! serde-wasm-bindgen. The page so carries no JSON parser and no second
-//! set of decoders beside the link's: a file's bytes are no longer a
-//! third of the page. The checks are the simulator's, the same as
+//! serde-wasm-bindgen. No JSON parser is compiled in. The page writes
+//! files (Export); its worker reads them (`crate::worker::open_file`) and
+//! hands the run over as a share link's text, so the page carries no
+//! second set of decoders beside the link's. The checks are the simulator's, the same as
 //! `sim::share::from_json`'s ([`check_text`], [`check_header`],
 //! [`RunFile::into_record`]).
 //!

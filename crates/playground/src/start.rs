@@ -1,7 +1,9 @@
 //! What a new cluster starts as: fresh, one of the simulator's ready-made
 //! situations, or a swarm seed replayed. The address is read into a
 //! [`Start`], the page starts its first cluster from it, and Reset starts
-//! the next one from it again.
+//! the next one from it again. A replay is prepared in the page's worker
+//! (`crate::worker::replay`): the page shows a fresh cluster until it
+//! arrives.
 
 use crate::run::{ReplayLink, Run};
 use crate::situation::Situation;
@@ -68,15 +70,16 @@ impl Start {
         }
     }
 
-    /// A cluster started this way with `config` (a replay brings the
-    /// swarm's own settings). If it cannot be, the page still gets a
-    /// cluster — a fresh one with `config`, or failing that the default
-    /// settings with the same seed — and the reason it could not.
+    /// A cluster started this way with `config` (a replay: a fresh
+    /// cluster with `config` while the worker prepares the seed's run,
+    /// which brings the swarm's own settings). If it cannot be, the page
+    /// still gets a cluster — a fresh one with `config`, or failing that
+    /// the default settings with the same seed — and the reason it could
+    /// not.
     pub fn begin(self, config: SimConfig) -> (Run, Option<String>) {
         let started = match self {
-            Start::Fresh => Run::free(config.clone()),
+            Start::Fresh | Start::Replay(_) => Run::free(config.clone()),
             Start::Situation(s) => Run::begin(s.origin(), config.clone()),
-            Start::Replay(link) => Run::replay(link).map_err(|e| format!("cannot replay: {e}")),
         };
         match started {
             Ok(run) => (run, None),
@@ -119,10 +122,11 @@ mod tests {
         assert!(error.is_none() && set_up.sim().now() > 0, "set up by running the world");
         assert!(divergent.note().is_some() && Start::Fresh.note().is_none());
 
+        // The seed's run comes from the worker: until then, a fresh cluster.
         let link = ReplayLink { seed: 5, bug: None };
-        let (replay, error) = Start::Replay(link).begin(config(9));
-        assert!(error.is_none());
-        assert_eq!(replay.as_replay().map(|r| r.link), Some(link));
+        let (waiting, error) = Start::Replay(link).begin(config(5));
+        assert!(error.is_none() && waiting.as_replay().is_none());
+        assert_eq!((waiting.sim().now(), waiting.sim().config().seed), (0, 5));
     }
 
     #[test]

@@ -1,8 +1,16 @@
 //! Helpers for the host unit tests: a cluster and a way to wait for its
 //! first leader.
 
+use crate::run::{ReplayLink, Run};
 use raft::NodeId;
 use sim::{Sim, SimConfig};
+
+/// Swarm seed `link`'s run as the page replays it, prepared here rather
+/// than in the page's worker.
+pub fn replayed(link: ReplayLink) -> Run {
+    let prepared = sim::swarm::prepare_replay(link.seed, link.bug).expect("the seed runs");
+    Run::replayed(link, &prepared.record, prepared.summary).expect("its record replays")
+}
 
 /// A fresh cluster of `servers` with `seed`.
 pub fn cluster(servers: u8, seed: u64) -> Sim {

@@ -2,11 +2,11 @@
 //! swarm seeds (the verification tests' fault schedules) until one breaks
 //! a property of Raft, shrink that run (`sim::shrink`), and open the
 //! shortest run at its violation. The search runs in its own Web Worker
-//! (`search_worker`), so the page keeps drawing while it works.
+//! (`worker::search`), so the page keeps drawing while it works.
 
 use crate::components::controls::bug_text;
-use crate::run_file;
-use crate::search_worker::{FromSearch, SearchWorker};
+use crate::worker::search::SearchReport;
+use crate::worker::{ToWorker, WorkerJob};
 use raft::Bug;
 use sim::shrink::{Progress, Size, Stage};
 use sim::RunRecord;
@@ -28,13 +28,13 @@ pub enum CexMsg {
     /// "Stop" pressed.
     Stop,
     /// The worker reported, or failed.
-    Report(Result<FromSearch, String>),
+    Report(Result<SearchReport, String>),
 }
 
 /// A search under way: its worker, the switch and what it last reported.
 struct Running {
     /// Held while the search runs: dropping it stops the worker.
-    _worker: SearchWorker,
+    _worker: WorkerJob,
     bug: Bug,
     /// When the search started (wall clock, ms).
     started: f64,
@@ -127,7 +127,7 @@ impl CounterexampleSearch {
             }
         };
         let on_report = ctx.link().callback(CexMsg::Report);
-        match SearchWorker::start(bug, on_report) {
+        match WorkerJob::start(ToWorker::Search(bug), on_report) {
             Ok(worker) => {
                 let progress = Progress { seed: 0, tried: 0, shrink: None };
                 let started = js_sys::Date::now();
@@ -138,13 +138,13 @@ impl CounterexampleSearch {
     }
 
     /// A report from the worker: show it; open the run when it is found.
-    fn heard(&mut self, ctx: &Context<Self>, report: Result<FromSearch, String>) {
+    fn heard(&mut self, ctx: &Context<Self>, report: Result<SearchReport, String>) {
         let Some(running) = self.running.as_mut() else { return };
         match report {
-            Ok(FromSearch::Progress(progress)) => running.progress = progress,
-            Ok(FromSearch::Found(progress, file)) => {
+            Ok(SearchReport::Progress(progress)) => running.progress = progress,
+            Ok(SearchReport::Found(progress, link)) => {
                 self.running = None;
-                match run_file::from_file(&file) {
+                match sim::share::read_link(&link) {
                     Ok(record) => {
                         self.found = Some(Found { progress });
                         ctx.props().on_found.emit(record);
@@ -155,8 +155,7 @@ impl CounterexampleSearch {
                     }
                 }
             }
-            Ok(FromSearch::Ready) => {}
-            Ok(FromSearch::Failed(why)) | Err(why) => {
+            Err(why) => {
                 self.running = None;
                 self.problem = Some(why);
             }

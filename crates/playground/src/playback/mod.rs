@@ -323,7 +323,7 @@ mod tests {
     fn a_broken_safety_property_pauses_the_run_where_it_broke_and_keeps_it_paused() {
         // The seed the browser tests replay: Leader Completeness breaks.
         let link = ReplayLink { seed: 4, bug: Some(raft::Bug::VoteWithoutLogCheck) };
-        let mut p = Playback::new(Run::replay(link).unwrap(), true, speed::SPEED_MAX);
+        let mut p = Playback::new(crate::test_support::replayed(link), true, speed::SPEED_MAX);
         let mut wall = 0.0;
         while p.is_playing() {
             wall += 100.0;

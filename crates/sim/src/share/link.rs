@@ -39,6 +39,13 @@ pub fn from_link(link: &str) -> Result<RunRecord, String> {
             thousands(MAX_LINK_CHARS as u64)
         ));
     }
+    read_link(link)
+}
+
+/// Read the text [`to_link`] made, of any length: a run handed over
+/// inside the page (its worker reads run files and gives the page their
+/// runs this way), not an address a browser may have cut short.
+pub fn read_link(link: &str) -> Result<RunRecord, String> {
     let Some((version, data)) = link.split_once('.') else {
         return Err("this is not a run link: it should start with a version number and a dot, \
                     like 1.AbC…"

@@ -21,7 +21,7 @@ mod link;
 pub use file::{check_header, check_text, RunFile, FILE_FORMAT, MAX_FILE_BYTES};
 #[cfg(feature = "json")]
 pub use file::{from_json, to_json};
-pub use link::{from_link, to_link, LINK_KEY, MAX_LINK_CHARS};
+pub use link::{from_link, read_link, to_link, LINK_KEY, MAX_LINK_CHARS};
 
 use crate::config::SimConfig;
 use crate::timeline::{Moment, Origin, Recorded};

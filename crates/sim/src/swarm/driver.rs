@@ -12,10 +12,11 @@ use crate::timeline::{Moment, Origin, Recorded};
 use crate::trace::TraceEvent;
 use crate::world::Sim;
 use raft::{Event, LogIndex, NodeId, Payload, PeerMap, Rng, Role, SortedMap, Time};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Where a run is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
     /// Faults strike; safety is checked after every event.
     Safety,

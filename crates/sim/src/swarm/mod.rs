@@ -8,15 +8,17 @@
 //! on every server, every acknowledged write present, every client operation
 //! completed.
 //!
-//! [`Swarm`] drives a run one event at a time, so the page can animate a
-//! seed exactly as the tests ran it; [`run_seed`] and [`run_seed_with`] run
-//! it to the end. A failing seed comes back as a [`Failure`] that names the
+//! [`Swarm`] drives a run one event at a time; [`run_seed`] and
+//! [`run_seed_with`] run it to the end, and [`prepare_replay`] runs it to
+//! the end for the page, which animates the seed exactly as the tests ran
+//! it. A failing seed comes back as a [`Failure`] that names the
 //! seed, the reason, and one command that replays it.
 //!
 //! - `plan`: what the seed decides before the run (settings, fault mix);
 //! - `driver`: stepping the world and injecting faults;
 //! - `liveness`: healing and the convergence checks;
-//! - `report`: failures, figures, replay commands and page links.
+//! - `report`: failures, figures, replay commands and page links;
+//! - `replay`: a seed's run prepared for the page's replay of its link.
 
 // A `Failure` is big (it carries the trace tail) but rare: returning it by
 // value keeps `run_seed(seed) -> Result<Outcome, Failure>` plain.
@@ -25,11 +27,13 @@
 mod driver;
 mod liveness;
 mod plan;
+mod replay;
 mod report;
 
 pub use driver::{Phase, Swarm, MAX_STEPS};
 pub use liveness::{LIVENESS_DEADLINE, PROBE_CLIENT};
 pub use plan::{FaultKind, FaultMix, Plan};
+pub use replay::{prepare_replay, PreparedReplay, ReplayFailure, ReplaySummary};
 pub use report::{page_link, replay_command, Failure, Outcome, SwarmRun, REPLAY_COMMAND};
 
 use crate::client::History;
