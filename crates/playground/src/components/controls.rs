@@ -203,6 +203,13 @@ pub fn controls(p: &ControlsProps) -> Html {
                         { for Start::menu().map(|s| html! {
                             <option value={s.name()} selected={s == p.start}>{ s.label() }</option>
                         }) }
+                        // A replay is opened by a link, not chosen: the menu
+                        // names it while it is shown, and cannot start one.
+                        if matches!(p.start, Start::Replay(_)) {
+                            <option value={p.start.name()} selected=true disabled=true>
+                                { p.start.label() }
+                            </option>
+                        }
                     </select>
                 </label>
                 <button type="button" onclick={p.on_add.reform(|_: MouseEvent| ())}
