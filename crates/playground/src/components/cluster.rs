@@ -110,26 +110,6 @@ fn label_lines(v: &NodeView) -> (String, Option<String>) {
     }
 }
 
-/// The election timer's arc for `steps` of [`TIMER_STEPS`] left: that
-/// share of the circle round a server, from the top clockwise, as a path
-/// (empty when the timer has run out). A path rather than a dashed circle:
-/// the browser recomputes a dashed stroke's dashes each time it repaints
-/// it, which at every step of every timer was most of the ring's paint.
-fn timer_arc(steps: u16) -> String {
-    let r = short(TIMER_R, 1);
-    if steps == 0 {
-        return String::new();
-    }
-    if steps >= TIMER_STEPS {
-        // A full circle: two half-turns (one arc cannot end where it starts).
-        return format!("M0,-{r}A{r},{r} 0 1,1 0,{r}A{r},{r} 0 1,1 0,-{r}");
-    }
-    let turn = f64::from(steps) / f64::from(TIMER_STEPS);
-    let (sin, cos) = geometry::sin_cos(std::f64::consts::TAU * turn);
-    let large = u8::from(turn > 0.5);
-    format!("M0,-{r}A{r},{r} 0 {large},1 {},{}", fixed(TIMER_R * sin, 2), fixed(-TIMER_R * cos, 2))
-}
-
 /// One server: its role by colour and shape, its term inside, its election
 /// timer as an arc around it.
 #[function_component(ServerNode)]
@@ -166,7 +146,8 @@ pub fn server_node(p: &ServerProps) -> Html {
         html! {
             <>
                 <circle class="timer-track" r={short(TIMER_R, 1).to_string()} />
-                <path class="timer" d={timer_arc(steps)} />
+                <circle class="timer" r={short(TIMER_R, 1).to_string()} pathLength={TIMER_STEPS.to_string()}
+                        stroke-dasharray={format!("{steps} {TIMER_STEPS}")} transform="rotate(-90)" />
             </>
         }
     });
@@ -384,35 +365,5 @@ pub fn draw_cuts(p: &CutProps) -> Html {
                 }
             }) }
         </g>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_timer_arc_runs_clockwise_from_the_top_for_the_share_left() {
-        assert_eq!(timer_arc(0), "", "run out: nothing drawn");
-        assert_eq!(
-            timer_arc(TIMER_STEPS / 4),
-            "M0,-41A41,41 0 0,1 41.00,0.00",
-            "a quarter: to the right"
-        );
-        assert_eq!(
-            timer_arc(TIMER_STEPS / 2),
-            "M0,-41A41,41 0 0,1 0.00,41.00",
-            "a half: to the bottom"
-        );
-        assert_eq!(
-            timer_arc(TIMER_STEPS * 3 / 4),
-            "M0,-41A41,41 0 1,1 -41.00,0.00",
-            "past half: the large arc, to the left"
-        );
-        assert_eq!(
-            timer_arc(TIMER_STEPS),
-            "M0,-41A41,41 0 1,1 0,41A41,41 0 1,1 0,-41",
-            "full: a circle"
-        );
     }
 }
