@@ -138,6 +138,9 @@ test('a failing seed\'s link replays it and stops at the violation', async ({ pa
   await expect(preparing(page)).toHaveCount(0);
   expect(fetched, 'the seed was run in the worker').toContain('/playground-worker_bg.wasm');
   await expect(replay).toContainText('Vote without the log check');
+  // The Start menu names what is shown: a replay, not one of its choices.
+  const start = page.getByLabel('Start', { exact: true });
+  await expect(start.locator('option:checked')).toHaveText('a replayed swarm seed');
   const banner = page.locator('.violation-banner');
   await expect(banner).toContainText('Leader Completeness', { timeout: 20_000 });
   await expect(banner).toContainText('It promises');
@@ -171,6 +174,7 @@ test('a failing seed\'s link replays it and stops at the violation', async ({ pa
   // Reset leaves the replay.
   await page.getByRole('button', { name: 'Reset' }).click();
   await expect(replay).toHaveCount(0);
+  await expect(start.locator('option:checked')).toHaveText('a fresh cluster');
   expect(problems).toEqual([]);
 });
 
