@@ -776,14 +776,17 @@ impl App {
             Msg::Counterexample(record) => {
                 self.action_error = self.open(&record).err();
             }
-            Msg::Replayed(replayed) => match replayed {
-                Ok(run) if self.preparing.is_some() => {
-                    self.playback.restart(run);
-                    self.start_over();
-                }
-                Ok(_) => return false,
-                Err(why) => self.action_error = self.preparing.take().map(|_| why),
-            },
+            // Nothing to do for a replay abandoned meanwhile (Reset, another
+            // run opened); a failed one is named and leaves the fresh cluster.
+            Msg::Replayed(_) if self.preparing.is_none() => return false,
+            Msg::Replayed(Ok(run)) => {
+                self.playback.restart(run);
+                self.start_over();
+            }
+            Msg::Replayed(Err(why)) => {
+                self.preparing = None;
+                self.action_error = Some(why);
+            }
             Msg::Visible(false) => {
                 self._frames = None;
                 return false;
