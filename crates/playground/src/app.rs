@@ -46,7 +46,7 @@ use crate::worker::{open_file, WorkerJob};
 use raft::{LogIndex, NodeId};
 use sim::decimal::short;
 use sim::swarm::Phase;
-use sim::tour::{IndexEntry, Runner};
+use sim::tour::{IndexEntry, Runner, Tour, TourIndex};
 use sim::{Action, KvOp, SimConfig, Target};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -453,7 +453,7 @@ impl App {
     fn open_tour(&mut self, id: &str, n: usize, text: Result<String, String>) {
         let opened = text
             .map_err(|e| format!("there is no tour called '{id}' ({e})"))
-            .and_then(|text| crate::tour::read_tour(id, &text))
+            .and_then(|text| Tour::from_pack(id, &text))
             .and_then(|t| Runner::open_at(t, n))
             .map_err(|e| format!("the tour cannot be opened: {e}"));
         match opened {
@@ -672,13 +672,13 @@ impl App {
             Msg::ToursMenu => {
                 self.tours_open = !self.tours_open;
                 if self.tours_open && self.tours.is_none() {
-                    let path = format!("{}/index.json", tour::TOURS_DIR);
+                    let path = tour::index_path();
                     ctx.link().send_future(async move {
                         Msg::ToursIndex(crate::browser_io::fetch_text(&path).await)
                     });
                 }
             }
-            Msg::ToursIndex(text) => match text.and_then(|t| crate::tour::read_index(&t)) {
+            Msg::ToursIndex(text) => match text.and_then(|t| TourIndex::from_pack(&t)) {
                 Ok(index) => self.tours = Some(Rc::new(index.0)),
                 Err(e) => {
                     self.tours_open = false;

@@ -1,11 +1,11 @@
 //! A guided tour on the page: the tour's data is fetched from `tours/`
-//! beside the page when a person opens it (`?tour=ID&step=N`, the Tours
+//! beside the page (packed at build time, `sim::tour`'s pack module) when a
+//! person opens it (`?tour=ID&step=N`, the Tours
 //! menu, or the host's `tour` action), played by [`sim::tour::Runner`] on
 //! the page's own timeline, and drawn by the tour panel. What a step
 //! highlights is marked on the drawing with `data-highlight="true"`.
 
-use serde::de::DeserializeOwned;
-use sim::tour::{Runner, Step, Tour, TourIndex};
+use sim::tour::{pack_file, Runner, Step, Tour, INDEX_PACK};
 use wasm_bindgen::JsCast;
 
 /// Where the tours' files are, relative to the page.
@@ -22,30 +22,12 @@ pub fn tour_path(id: &str) -> Result<String, String> {
             id.chars().take(40).collect::<String>()
         ));
     }
-    Ok(format!("{TOURS_DIR}/{id}.json"))
+    Ok(format!("{TOURS_DIR}/{}", pack_file(id)))
 }
 
-/// Read a tour file with the browser's JSON and check it as the tests do
-/// ([`Tour::validate`]); the message names the tour and the problem.
-pub fn read_tour(id: &str, text: &str) -> Result<Tour, String> {
-    Tour::check_length(id, text.len())?;
-    let tour: Tour = read_json(text).map_err(|e| format!("tour {id} cannot be read: {e}"))?;
-    tour.validate()?;
-    Ok(tour)
-}
-
-/// Read `tours/index.json` with the browser's JSON.
-pub fn read_index(text: &str) -> Result<TourIndex, String> {
-    let index: TourIndex =
-        read_json(text).map_err(|e| format!("the tour list cannot be read: {e}"))?;
-    index.validate()
-}
-
-/// `JSON.parse`, then serde-wasm-bindgen: the page carries no JSON parser
-/// of its own (see `run_file`).
-fn read_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let value = js_sys::JSON::parse(text).map_err(|_| "it is not valid JSON".to_string())?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+/// The path of the tour list's file.
+pub fn index_path() -> String {
+    format!("{TOURS_DIR}/{INDEX_PACK}")
 }
 
 /// A tour being shown: its runner and the choice made in the step's

@@ -48,6 +48,16 @@ fn every_listed_tour_runs_to_its_end_and_every_claim_holds() {
 }
 
 #[test]
+fn every_listed_tour_reads_back_from_the_packed_form_the_page_fetches() {
+    let index = index();
+    assert_eq!(TourIndex::from_pack(&index.to_pack()).unwrap(), index);
+    for entry in &index.0 {
+        let tour = tour(&entry.id);
+        assert_eq!(Tour::from_pack(&entry.id, &tour.to_pack()).unwrap(), tour, "{}", entry.id);
+    }
+}
+
+#[test]
 fn back_and_next_over_played_steps_give_each_step_exactly_again() {
     for entry in &index().0 {
         let (mut runner, mut tl) = Runner::open(tour(&entry.id)).unwrap();

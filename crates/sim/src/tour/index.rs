@@ -22,7 +22,7 @@ pub struct TourIndex(pub Vec<IndexEntry>);
 
 impl TourIndex {
     /// Read `tours/index.json`; the message says what is wrong. (The page
-    /// reads it with the browser's JSON, then checks it the same way.)
+    /// reads it packed, [`TourIndex::from_pack`], and checks it the same way.)
     #[cfg(feature = "json")]
     pub fn from_json(text: &str) -> Result<TourIndex, String> {
         let index: TourIndex =

@@ -10,8 +10,9 @@
 //! step, so a change to Raft that breaks a story fails `cargo test`.
 //!
 //! Tours are JSON files (`tours/*.json` at the repository's root, listed in
-//! `tours/index.json`), fetched by the page when a person opens one: the
-//! texts cost the page's wasm nothing. [`Tour::from_json`] reads one and
+//! `tours/index.json`), packed by the page's build into the run link's
+//! encoding ([`Tour::to_pack`]) and fetched by the page when a person opens
+//! one: the texts cost the page's wasm nothing. [`Tour::from_json`] reads one and
 //! refuses unknown fields and bad data with a message naming the tour, the
 //! step and the problem. A [`Runner`] plays a tour on a
 //! [`Timeline`](crate::Timeline): each step's end is a moment of the run,
@@ -22,6 +23,7 @@
 mod claim;
 mod condition;
 mod index;
+mod pack;
 mod runner;
 mod settings;
 mod start;
@@ -31,6 +33,7 @@ mod tests;
 pub use claim::{check_claims, Claim, RoleName};
 pub use condition::{Condition, Run};
 pub use index::{IndexEntry, TourIndex};
+pub use pack::{pack_file, INDEX_PACK, PACK_VERSION};
 pub use runner::Runner;
 pub use settings::Settings;
 pub use start::{DiskImage, Start};
@@ -146,8 +149,8 @@ impl Tour {
 
     /// Read a tour file and check it ([`Tour::validate`]); the message
     /// names the tour (its file, `name`, until its id is known), the step
-    /// and the problem. (The page reads tour files with the browser's JSON
-    /// instead, then checks them the same way.)
+    /// and the problem. (The page reads them packed, [`Tour::from_pack`],
+    /// and checks them the same way.)
     #[cfg(feature = "json")]
     pub fn from_json(name: &str, text: &str) -> Result<Tour, String> {
         Tour::check_length(name, text.len())?;
