@@ -621,6 +621,10 @@ impl App {
                 // messages) reaches its parts through the feed.
                 let mut redraw = moved && (self.selected.is_some() || self.inspecting.is_some());
                 if moved {
+                    redraw |= self.cache.refresh_playing(&self.playback, timestamp);
+                } else if self.cache.panels_behind(&self.playback) {
+                    // The run stopped (paused, ended, a broken property)
+                    // with its latest events not yet in the panels.
                     redraw |= self.cache.refresh(&self.playback);
                 }
                 // The history's check goes on a slice a frame, even paused.

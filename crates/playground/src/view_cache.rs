@@ -2,7 +2,10 @@
 //! frames. A value that did not change keeps its identity (the same `Rc`),
 //! so the component drawing it compares equal and is not redrawn; what
 //! only changes with events (logs, narration, operations, cut links,
-//! violations) is re-read only when the trace has grown.
+//! violations) is re-read only when the trace has grown. While a run
+//! plays, the panels beside the cluster follow it at a steady pace
+//! ([`PANEL_PACE_MS`]) rather than at every frame's events; the cluster
+//! drawing follows every frame.
 
 use crate::animation::Motion;
 use crate::config_view::{config_view, ConfigView};
@@ -24,6 +27,13 @@ use std::rc::Rc;
 /// How many narration lines and client operations the page keeps.
 const NARRATION_LINES: usize = 80;
 const OP_ROWS: usize = 12;
+/// Least time between two readings of the panels' events (the logs, the
+/// narration, the client's operations and history, the scheduled events)
+/// in the frames of a run that plays, ms of the page's clock: ten a second
+/// is as fast as anyone reads a log grow, and at nine servers most frames
+/// bring events, which each cost the panels a redraw, a layout and a paint.
+/// A paused, stepped or steered run reads them at once.
+pub const PANEL_PACE_MS: f64 = 100.0;
 
 /// The servers and log index a broken safety property points at.
 pub type Flagged = (Rc<Vec<NodeId>>, Option<LogIndex>);
@@ -78,8 +88,14 @@ pub struct ViewCache {
     messages_seen: MessageCache,
     logs: LogRows,
     narration: Narration,
-    /// The trace length last read; events since then are still to read.
+    /// The trace length last read for the cluster drawing; events since
+    /// then are still to read.
     trace_len: u64,
+    /// The trace length last read for the panels.
+    panels_len: u64,
+    /// The page's clock, ms, when a playing run's frame last read the
+    /// panels.
+    panels_read_at: Option<f64>,
 }
 
 impl ViewCache {
@@ -110,6 +126,8 @@ impl ViewCache {
             logs: LogRows::default(),
             narration: Narration::new(NARRATION_LINES, show_all),
             trace_len: u64::MAX,
+            panels_len: u64::MAX,
+            panels_read_at: None,
         }
     }
 
@@ -156,6 +174,29 @@ impl ViewCache {
     /// what moves every frame (the servers' timers, the messages' places,
     /// the time: [`crate::frame_feed::Moving`]).
     pub fn refresh(&mut self, playback: &Playback) -> bool {
+        self.read(playback, true)
+    }
+
+    /// [`refresh`](Self::refresh) for the frame at `clock` (the page's
+    /// clock, ms) of a run that plays: the panels' events are read only if
+    /// [`PANEL_PACE_MS`] has passed since the last frame that read them.
+    pub fn refresh_playing(&mut self, playback: &Playback, clock: f64) -> bool {
+        let due = self.panels_read_at.is_none_or(|t| clock - t >= PANEL_PACE_MS || clock < t);
+        if due {
+            self.panels_read_at = Some(clock);
+        }
+        self.read(playback, due)
+    }
+
+    /// Do the panels lag behind the run (a playing run's frame left its
+    /// latest events for later)?
+    pub fn panels_behind(&self, playback: &Playback) -> bool {
+        self.panels_len != playback.sim().trace().len()
+    }
+
+    /// Re-read the run, the panels too if `panels`; whether anything
+    /// changed that is not in the frame feed.
+    fn read(&mut self, playback: &Playback, panels: bool) -> bool {
         let sim = playback.sim();
         let mut changed = false;
         if *self.config != *sim.config() {
@@ -165,7 +206,11 @@ impl ViewCache {
         let len = sim.trace().len();
         if len != self.trace_len {
             self.trace_len = len;
-            self.read_events(playback);
+            changed |= self.read_cluster_events(playback);
+        }
+        if panels && len != self.panels_len {
+            self.panels_len = len;
+            self.read_panel_events(playback);
             changed = true;
         }
         let membership = config_view(sim);
@@ -212,10 +257,47 @@ impl ViewCache {
         self.verdict = verdict_view(h, state);
     }
 
-    /// What only changes when something happens.
-    fn read_events(&mut self, playback: &Playback) {
+    /// What the cluster drawing shows that only changes when something
+    /// happens: the messages' details, cut links, broken properties and a
+    /// replay's failure. Whether any of it changed.
+    fn read_cluster_events(&mut self, playback: &Playback) -> bool {
         let sim = playback.sim();
+        let mut changed = false;
         self.messages_seen.refresh(sim);
+        let cut = cut_links(sim);
+        if *self.cut_links != cut {
+            self.cut_links = Rc::new(cut);
+            changed = true;
+        }
+        let groups = current_groups(sim);
+        if *self.net_groups != groups {
+            self.net_groups = Rc::new(groups);
+            changed = true;
+        }
+        let found = sim.violations();
+        if found.len() != self.violations.len() {
+            self.violations = Rc::new(found.to_vec());
+            self.violating = Rc::new(found.iter().flat_map(|v| v.nodes.iter().copied()).collect());
+            self.flagged = found.first().map(|v| (Rc::new(v.nodes.clone()), v.index));
+            changed = true;
+        }
+        if let Some(replay) = playback.replay() {
+            let ended = replay.finished(playback.timeline());
+            let failure = replay.failure.as_ref().filter(|f| ended && f.violation.is_none());
+            let failure = failure.map(|f| Rc::from(f.reason.as_str()));
+            if self.replay_failure != failure {
+                self.replay_failure = failure;
+                changed = true;
+            }
+        }
+        changed
+    }
+
+    /// What the panels show that only changes when something happens: the
+    /// logs, the client's operations and history, the scheduled events and
+    /// the narration.
+    fn read_panel_events(&mut self, playback: &Playback) {
+        let sim = playback.sim();
         self.logs.refresh(sim);
         self.history_check.watch(sim.history());
         self.draw_history(playback);
@@ -228,14 +310,6 @@ impl ViewCache {
             .get(&PAGE_CLIENT)
             .and_then(|c| c.pending.as_ref())
             .map(|p| Rc::<str>::from(p.op.to_string()));
-        let cut = cut_links(sim);
-        if *self.cut_links != cut {
-            self.cut_links = Rc::new(cut);
-        }
-        let groups = current_groups(sim);
-        if *self.net_groups != groups {
-            self.net_groups = Rc::new(groups);
-        }
         let pending: Vec<(PendingId, String)> =
             sim.pending().iter().map(|p| (p.id(), p.to_string())).collect();
         if *self.pending != pending {
@@ -243,20 +317,6 @@ impl ViewCache {
         }
         if self.narration.refresh(sim) {
             self.narration_lines = Rc::new(self.narration.lines());
-        }
-        let found = sim.violations();
-        if found.len() != self.violations.len() {
-            self.violations = Rc::new(found.to_vec());
-            self.violating = Rc::new(found.iter().flat_map(|v| v.nodes.iter().copied()).collect());
-            self.flagged = found.first().map(|v| (Rc::new(v.nodes.clone()), v.index));
-        }
-        if let Some(replay) = playback.replay() {
-            let ended = replay.finished(playback.timeline());
-            let failure = replay.failure.as_ref().filter(|f| ended && f.violation.is_none());
-            let failure = failure.map(|f| Rc::from(f.reason.as_str()));
-            if self.replay_failure != failure {
-                self.replay_failure = failure;
-            }
         }
     }
 }
@@ -303,6 +363,33 @@ mod tests {
         assert_eq!(cache.ops.len(), 1);
         assert_eq!(cache.cut_links.len(), 4, "S2's links to the four others");
         assert_eq!(cache.membership.servers.len(), 5);
+    }
+
+    #[test]
+    fn a_playing_runs_panels_follow_at_their_pace_and_its_cluster_at_every_frame() {
+        let mut p = playback(6);
+        let mut cache = ViewCache::new(false);
+        assert!(cache.refresh_playing(&p, 1000.0), "the first frame reads everything");
+        assert!(!cache.panels_behind(&p));
+        p.step();
+        p.act(Action::Isolate(NodeId(3))).unwrap();
+        // Too soon after the last reading: the panels wait, the cluster
+        // drawing does not (the cut links are drawn on it).
+        assert!(cache.refresh_playing(&p, 1000.0 + PANEL_PACE_MS / 2.0), "the links changed");
+        assert!(cache.panels_behind(&p));
+        assert_eq!(cache.cut_links.len(), 4);
+        assert!(cache.narration_lines.is_empty(), "the candidate is not narrated yet");
+        assert!(cache.refresh_playing(&p, 1000.0 + PANEL_PACE_MS), "due: the panels catch up");
+        assert!(!cache.panels_behind(&p));
+        assert!(!cache.narration_lines.is_empty());
+        // A clock that went back (a restarted frame loop) reads at once.
+        p.step();
+        assert!(cache.refresh_playing(&p, 10.0));
+        assert!(!cache.panels_behind(&p));
+        // Outside playing frames everything is read at once.
+        p.step();
+        cache.refresh(&p);
+        assert!(!cache.panels_behind(&p));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::ops::RangeInclusive;
 use std::rc::Rc;
 
 /// Most index columns the log view draws: the newest ones.
-pub const TABLE_COLUMNS: LogIndex = 40;
+pub const TABLE_COLUMNS: LogIndex = 24;
 /// The window moves on in steps this long, so that as the logs grow, cells
 /// are mostly added at the right instead of every cell shifting left.
 const WINDOW_STEP: LogIndex = 8;
