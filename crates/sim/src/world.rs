@@ -285,7 +285,8 @@ impl Sim {
         for w in &ready.log_writes {
             touched.record(w);
         }
-        self.disks[k].apply(ready);
+        let raft = &self.servers[k].as_ref().expect("a server with a Ready is up").raft;
+        self.disks[k].apply(ready, raft.log());
         for event in ready.events.drain(..) {
             self.trace.push(self.now, TraceEvent::Raft { node: id, event });
         }

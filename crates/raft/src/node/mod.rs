@@ -272,17 +272,13 @@ impl<C: Clone> RaftNode<C> {
     ) -> Result<RangeInclusive<LogIndex>, ProposeError> {
         self.check_accepting_proposals()?;
         let first = self.persistent.log.last_index() + 1;
-        let appended: Vec<_> = commands
-            .into_iter()
-            .map(|command| {
-                let entry = self.leader_entry(crate::log::Payload::Command(command));
-                self.ready.events.push(Event::Proposed { index: entry.index });
-                entry
-            })
-            .collect();
-        let last = first + appended.len() as LogIndex - 1;
-        if !appended.is_empty() {
-            self.ready.log_writes.push(LogWrite::Append(appended));
+        for command in commands {
+            let index = self.leader_entry(crate::log::Payload::Command(command));
+            self.ready.events.push(Event::Proposed { index });
+        }
+        let last = self.persistent.log.last_index();
+        if last >= first {
+            self.ready.log_writes.push(LogWrite::Append { first, last });
             self.maybe_commit(now);
             self.broadcast_entries(now);
         }
