@@ -29,9 +29,10 @@
 //! its log and its disk; this core's server keeps its log and the disk
 //! shares the server's memory for the entries they hold alike
 //! (`PersistentState::apply_sharing`, which copies a Ready's appended
-//! entries from the server's log and points at its full chunks). With a
-//! compaction interval, every that many entries each server discards the
-//! entries every server has applied (`RaftNode::compact` here,
+//! entries from the server's log and points at its full chunks); the
+//! committed entries are read in place (`ready.committed.iter(node.log())`).
+//! With a compaction interval, every that many entries each server discards
+//! the entries every server has applied (`RaftNode::compact` here,
 //! `MemStorage::compact` there, §7), so the logs stop growing. Neither core
 //! is ticked during a run; at the end each gets heartbeats until every
 //! server has applied every entry.
@@ -240,7 +241,7 @@ mod ours {
                 self.disks[k].apply_sharing(ready, node.log());
                 busy |= !ready.messages.is_empty();
                 self.queue.extend(ready.messages.drain(..));
-                for e in &ready.committed {
+                for e in ready.committed.iter(node.log()) {
                     if let Payload::Command(c) = &e.payload {
                         assert_eq!(c.len(), ENTRY.len());
                         self.applied[k] += 1;

@@ -131,8 +131,9 @@ impl<C> RaftLog<C> {
     }
 
     /// Append copies of the stored entries in `range`, clipped to what is
-    /// stored, to `out`: committed entries handed out to apply (§5.3)
-    /// without a list of their own.
+    /// stored, to `out`: committed entries copied out of the log before a
+    /// truncation or a snapshot removes them (see
+    /// [`Committed`](crate::Committed)).
     pub fn clone_range_into(&self, range: RangeInclusive<LogIndex>, out: &mut Vec<Entry<C>>)
     where
         C: Clone,

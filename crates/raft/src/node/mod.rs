@@ -3,6 +3,7 @@
 //! replication and commitment in [`replication`], configuration changes in
 //! [`membership`], the per-role state in [`role`].
 
+mod committed;
 mod election;
 mod error;
 mod membership;
@@ -13,6 +14,7 @@ mod role;
 mod snapshot;
 mod transfer;
 
+pub use committed::Committed;
 pub use error::ProposeError;
 pub use read::ReadState;
 pub use ready::{LogWrite, Ready};

@@ -2,9 +2,8 @@
 //! messages, the committed entries and the narration (Figure 2's order:
 //! persist, then send, then apply).
 
-use super::ReadState;
+use super::{Committed, ReadState};
 use crate::event::Event;
-use crate::log::Entry;
 use crate::message::Envelope;
 use crate::storage::{HardState, Snapshot};
 use crate::types::LogIndex;
@@ -38,11 +37,11 @@ pub enum LogWrite {
 /// write `hard_state` and `log_writes` to stable storage, then send
 /// `messages`, then apply `committed` to the state machine. Figure 2: servers
 /// persist currentTerm, votedFor and the log "before responding to RPCs".
-/// The log writes name entries of the server's log
-/// ([`RaftNode::log`](crate::RaftNode::log)) rather than copying them: the
-/// caller carries out a Ready while the log still holds them as they were,
-/// as it does when it takes and carries out each Ready before the server's
-/// next input.
+/// The log writes and the committed entries name entries of the server's
+/// log ([`RaftNode::log`](crate::RaftNode::log)) rather than copying them:
+/// the caller carries out a Ready while the log still holds them as they
+/// were, as it does when it takes and carries out each Ready before the
+/// server's next input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ready<C> {
     /// New currentTerm/votedFor to persist, if they changed.
@@ -52,8 +51,9 @@ pub struct Ready<C> {
     /// Messages to send once the above is durable.
     pub messages: Vec<Envelope<C>>,
     /// Newly committed entries, in index order, to apply (lastApplied moves
-    /// past them as they are handed out).
-    pub committed: Vec<Entry<C>>,
+    /// past them as they are handed out): read them with
+    /// `committed.iter(node.log())`.
+    pub committed: Committed<C>,
     /// Reads that may be answered once lastApplied reaches their index.
     pub read_states: Vec<ReadState>,
     /// A snapshot from the leader: replace the state machine with it
@@ -95,7 +95,7 @@ impl<C> Default for Ready<C> {
             hard_state: None,
             log_writes: Vec::new(),
             messages: Vec::new(),
-            committed: Vec::new(),
+            committed: Committed::default(),
             events: Vec::new(),
         }
     }

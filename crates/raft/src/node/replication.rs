@@ -212,6 +212,7 @@ impl<C: Clone> RaftNode<C> {
             if self.persistent.log.term_at(first.index).is_some() {
                 let from_index = first.index;
                 let removed = (self.persistent.log.last_index() - from_index + 1) as usize;
+                self.ready.committed.before_cut(&self.persistent.log, from_index..=LogIndex::MAX);
                 self.persistent.log.truncate_from(from_index);
                 truncated_any = true;
                 self.ready.log_writes.push(LogWrite::TruncateFrom(from_index));
@@ -325,7 +326,7 @@ impl<C: Clone> RaftNode<C> {
         self.volatile.commit_index = commit_index;
         self.ready.events.push(Event::CommitAdvanced { commit_index, by });
         let newly = self.volatile.last_applied + 1..=commit_index;
-        self.persistent.log.clone_range_into(newly, &mut self.ready.committed);
+        self.ready.committed.extend(&self.persistent.log, newly);
         self.volatile.last_applied = commit_index;
     }
 }

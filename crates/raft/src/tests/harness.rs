@@ -105,7 +105,7 @@ impl Cluster {
         self.disks[k].apply(&mut ready, node.log());
         assert_eq!(self.disks[k], node.persistent_state(), "disk out of step with {}", node.id());
         self.queue.extend(ready.messages);
-        self.applied[k].extend(ready.committed);
+        self.applied[k].extend(ready.committed.iter(node.log()).cloned());
         self.timeline.extend(ready.events.iter().map(|e| (i, e.clone())));
         self.events[k].extend(ready.events);
     }
