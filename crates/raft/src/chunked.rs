@@ -68,6 +68,22 @@ impl<T> Chunked<T> {
         self.slices(lo, hi).flat_map(|s| s.iter())
     }
 
+    /// The items from position `lo` up to `hi` or the end of the chunk (or
+    /// tail) `lo` falls in, whichever is first (`lo < hi ≤ len`): the first
+    /// of [`slices`](Self::slices), without building the rest.
+    #[inline]
+    pub fn run_at(&self, lo: usize, hi: usize) -> &[T] {
+        debug_assert!(lo < hi && hi <= self.len());
+        let pos = lo + self.skip;
+        let sealed_end = self.sealed.len() * CHUNK_LEN;
+        if pos >= sealed_end {
+            let start = pos - sealed_end;
+            return &self.tail[start..start + (hi - lo)];
+        }
+        let start = pos % CHUNK_LEN;
+        &self.sealed[pos / CHUNK_LEN][start..CHUNK_LEN.min(start + (hi - lo))]
+    }
+
     /// The items at positions `lo..hi` (`lo ≤ hi ≤ len`) as contiguous
     /// runs, first to last.
     pub fn slices(
@@ -149,18 +165,19 @@ impl<T> Chunked<T> {
 impl<T: Clone> Chunked<T> {
     /// Append copies of `other`'s items at positions `lo..hi`
     /// (`lo ≤ hi ≤ other.len()`), a run at a time.
-    pub fn copy_from(&mut self, other: &Chunked<T>, lo: usize, hi: usize) {
-        for mut run in other.slices(lo, hi) {
-            while !run.is_empty() {
-                if self.tail.len() == self.tail.capacity() {
-                    self.make_room();
-                }
-                let (now, later) = run.split_at(run.len().min(CHUNK_LEN - self.tail.len()));
-                self.tail.extend_from_slice(now);
-                run = later;
-                if self.tail.len() == CHUNK_LEN {
-                    self.seal();
-                }
+    #[inline]
+    pub fn copy_from(&mut self, other: &Chunked<T>, mut lo: usize, hi: usize) {
+        while lo < hi {
+            if self.tail.len() == self.tail.capacity() {
+                self.make_room();
+            }
+            // Up to the end of `other`'s run and of this list's tail.
+            let run = other.run_at(lo, hi);
+            let run = &run[..run.len().min(CHUNK_LEN - self.tail.len())];
+            self.tail.extend_from_slice(run);
+            lo += run.len();
+            if self.tail.len() == CHUNK_LEN {
+                self.seal();
             }
         }
     }
@@ -180,7 +197,10 @@ impl<T: Clone> Chunked<T> {
         hi: usize,
         same: impl Fn(&[T], &[T]) -> bool,
     ) {
-        if self.skip != other.skip || self.len() != lo {
+        let end = (self.sealed.len() + 1) * CHUNK_LEN - self.skip;
+        if hi < end || self.skip != other.skip || self.len() != lo {
+            // No chunk to complete (the common case for a short append), or
+            // none that lies alike in both lists.
             return self.copy_from(other, lo, hi);
         }
         let mut pos = lo;
@@ -436,6 +456,9 @@ mod tests {
         copy.copy_from(&node, 50, 290);
         copy.copy_from(&node, 290, 295);
         assert!(copy.iter().copied().eq((0..3).chain(55..300)));
+        assert!(node.run_at(50, 290).iter().copied().eq(55..64), "to the chunk's end");
+        assert!(node.run_at(60, 62).iter().copied().eq(65..67), "to the end asked for");
+        assert!(node.run_at(290, 295).iter().copied().eq(295..300), "in the tail");
         assert_eq!(copy.shared_chunks().count(), 3);
     }
 

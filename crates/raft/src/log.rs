@@ -143,6 +143,15 @@ impl<C> RaftLog<C> {
         self.entries.slices(lo, hi).for_each(|s| out.extend_from_slice(s));
     }
 
+    /// The stored entries from index `from` up to `end` (not included) or
+    /// the end of the run of storage `from` lies in, whichever is first
+    /// (`first_index() ≤ from < end ≤ last_index() + 1`): a step of a walk
+    /// that reads a range a run at a time.
+    pub(crate) fn run_at(&self, from: LogIndex, end: LogIndex) -> &[Entry<C>] {
+        let first = self.prev_index + 1;
+        self.entries.run_at((from - first) as usize, (end - first) as usize)
+    }
+
     /// The storage positions of the stored entries in `range`.
     fn positions(&self, range: RangeInclusive<LogIndex>) -> (usize, usize) {
         let first = self.prev_index + 1;

@@ -61,7 +61,13 @@ impl<C> Committed<C> {
                 || (log.first_index() <= self.start && self.end <= log.last_index() + 1),
             "the log still holds the committed range"
         );
-        self.saved.iter().chain(log.iter_range(self.range()))
+        Iter {
+            saved: self.saved.iter(),
+            run: [].iter(),
+            log,
+            next: self.start.max(log.first_index()),
+            end: self.end.min(log.last_index() + 1),
+        }
     }
 
     /// The `n`th entry to apply (from 0), read from `log` as
@@ -76,15 +82,34 @@ impl<C> Committed<C> {
             Some(_) => None,
         }
     }
+}
 
-    /// The log's entries as an inclusive range (an empty one when there are
-    /// none).
-    fn range(&self) -> RangeInclusive<LogIndex> {
-        if self.start < self.end {
-            self.start..=self.end - 1
-        } else {
-            1..=0
+/// [`Committed::iter`]: the entries copied out, then the range, read from
+/// the log a run of its storage at a time.
+struct Iter<'a, C> {
+    saved: std::slice::Iter<'a, Entry<C>>,
+    run: std::slice::Iter<'a, Entry<C>>,
+    log: &'a RaftLog<C>,
+    /// The range's entries not yet in `run`: `next..end`.
+    next: LogIndex,
+    end: LogIndex,
+}
+
+impl<'a, C> Iterator for Iter<'a, C> {
+    type Item = &'a Entry<C>;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a Entry<C>> {
+        if let Some(e) = self.saved.next().or_else(|| self.run.next()) {
+            return Some(e);
         }
+        if self.next >= self.end {
+            return None;
+        }
+        let run = self.log.run_at(self.next, self.end);
+        self.next += run.len() as LogIndex;
+        self.run = run.iter();
+        self.run.next()
     }
 }
 
@@ -116,9 +141,10 @@ impl<C: Clone> Committed<C> {
         }
     }
 
-    /// Copy the range's entries out of `log`.
+    /// Copy the range's entries out of `log` (the range is not empty).
     fn save(&mut self, log: &RaftLog<C>) {
-        log.clone_range_into(self.range(), &mut self.saved);
+        debug_assert!(self.start < self.end);
+        log.clone_range_into(self.start..=self.end - 1, &mut self.saved);
         (self.start, self.end) = (0, 0);
     }
 }
@@ -158,7 +184,7 @@ mod tests {
         c.extend(&l, 5..=9);
         assert_eq!(c.len(), 5);
         c.clear();
-        assert!(c.is_empty() && c.len() == 0);
+        assert!(c.is_empty() && handed_out(&c, &l).is_empty());
     }
 
     /// Entries cut from the log while the Ready holds them — by a
