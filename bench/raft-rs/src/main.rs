@@ -22,15 +22,20 @@
 //! order) and drain each server that has output — persist its log writes
 //! and currentTerm/votedFor to its own disk, queue its messages, apply its
 //! committed entries (each checked to be 16 bytes and counted). Each entry's
-//! command is one fresh 16-byte allocation on both sides. Each side keeps
+//! command is one fresh allocation on both sides: here an `Arc<[u8]>`, one
+//! allocation of 32 bytes (its two reference counts, then the 16 bytes);
+//! there a 16-byte `Vec<u8>` made into `bytes::Bytes`. Each side keeps
 //! one copy of each server's log in memory: raft-rs's `MemStorage` is both
 //! its log and its disk; this core's server keeps its log and the disk
 //! shares the server's memory for the entries they hold alike
-//! (`PersistentState::apply_sharing`). With a compaction interval, every that
-//! many entries each server discards the entries every server has applied
-//! (`RaftNode::compact` here, `MemStorage::compact` there, §7), so the logs
-//! stop growing. Neither core is ticked during a run; at the end each gets
-//! heartbeats until every server has applied every entry.
+//! (`PersistentState::apply_sharing`, which copies a Ready's appended
+//! entries from the server's log and points at its full chunks); the
+//! committed entries are read in place (`ready.committed.iter(node.log())`).
+//! With a compaction interval, every that many entries each server discards
+//! the entries every server has applied (`RaftNode::compact` here,
+//! `MemStorage::compact` there, §7), so the logs stop growing. Neither core
+//! is ticked during a run; at the end each gets heartbeats until every
+//! server has applied every entry.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -236,7 +241,7 @@ mod ours {
                 self.disks[k].apply_sharing(ready, node.log());
                 busy |= !ready.messages.is_empty();
                 self.queue.extend(ready.messages.drain(..));
-                for e in &ready.committed {
+                for e in ready.committed.iter(node.log()) {
                     if let Payload::Command(c) = &e.payload {
                         assert_eq!(c.len(), ENTRY.len());
                         self.applied[k] += 1;

@@ -68,6 +68,22 @@ impl<T> Chunked<T> {
         self.slices(lo, hi).flat_map(|s| s.iter())
     }
 
+    /// The items from position `lo` up to `hi` or the end of the chunk (or
+    /// tail) `lo` falls in, whichever is first (`lo < hi ≤ len`): the first
+    /// of [`slices`](Self::slices), without building the rest.
+    #[inline]
+    pub fn run_at(&self, lo: usize, hi: usize) -> &[T] {
+        debug_assert!(lo < hi && hi <= self.len());
+        let pos = lo + self.skip;
+        let sealed_end = self.sealed.len() * CHUNK_LEN;
+        if pos >= sealed_end {
+            let start = pos - sealed_end;
+            return &self.tail[start..start + (hi - lo)];
+        }
+        let start = pos % CHUNK_LEN;
+        &self.sealed[pos / CHUNK_LEN][start..CHUNK_LEN.min(start + (hi - lo))]
+    }
+
     /// The items at positions `lo..hi` (`lo ≤ hi ≤ len`) as contiguous
     /// runs, first to last.
     pub fn slices(
@@ -117,37 +133,6 @@ impl<T> Chunked<T> {
         }
     }
 
-    /// [`push`](Self::push) each of `items` into a list written alike with
-    /// `other` (a disk's copy of a server's log): when the tail fills and
-    /// `other` holds a sealed chunk at the same positions that `same`
-    /// says holds the tail's items, this list points at that chunk and
-    /// empties its tail, keeping its buffer, instead of sealing a copy: one
-    /// chunk in memory for the two, and no allocation.
-    pub(crate) fn extend_sharing(
-        &mut self,
-        items: impl IntoIterator<Item = T>,
-        other: &Chunked<T>,
-        same: impl Fn(&[T], &[T]) -> bool,
-    ) {
-        let aligned = self.skip == other.skip;
-        for item in items {
-            if self.tail.len() == self.tail.capacity() {
-                self.make_room();
-            }
-            self.tail.push(item);
-            if self.tail.len() < CHUNK_LEN {
-                continue;
-            }
-            match other.sealed.get(self.sealed.len()) {
-                Some(chunk) if aligned && same(chunk, &self.tail) => {
-                    self.sealed.push(Arc::clone(chunk));
-                    self.tail.clear();
-                }
-                _ => self.seal(),
-            }
-        }
-    }
-
     /// The tail fills to a chunk and is sealed: make room for the whole
     /// chunk once rather than growing it step by step.
     #[cold]
@@ -178,6 +163,72 @@ impl<T> Chunked<T> {
 }
 
 impl<T: Clone> Chunked<T> {
+    /// Append copies of `other`'s items at positions `lo..hi`
+    /// (`lo ≤ hi ≤ other.len()`), a run at a time.
+    #[inline]
+    pub fn copy_from(&mut self, other: &Chunked<T>, mut lo: usize, hi: usize) {
+        while lo < hi {
+            if self.tail.len() == self.tail.capacity() {
+                self.make_room();
+            }
+            // Up to the end of `other`'s run and of this list's tail.
+            let run = other.run_at(lo, hi);
+            let run = &run[..run.len().min(CHUNK_LEN - self.tail.len())];
+            self.tail.extend_from_slice(run);
+            lo += run.len();
+            if self.tail.len() == CHUNK_LEN {
+                self.seal();
+            }
+        }
+    }
+
+    /// [`copy_from`](Self::copy_from) for a list written alike with
+    /// `other` (a disk's copy of its server's log) and as long as `lo`:
+    /// each chunk that the copy completes and that `other` holds sealed,
+    /// this list points at instead of copying its items, when `same` says
+    /// that the items this list's tail already holds (a prefix of the
+    /// chunk) are the chunk's. The tail is then emptied, keeping its
+    /// buffer: one chunk in memory for the two, no allocation, and no copy
+    /// of the items `other` holds sealed.
+    pub(crate) fn copy_sharing(
+        &mut self,
+        other: &Chunked<T>,
+        lo: usize,
+        hi: usize,
+        same: impl Fn(&[T], &[T]) -> bool,
+    ) {
+        let end = (self.sealed.len() + 1) * CHUNK_LEN - self.skip;
+        if hi < end || self.skip != other.skip || self.len() != lo {
+            // No chunk to complete (the common case for a short append), or
+            // none that lies alike in both lists.
+            return self.copy_from(other, lo, hi);
+        }
+        let mut pos = lo;
+        while pos < hi {
+            // `pos` falls in chunk `k` of both lists (numbered alike, as
+            // their positions and skips are), which ends before `end`.
+            let k = self.sealed.len();
+            let end = (k + 1) * CHUNK_LEN - self.skip;
+            let held = self.tail.len();
+            let chunk = other
+                .sealed
+                .get(k)
+                .filter(|chunk| end <= hi && (held == 0 || same(&chunk[..held], &self.tail)));
+            match chunk {
+                Some(chunk) => {
+                    self.sealed.push(Arc::clone(chunk));
+                    self.tail.clear();
+                    pos = end;
+                }
+                None => {
+                    let upto = hi.min(end);
+                    self.copy_from(other, pos, upto);
+                    pos = upto;
+                }
+            }
+        }
+    }
+
     /// Keep the first `len` items and drop the rest.
     pub fn truncate(&mut self, len: usize) {
         if len >= self.len() {
@@ -367,20 +418,48 @@ mod tests {
         let same = |a: &[u32], b: &[u32]| a == b;
         let node: Chunked<u32> = (0..330).collect();
         let mut disk = Chunked::default();
-        disk.extend_sharing(0..100, &node, same);
-        disk.extend_sharing(100..330, &node, same);
+        disk.copy_sharing(&node, 0, 100, same);
+        disk.copy_sharing(&node, 100, 330, same);
         let ids = |l: &Chunked<u32>| l.shared_chunks().collect::<Vec<_>>();
         assert_eq!((ids(&disk), disk.len()), (ids(&node), 330), "all five chunks are shared");
         assert!(disk.iter().eq(node.iter()));
         // A write to a shared chunk is the writer's alone.
         disk[70] = 7;
         assert_eq!((disk[70], node[70]), (7, 70));
-        // A list that differs seals chunks of its own.
-        let mut other = Chunked::default();
-        other.extend_sharing(1..330, &node, same);
+        // A list whose tail differs seals a chunk of its own, and shares
+        // the later ones it copies whole.
+        let mut other: Chunked<u32> = (1000..1010).collect();
+        other.copy_sharing(&node, 10, 330, same);
         assert_eq!(ids(&other).len(), 5);
-        assert!(ids(&other).iter().all(|id| !ids(&node).contains(id)));
-        assert!(other.iter().copied().eq(1..330));
+        assert_ne!(ids(&other)[0], ids(&node)[0]);
+        assert_eq!(ids(&other)[1..], ids(&node)[1..]);
+        assert!(other.iter().copied().eq((1000..1010).chain(10..330)));
+        // A list that is not as long as the copy's start, or not cut
+        // alike, copies every item.
+        let mut short = Chunked::default();
+        short.copy_sharing(&node, 1, 330, same);
+        let mut cut: Chunked<u32> = (0..70).collect();
+        cut.drop_front(3);
+        cut.copy_sharing(&node, 67, 330, same);
+        for list in [&short, &cut] {
+            assert!(ids(list).iter().all(|id| !ids(&node).contains(id)));
+        }
+        assert!(short.iter().copied().eq(1..330));
+        assert!(cut.iter().copied().eq((3..70).chain(67..330)));
+    }
+
+    #[test]
+    fn a_copy_of_a_range_crosses_chunks_and_the_tail() {
+        let mut node: Chunked<u32> = (0..300).collect();
+        node.drop_front(5);
+        let mut copy: Chunked<u32> = (0..3).collect();
+        copy.copy_from(&node, 50, 290);
+        copy.copy_from(&node, 290, 295);
+        assert!(copy.iter().copied().eq((0..3).chain(55..300)));
+        assert!(node.run_at(50, 290).iter().copied().eq(55..64), "to the chunk's end");
+        assert!(node.run_at(60, 62).iter().copied().eq(65..67), "to the end asked for");
+        assert!(node.run_at(290, 295).iter().copied().eq(295..300), "in the tail");
+        assert_eq!(copy.shared_chunks().count(), 3);
     }
 
     #[test]

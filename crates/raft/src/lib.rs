@@ -43,7 +43,7 @@ pub use message::{
     AppendEntries, AppendEntriesReply, Envelope, Message, MessageKind, ReadIndex, ReadIndexReply,
     RequestVote, RequestVoteReply, TimeoutNow,
 };
-pub use node::{LogWrite, ProposeError, RaftNode, ReadState, Ready};
+pub use node::{Committed, LogWrite, ProposeError, RaftNode, ReadState, Ready};
 pub use peers::{PeerMap, PeerSet, SortedMap, SortedSet};
 pub use progress::{Progress, ProgressState};
 pub use rng::Rng;

@@ -99,6 +99,11 @@ impl<C> RaftLog<C> {
         self.prev_index + self.len() as LogIndex
     }
 
+    /// Index of the first entry still stored.
+    pub fn first_index(&self) -> LogIndex {
+        self.prev_index + 1
+    }
+
     /// Every stored entry, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Entry<C>> + Clone + '_ {
         self.entries.iter()
@@ -126,8 +131,9 @@ impl<C> RaftLog<C> {
     }
 
     /// Append copies of the stored entries in `range`, clipped to what is
-    /// stored, to `out`: committed entries handed out to apply (§5.3)
-    /// without a list of their own.
+    /// stored, to `out`: committed entries copied out of the log before a
+    /// truncation or a snapshot removes them (see
+    /// [`Committed`](crate::Committed)).
     pub fn clone_range_into(&self, range: RangeInclusive<LogIndex>, out: &mut Vec<Entry<C>>)
     where
         C: Clone,
@@ -135,6 +141,15 @@ impl<C> RaftLog<C> {
         let (lo, hi) = self.positions(range);
         out.reserve(hi - lo);
         self.entries.slices(lo, hi).for_each(|s| out.extend_from_slice(s));
+    }
+
+    /// The stored entries from index `from` up to `end` (not included) or
+    /// the end of the run of storage `from` lies in, whichever is first
+    /// (`first_index() ≤ from < end ≤ last_index() + 1`): a step of a walk
+    /// that reads a range a run at a time.
+    pub(crate) fn run_at(&self, from: LogIndex, end: LogIndex) -> &[Entry<C>] {
+        let first = self.prev_index + 1;
+        self.entries.run_at((from - first) as usize, (end - first) as usize)
     }
 
     /// The storage positions of the stored entries in `range`.
@@ -173,11 +188,6 @@ impl<C: Clone> RaftLog<C> {
     /// candidate advertises for the up-to-date check (§5.4.1).
     pub fn last_term(&self) -> Term {
         self.entries.last().map_or(self.prev_term, |e| e.term)
-    }
-
-    /// Index of the first entry still stored.
-    pub fn first_index(&self) -> LogIndex {
-        self.prev_index + 1
     }
 
     /// The term of the entry at `index`, or `None` if the log has no entry
@@ -256,22 +266,34 @@ impl<C: Clone> RaftLog<C> {
     }
 }
 
-impl<C: PartialEq> RaftLog<C> {
-    /// Append `entries` (the next ones, in order) to a log written alike
-    /// with `other` (a disk's copy of its server's log): each full chunk of
-    /// entries that `other` already holds is kept in `other`'s memory
-    /// rather than copied, so a disk is not a second copy in memory. A
-    /// chunk counts as the same when its last entry's index and term are:
-    /// two logs with an entry of the same index and term are identical up
-    /// to it (§5.3, the Log Matching Property), and a disk written from its
-    /// server's Ready holds what the server holds.
-    pub(crate) fn extend_sharing(&mut self, entries: Vec<Entry<C>>, other: &RaftLog<C>) {
-        debug_assert!(entries.iter().zip(self.last_index() + 1..).all(|(e, i)| e.index == i));
-        if (self.prev_index, self.prev_term) != (other.prev_index, other.prev_term) {
-            entries.into_iter().for_each(|e| self.entries.push(e));
-            return;
+impl<C: Clone> RaftLog<C> {
+    /// Append copies of `other`'s entries in `range`, clipped to what
+    /// `other` stores; they must be the entries that follow this log's
+    /// last (a disk copying from its server's log what a Ready appended).
+    pub fn copy_from(&mut self, other: &RaftLog<C>, range: RangeInclusive<LogIndex>) {
+        let (lo, hi) = other.positions(range);
+        debug_assert!(lo == hi || other.entries[lo].index == self.last_index() + 1);
+        self.entries.copy_from(&other.entries, lo, hi);
+    }
+}
+
+impl<C: Clone + PartialEq> RaftLog<C> {
+    /// [`copy_from`](Self::copy_from) into a log written alike with
+    /// `other` (a disk's copy of its server's log): each full chunk of
+    /// entries that `other` holds sealed is kept in `other`'s memory rather
+    /// than copied, so a disk is not a second copy in memory. A chunk this
+    /// log has begun counts as the same when its last entry so far has the
+    /// same index and term as `other`'s at that index: two logs with an
+    /// entry of the same index and term are identical up to it (§5.3, the
+    /// Log Matching Property), and a disk written from its server's Ready
+    /// holds what the server holds.
+    pub(crate) fn copy_sharing(&mut self, other: &RaftLog<C>, range: RangeInclusive<LogIndex>) {
+        if self.snapshot_point() != other.snapshot_point() {
+            return self.copy_from(other, range);
         }
-        self.entries.extend_sharing(entries, &other.entries, |theirs, mine| {
+        let (lo, hi) = other.positions(range);
+        debug_assert!(lo == hi || other.entries[lo].index == self.last_index() + 1);
+        self.entries.copy_sharing(&other.entries, lo, hi, |theirs, mine| {
             let (a, b) = (&theirs[theirs.len() - 1], &mine[mine.len() - 1]);
             let same = (a.index, a.term) == (b.index, b.term);
             debug_assert!(!same || theirs == mine, "the Log Matching Property holds");

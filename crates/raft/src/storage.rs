@@ -6,11 +6,12 @@
 //! restart. Keeping the two apart in the types is what stops a restart from
 //! "remembering" a commitIndex it has no right to.
 
-use crate::log::{Entry, RaftLog};
+use crate::log::RaftLog;
 use crate::membership::Membership;
 use crate::node::{LogWrite, Ready};
 use crate::types::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
 
 /// currentTerm and votedFor: the two persistent scalars.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,19 +71,26 @@ pub struct Persisted {
 impl<C: Clone> PersistentState<C> {
     /// Write the durable part of `ready` — currentTerm/votedFor and the log
     /// writes, in order — as a disk must before any of its messages leave
-    /// (Figure 2). The log writes move to disk: `ready.log_writes` is empty
-    /// afterwards, so a caller that looks at them does so before. Returns
-    /// what changed.
-    pub fn apply(&mut self, ready: &mut Ready<C>) -> Persisted {
-        self.write(ready, |disk, entries| entries.into_iter().for_each(|e| disk.push(e)))
+    /// (Figure 2). `log` is the server's log after the input that made
+    /// `ready` ([`RaftNode::log`](crate::RaftNode::log)): an append names
+    /// entries of it, and the disk copies them from there. A truncation
+    /// before an append in the same Ready (§5.3) cuts the disk first, so
+    /// the copy takes the entries that replaced the cut ones; entries the
+    /// server compacted into a snapshot (§7) after appending them in the
+    /// same Ready are not copied, and the disk takes that snapshot's point
+    /// at once. The log writes are done afterwards: `ready.log_writes` is
+    /// empty, so a caller that looks at them does so before. Returns what
+    /// changed.
+    pub fn apply(&mut self, ready: &mut Ready<C>, log: &RaftLog<C>) -> Persisted {
+        self.write(ready, log, RaftLog::copy_from)
     }
 
-    /// [`apply`](Self::apply), appending each list of entries with
-    /// `append`.
+    /// [`apply`](Self::apply), copying each append's entries with `copy`.
     fn write(
         &mut self,
         ready: &mut Ready<C>,
-        mut append: impl FnMut(&mut RaftLog<C>, Vec<Entry<C>>),
+        log: &RaftLog<C>,
+        copy: impl Fn(&mut RaftLog<C>, &RaftLog<C>, RangeInclusive<LogIndex>),
     ) -> Persisted {
         if let Some(hs) = &ready.hard_state {
             self.hard_state = hs.clone();
@@ -95,7 +103,16 @@ impl<C: Clone> PersistentState<C> {
                     persisted.entries_removed = true;
                     self.log.truncate_from(index);
                 }
-                LogWrite::Append(entries) => append(&mut self.log, entries),
+                LogWrite::Append { first, last } => {
+                    if first < log.first_index() {
+                        // Compacted since: a snapshot write later in this
+                        // Ready discards them, and the entries after it
+                        // follow the snapshot's point.
+                        let (index, term) = log.snapshot_point();
+                        self.log.compact_to(index, term);
+                    }
+                    copy(&mut self.log, log, first..=last);
+                }
                 LogWrite::Snapshot(snapshot) => {
                     persisted.entries_removed = true;
                     self.log.compact_to(snapshot.last_included_index, snapshot.last_included_term);
@@ -108,11 +125,11 @@ impl<C: Clone> PersistentState<C> {
 }
 
 impl<C: Clone + PartialEq> PersistentState<C> {
-    /// [`apply`](Self::apply) for a disk kept in memory beside its server,
-    /// `log` being that server's log (after the input that made `ready`):
+    /// [`apply`](Self::apply) for a disk kept in memory beside its server:
     /// the disk holds the same entries, but each full chunk of them in the
-    /// server's memory, so the two do not each hold a copy of every entry.
+    /// server's memory, so the two do not each hold a copy of every entry,
+    /// and the entries of those chunks are not copied at all.
     pub fn apply_sharing(&mut self, ready: &mut Ready<C>, log: &RaftLog<C>) -> Persisted {
-        self.write(ready, |disk, entries| disk.extend_sharing(entries, log))
+        self.write(ready, log, RaftLog::copy_sharing)
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::kv::{ClientId, KvCommand, KvOp, KvOutput, KvStore, Token};
 use crate::network::{ClientReply, ClientRequest};
-use raft::{Entry, LogIndex, Payload, RaftNode, SortedMap, Time};
+use raft::{Committed, Entry, LogIndex, Payload, RaftNode, SortedMap, Time};
 
 /// A running server.
 #[derive(Clone, Debug)]
@@ -168,16 +168,36 @@ impl Server {
             .collect()
     }
 
-    /// Apply one committed entry to the state machine.
-    pub fn apply(&mut self, entry: &Entry<KvCommand>) -> Applied {
-        let waiting = self.waiting.remove(&entry.index);
-        let Payload::Command(cmd) = &entry.payload else {
-            return Applied { index: entry.index, command: None, reply_to: None };
-        };
-        let (output, duplicate) = self.kv.apply(cmd);
-        let reply_to = waiting
-            .filter(|&(c, s)| c == cmd.client && s == cmd.seq)
-            .map(|(c, seq)| (c, ClientReply::Done { seq, output: output.clone() }));
-        Applied { index: entry.index, command: Some((cmd.clone(), output, duplicate)), reply_to }
+    /// Apply the `n`th of a Ready's committed entries to the state machine,
+    /// once `check` has seen it. The entry is read where the Ready names
+    /// it, in this server's log (see [`raft::Committed`]), not copied out.
+    /// Panics past the last.
+    pub fn apply_committed<T>(
+        &mut self,
+        committed: &Committed<KvCommand>,
+        n: usize,
+        check: impl FnOnce(&Entry<KvCommand>) -> T,
+    ) -> (T, Applied) {
+        let entry = committed.get(n, self.raft.log()).expect("a committed entry to apply");
+        let seen = check(entry);
+        (seen, apply_to(&mut self.kv, &mut self.waiting, entry))
     }
+}
+
+/// Apply `entry` to `kv`, answering the client in `waiting` that put it
+/// in the log here, if any.
+fn apply_to(
+    kv: &mut KvStore,
+    waiting: &mut SortedMap<LogIndex, (ClientId, u64)>,
+    entry: &Entry<KvCommand>,
+) -> Applied {
+    let waiting = waiting.remove(&entry.index);
+    let Payload::Command(cmd) = &entry.payload else {
+        return Applied { index: entry.index, command: None, reply_to: None };
+    };
+    let (output, duplicate) = kv.apply(cmd);
+    let reply_to = waiting
+        .filter(|&(c, s)| c == cmd.client && s == cmd.seq)
+        .map(|(c, seq)| (c, ClientReply::Done { seq, output: output.clone() }));
+    Applied { index: entry.index, command: Some((cmd.clone(), output, duplicate)), reply_to }
 }

@@ -285,7 +285,8 @@ impl Sim {
         for w in &ready.log_writes {
             touched.record(w);
         }
-        self.disks[k].apply(ready);
+        let raft = &self.servers[k].as_ref().expect("a server with a Ready is up").raft;
+        self.disks[k].apply(ready, raft.log());
         for event in ready.events.drain(..) {
             self.trace.push(self.now, TraceEvent::Raft { node: id, event });
         }
@@ -303,14 +304,16 @@ impl Sim {
                 self.send(Endpoint::Server(id), Endpoint::Client(client), Packet::Reply(reply));
             }
         }
-        for entry in &ready.committed {
-            if let Some(v) = self.checker.on_apply(self.now, id, entry) {
-                self.violation(v);
-            }
+        for n in 0..ready.committed.len() {
             let Some(server) = self.servers[k].as_mut() else {
                 return;
             };
-            let applied = server.apply(entry);
+            let (checker, now) = (&mut self.checker, self.now);
+            let (found, applied) =
+                server.apply_committed(&ready.committed, n, |e| checker.on_apply(now, id, e));
+            if let Some(v) = found {
+                self.violation(v);
+            }
             let command = applied.command.map(|(cmd, out, _)| (cmd.op, out));
             self.trace
                 .push(self.now, TraceEvent::Applied { node: id, index: applied.index, command });

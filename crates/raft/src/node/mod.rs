@@ -3,6 +3,7 @@
 //! replication and commitment in [`replication`], configuration changes in
 //! [`membership`], the per-role state in [`role`].
 
+mod committed;
 mod election;
 mod error;
 mod membership;
@@ -13,6 +14,7 @@ mod role;
 mod snapshot;
 mod transfer;
 
+pub use committed::Committed;
 pub use error::ProposeError;
 pub use read::ReadState;
 pub use ready::{LogWrite, Ready};
@@ -272,17 +274,13 @@ impl<C: Clone> RaftNode<C> {
     ) -> Result<RangeInclusive<LogIndex>, ProposeError> {
         self.check_accepting_proposals()?;
         let first = self.persistent.log.last_index() + 1;
-        let appended: Vec<_> = commands
-            .into_iter()
-            .map(|command| {
-                let entry = self.leader_entry(crate::log::Payload::Command(command));
-                self.ready.events.push(Event::Proposed { index: entry.index });
-                entry
-            })
-            .collect();
-        let last = first + appended.len() as LogIndex - 1;
-        if !appended.is_empty() {
-            self.ready.log_writes.push(LogWrite::Append(appended));
+        for command in commands {
+            let index = self.leader_entry(crate::log::Payload::Command(command));
+            self.ready.events.push(Event::Proposed { index });
+        }
+        let last = self.persistent.log.last_index();
+        if last >= first {
+            self.ready.log_writes.push(LogWrite::Append { first, last });
             self.maybe_commit(now);
             self.broadcast_entries(now);
         }

@@ -2,20 +2,33 @@
 //! messages, the committed entries and the narration (Figure 2's order:
 //! persist, then send, then apply).
 
-use super::ReadState;
+use super::{Committed, ReadState};
 use crate::event::Event;
-use crate::log::Entry;
 use crate::message::Envelope;
 use crate::storage::{HardState, Snapshot};
 use crate::types::LogIndex;
 
 /// A change to the persisted log, in the order it must be applied to disk.
+///
+/// An append names entries of the server's own log rather than carrying
+/// copies: the disk copies them from that log
+/// ([`PersistentState::apply`](crate::PersistentState::apply)), which
+/// must still hold them as appended when the Ready is applied: a caller
+/// that applies each Ready before the server's next input is sure of it.
+/// Within one input, a truncation before an append (a follower replacing
+/// a conflicting suffix, §5.3) is written in order: the disk cuts, then
+/// copies the new entries from the log.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LogWrite<C> {
-    /// Delete the entry at this index and all after it.
+pub enum LogWrite {
+    /// Delete the entry at this index and all after it (§5.3).
     TruncateFrom(LogIndex),
-    /// Append these entries at the end.
-    Append(Vec<Entry<C>>),
+    /// Append the server's entries `first..=last` at the end.
+    Append {
+        /// The first entry appended.
+        first: LogIndex,
+        /// The last entry appended.
+        last: LogIndex,
+    },
     /// Store this snapshot and discard the log entries it covers (§7).
     Snapshot(Snapshot),
 }
@@ -24,17 +37,23 @@ pub enum LogWrite<C> {
 /// write `hard_state` and `log_writes` to stable storage, then send
 /// `messages`, then apply `committed` to the state machine. Figure 2: servers
 /// persist currentTerm, votedFor and the log "before responding to RPCs".
+/// The log writes and the committed entries name entries of the server's
+/// log ([`RaftNode::log`](crate::RaftNode::log)) rather than copying them:
+/// the caller carries out a Ready while the log still holds them as they
+/// were, as it does when it takes and carries out each Ready before the
+/// server's next input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ready<C> {
     /// New currentTerm/votedFor to persist, if they changed.
     pub hard_state: Option<HardState>,
     /// Log changes to persist, in order.
-    pub log_writes: Vec<LogWrite<C>>,
+    pub log_writes: Vec<LogWrite>,
     /// Messages to send once the above is durable.
     pub messages: Vec<Envelope<C>>,
     /// Newly committed entries, in index order, to apply (lastApplied moves
-    /// past them as they are handed out).
-    pub committed: Vec<Entry<C>>,
+    /// past them as they are handed out): read them with
+    /// `committed.iter(node.log())`.
+    pub committed: Committed<C>,
     /// Reads that may be answered once lastApplied reaches their index.
     pub read_states: Vec<ReadState>,
     /// A snapshot from the leader: replace the state machine with it
@@ -76,7 +95,7 @@ impl<C> Default for Ready<C> {
             hard_state: None,
             log_writes: Vec::new(),
             messages: Vec::new(),
-            committed: Vec::new(),
+            committed: Committed::default(),
             events: Vec::new(),
         }
     }

@@ -10,22 +10,17 @@ use crate::types::{LogIndex, NodeId, Role, Time};
 impl<C: Clone> RaftNode<C> {
     /// Append an entry of the leader's current term to its own log.
     pub(super) fn append_as_leader(&mut self, payload: Payload<C>) -> LogIndex {
-        let entry = self.leader_entry(payload);
-        let index = entry.index;
-        self.ready.log_writes.push(LogWrite::Append(vec![entry]));
+        let index = self.leader_entry(payload);
+        self.ready.log_writes.push(LogWrite::Append { first: index, last: index });
         index
     }
 
     /// Put an entry of the leader's current term at the end of its own log;
-    /// returns it for the log write that persists it.
-    pub(super) fn leader_entry(&mut self, payload: Payload<C>) -> Entry<C> {
-        let entry = Entry {
-            term: self.current_term(),
-            index: self.persistent.log.last_index() + 1,
-            payload,
-        };
-        self.persistent.log.push(entry.clone());
-        entry
+    /// returns its index, for the log write that persists it.
+    pub(super) fn leader_entry(&mut self, payload: Payload<C>) -> LogIndex {
+        let index = self.persistent.log.last_index() + 1;
+        self.persistent.log.push(Entry { term: self.current_term(), index, payload });
+        index
     }
 
     /// Send new entries to every follower that flow control allows.
@@ -217,6 +212,7 @@ impl<C: Clone> RaftNode<C> {
             if self.persistent.log.term_at(first.index).is_some() {
                 let from_index = first.index;
                 let removed = (self.persistent.log.last_index() - from_index + 1) as usize;
+                self.ready.committed.before_cut(&self.persistent.log, from_index..=LogIndex::MAX);
                 self.persistent.log.truncate_from(from_index);
                 truncated_any = true;
                 self.ready.log_writes.push(LogWrite::TruncateFrom(from_index));
@@ -231,11 +227,10 @@ impl<C: Clone> RaftNode<C> {
         let appended = new_entries.len();
         let config_changed = truncated_any
             || new_entries.iter().any(|e| matches!(e.payload, crate::log::Payload::Config(_)));
-        if !new_entries.is_empty() {
-            for e in &new_entries {
-                self.persistent.log.push(e.clone());
-            }
-            self.ready.log_writes.push(LogWrite::Append(new_entries));
+        if let Some(first) = new_entries.first().map(|e| e.index) {
+            new_entries.into_iter().for_each(|e| self.persistent.log.push(e));
+            let last = self.persistent.log.last_index();
+            self.ready.log_writes.push(LogWrite::Append { first, last });
         }
         if config_changed {
             // §6: the newest configuration in the log is the one in effect,
@@ -331,7 +326,7 @@ impl<C: Clone> RaftNode<C> {
         self.volatile.commit_index = commit_index;
         self.ready.events.push(Event::CommitAdvanced { commit_index, by });
         let newly = self.volatile.last_applied + 1..=commit_index;
-        self.persistent.log.clone_range_into(newly, &mut self.ready.committed);
+        self.ready.committed.extend(&self.persistent.log, newly);
         self.volatile.last_applied = commit_index;
     }
 }

@@ -35,6 +35,8 @@ impl<C: Clone> RaftNode<C> {
         let membership = self.membership_at(index);
         let snapshot =
             Snapshot { last_included_index: index, last_included_term: term, membership, data };
+        // Entries committed in this Ready are still handed out to apply.
+        self.ready.committed.before_cut(&self.persistent.log, 0..=index);
         self.persistent.log.compact_to(index, term);
         self.persistent.snapshot = Some(snapshot.clone());
         self.ready.log_writes.push(LogWrite::Snapshot(snapshot));
@@ -72,7 +74,9 @@ impl<C: Clone> RaftNode<C> {
         let index = s.last_included_index;
         if index > self.volatile.commit_index {
             // Keep the log after the snapshot if it agrees at its last
-            // entry; otherwise the snapshot replaces the whole log.
+            // entry; otherwise the snapshot replaces the whole log. Either
+            // way the entries committed in this Ready are handed out still.
+            self.ready.committed.before_cut(&self.persistent.log, 0..=LogIndex::MAX);
             self.persistent.log.compact_to(index, s.last_included_term);
             self.volatile.commit_index = index;
             self.volatile.last_applied = index;

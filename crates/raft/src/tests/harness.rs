@@ -102,10 +102,10 @@ impl Cluster {
         let k = i as usize - 1;
         let node = self.nodes[k].as_mut().unwrap();
         let mut ready = node.take_ready();
-        self.disks[k].apply(&mut ready);
+        self.disks[k].apply(&mut ready, node.log());
         assert_eq!(self.disks[k], node.persistent_state(), "disk out of step with {}", node.id());
         self.queue.extend(ready.messages);
-        self.applied[k].extend(ready.committed);
+        self.applied[k].extend(ready.committed.iter(node.log()).cloned());
         self.timeline.extend(ready.events.iter().map(|e| (i, e.clone())));
         self.events[k].extend(ready.events);
     }
@@ -304,6 +304,22 @@ pub(super) fn settled(tweak: fn(&mut Config)) -> Cluster {
     c.deliver_all();
     c.heartbeat(1);
     c.deliver_all();
+    c
+}
+
+/// Three servers whose logs diverge: S1 (term 1) appended "lost-1" and
+/// "lost-2" after the no-op all hold, and was cut off before sending them;
+/// S2 then won term 2 with S3's vote and holds its no-op and "kept", on S3
+/// too. Nothing is queued.
+pub(super) fn diverged() -> Cluster {
+    let mut c = Cluster::led_by_s1(3);
+    c.propose(1, "lost-1").unwrap();
+    c.propose(1, "lost-2").unwrap();
+    c.queue.clear();
+    c.elect_within(2, &[2, 3]);
+    c.propose(2, "kept").unwrap();
+    c.deliver_within(&[2, 3]);
+    c.queue.clear();
     c
 }
 

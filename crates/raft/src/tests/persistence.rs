@@ -55,8 +55,8 @@ fn ready_is_handed_over_in_place_and_the_disk_takes_the_log_writes() {
     assert_eq!(ready.messages.len(), 2);
     let mut disk = node.persistent_state();
     disk.log.truncate_from(4);
-    disk.apply(&mut ready);
-    assert!(ready.log_writes.is_empty(), "the entries moved to disk");
+    disk.apply(&mut ready, node.log());
+    assert!(ready.log_writes.is_empty(), "the entries are on disk");
     assert_eq!(disk, node.persistent_state());
 }
 
@@ -82,4 +82,36 @@ fn a_disk_sharing_its_servers_log_holds_the_same_entries_once() {
     disk.log.truncate_from(100);
     assert_eq!((disk.log.last_index(), node.log().last_index()), (99, 152));
     assert_eq!(chunks(&disk.log), chunks(node.log())[..1]);
+}
+
+/// A follower replaces a conflicting suffix (§5.3) in one Ready: the
+/// truncation comes first, and the append that follows names the leader's
+/// entries, which the disk copies from the log after the cut.
+#[test]
+fn a_disk_copies_the_entries_that_replaced_a_conflicting_suffix_in_the_same_ready() {
+    use crate::message::AppendEntries;
+    use crate::node::LogWrite;
+    let mut c = diverged();
+    // S2's entries after the one the two share, as its AppendEntries
+    // carries them.
+    let n2 = c.node(2);
+    let (term, entries) = (n2.current_term(), n2.log().cloned_range(2..=3));
+    let msg = AppendEntries {
+        term,
+        prev_log_index: 1,
+        prev_log_term: 1,
+        entries,
+        leader_commit: 1,
+        round: 0,
+    };
+    let now = c.now;
+    let node = c.nodes[0].as_mut().unwrap();
+    node.step(now, s(2), Message::AppendEntries(msg));
+    let mut ready = node.take_ready();
+    let writes = [LogWrite::TruncateFrom(2), LogWrite::Append { first: 2, last: 3 }];
+    assert_eq!(ready.log_writes, writes);
+    let mut disk = c.disks[0].clone();
+    disk.apply(&mut ready, node.log());
+    assert_eq!(disk, node.persistent_state());
+    assert_eq!(disk.log.iter().map(|e| e.term).collect::<Vec<_>>(), [1, 2, 2]);
 }

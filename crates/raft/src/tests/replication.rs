@@ -75,14 +75,7 @@ fn leader_walks_next_index_back_until_the_logs_match_then_fills_the_gap() {
 
 #[test]
 fn follower_deletes_a_conflicting_suffix_and_appends_the_leaders_entries() {
-    let mut c = Cluster::led_by_s1(3);
-    // S1 (term 1) appends two entries only it holds, then is cut off.
-    c.propose(1, "lost-1").unwrap();
-    c.propose(1, "lost-2").unwrap();
-    c.queue.clear();
-    c.elect_within(2, &[2, 3]); // term 2, with S3's vote
-    c.propose(2, "kept").unwrap();
-    c.deliver_within(&[2, 3]);
+    let mut c = diverged();
     c.heartbeat(2);
     c.deliver_all();
     for _ in 0..4 {

@@ -81,3 +81,28 @@ fn a_snapshot_carries_the_configuration_its_entries_held() {
     c.restart(1);
     assert!(c.node(1).membership().is_learner(s(l)), "the configuration survives compaction");
 }
+
+/// Within one Ready a server commits entries and then folds one of them
+/// into a snapshot (§7), before the caller takes the Ready: the entries
+/// are still handed out to apply, though the log no longer holds the
+/// first, and the disk takes the append and the snapshot alike.
+#[test]
+fn a_committed_entry_cut_before_the_ready_is_taken_is_applied_as_committed() {
+    let mut c = Cluster::new(1);
+    c.elect(1);
+    let now = c.now;
+    let node = c.nodes[0].as_mut().unwrap();
+    // A single voter is a majority: the entries commit as they are appended.
+    let indexes = node.propose_batch(now, ["a", "b"]).unwrap();
+    assert_eq!(node.last_applied(), *indexes.end());
+    node.compact(*indexes.start(), b"a".to_vec()).unwrap();
+    assert_eq!(node.log().first_index(), *indexes.end(), "the log holds \"b\" alone");
+    let mut ready = node.take_ready();
+    let applied: Vec<_> = ready.committed.iter(node.log()).map(|e| (e.index, &e.payload)).collect();
+    let (a, b) = (*indexes.start(), *indexes.end());
+    assert_eq!(applied, [(a, &Payload::Command("a")), (b, &Payload::Command("b"))]);
+    assert_eq!(ready.committed.len(), 2);
+    let mut disk = c.disks[0].clone();
+    disk.apply(&mut ready, node.log());
+    assert_eq!(disk, node.persistent_state());
+}

@@ -96,18 +96,16 @@ pub struct Touched {
 
 impl Touched {
     /// Note a write to the server's log.
-    pub fn record(&mut self, write: &LogWrite<KvCommand>) {
+    pub fn record(&mut self, write: &LogWrite) {
         let from = match write {
             LogWrite::TruncateFrom(i) => *i,
-            LogWrite::Append(es) => match es.first() {
-                Some(e) => e.index,
-                None => return,
-            },
+            LogWrite::Append { first, last } if first <= last => *first,
+            LogWrite::Append { .. } => return,
             // Compaction keeps what follows the snapshot, installing one
             // may drop it: counted as rewritten either way.
             LogWrite::Snapshot(s) => s.last_included_index + 1,
         };
-        self.truncated |= !matches!(write, LogWrite::Append(_));
+        self.truncated |= !matches!(write, LogWrite::Append { .. });
         self.written_from = Some(self.written_from.map_or(from, |f| f.min(from)));
     }
 }
